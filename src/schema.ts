@@ -1,0 +1,59 @@
+/**
+ * The record schema: every attribute ftplog-otel sets, with its one fixed
+ * type. Encoders use it so that an attribute is always sent with the same
+ * OTLP value type (an integer-valued duration stays a double).
+ */
+export type AttributeType = 'string' | 'int' | 'double' | 'bool' | 'string[]';
+
+export const ATTRIBUTE_TYPES = {
+  'ftp.log.format': 'string',
+  'ftp.operation': 'string',
+  'ftp.outcome': 'string',
+  'error.type': 'string',
+  'ftp.status.code': 'int',
+  'ftp.status.kind': 'string',
+  'ftp.status.name': 'string',
+  'ftp.status.description': 'string',
+  'network.protocol.name': 'string',
+  'server.address': 'string',
+  'server.port': 'int',
+  'client.address': 'string',
+  'user.name': 'string',
+  'user.email': 'string',
+  'file.path': 'string',
+  'ftp.local.path': 'string',
+  'ftp.target.path': 'string',
+  'file.mode': 'string',
+  'http.response.status_code': 'int',
+  'eft.action_result': 'int',
+  'eft.outcome_mismatch': 'bool',
+  'session.id': 'string',
+  'ncftpd.process': 'string',
+  'ftp.transfer.bytes': 'int',
+  'ftp.transfer.duration': 'double',
+  'ftp.transfer.rate': 'double',
+  'ftp.transfer.type': 'string',
+  'ftp.transfer.notes': 'string[]',
+  'ftp.transfer.suffix': 'string',
+  'ftp.transfer.start_time': 'int',
+  'ftp.transfer.start_size': 'int',
+  'ftp.transfer.start_offset': 'int',
+  'ftp.list.pattern': 'string',
+  'ftp.list.recursive': 'bool',
+  'ftp.extra': 'string',
+  'log.file.path': 'string',
+  'log.file.name': 'string',
+  'ftplog.error': 'string',
+} as const satisfies Record<string, AttributeType>;
+
+export type AttributeName = keyof typeof ATTRIBUTE_TYPES;
+
+/** Type of an attribute: the schema's, else inferred from the JS value. */
+export function attributeType(name: string, value: unknown): AttributeType {
+  const t = (ATTRIBUTE_TYPES as Record<string, AttributeType>)[name];
+  if (t !== undefined) return t;
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (Array.isArray(value)) return 'string[]';
+  return 'string';
+}
