@@ -1,0 +1,131 @@
+/** `ftplog-otel parse`: log files to JSONL records on stdout. */
+import { pipeline } from 'node:stream/promises';
+import type { Command, CliIO } from './command.js';
+import { EXIT } from './command.js';
+import { parseCommandArgs, intOption } from './args.js';
+import { readLogs, resolveInputs } from '../sources/log-files.js';
+import { toJsonLines } from '../transforms/json-lines.js';
+import { validateFormat } from '../transforms/parse.js';
+import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
+import { formatCount, formatRate, startProgress } from './summary.js';
+import type { FormatOption } from '../formats/detect.js';
+import type { LineEncoding } from '../split/line-cutter.js';
+import { FtplogError } from '../errors.js';
+
+export const INPUT_HELP = `Input:
+  FILE...                 log files; a directory stands for its files; - or no FILE reads stdin
+  --format F              eft | ncftpd | auto (default auto: detected per file from its first lines)
+  --timezone TZ           IANA zone the logs' times are written in (default: this machine's, ${localTimeZone()})
+  --encoding E            utf8 | latin1 (ANSI-encoded Windows files) (default utf8)
+  --max-line-bytes N      longer lines become parse-error records with their first N bytes (default 65536)`;
+
+export const INPUT_OPTIONS = {
+  format: { type: 'string' },
+  timezone: { type: 'string' },
+  encoding: { type: 'string' },
+  'max-line-bytes': { type: 'string' },
+} as const;
+
+export interface InputValues {
+  format?: string;
+  timezone?: string;
+  encoding?: string;
+  'max-line-bytes'?: string;
+}
+
+export interface InputConfig {
+  inputs: string[];
+  format: FormatOption;
+  timezone: string;
+  encoding: LineEncoding;
+  maxLineBytes: number;
+}
+
+export function inputConfig(values: InputValues, positionals: string[]): InputConfig {
+  const format = validateFormat(values.format ?? 'auto');
+  const timezone = validateTimeZone(values.timezone ?? localTimeZone());
+  const encoding = values.encoding ?? 'utf8';
+  if (encoding !== 'utf8' && encoding !== 'latin1') {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', `--encoding must be utf8 or latin1 (got ${JSON.stringify(encoding)})`);
+  }
+  const maxLineBytes = intOption('max-line-bytes', values['max-line-bytes'], 64, 64 * 1024 * 1024) ?? 65536;
+  return { inputs: resolveInputs(positionals), format, timezone, encoding, maxLineBytes };
+}
+
+const HELP = `Usage: ftplog-otel parse [options] [FILE...]
+
+Parses EFT client logs (cl[yymmdd].log) and NcFTPd transfer logs and writes
+one JSON object per record to stdout:
+  {timestamp, observedTimestamp, severityNumber, severityText, eventName, body, attributes}
+A summary (lines, records, parse errors, outcomes) goes to stderr.
+
+${INPUT_HELP}
+
+Output:
+  --progress              print progress to stderr every 5 s (default when stderr is a terminal)
+  --quiet                 no summary
+  -h, --help              this help
+
+Exit status: 0 when every input was read (parse errors are records, not failures),
+1 when an input could not be read, 2 on a usage error.`;
+
+interface ParseValues extends InputValues {
+  progress?: boolean;
+  quiet?: boolean;
+  help?: boolean;
+}
+
+export const parseCommand: Command = {
+  name: 'parse',
+  summary: 'parse log files into JSONL records on stdout',
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs<ParseValues>(args, {
+      ...INPUT_OPTIONS,
+      progress: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help === true) {
+      io.stdout.write(HELP + '\n');
+      return EXIT.OK;
+    }
+    const cfg = inputConfig(values, positionals);
+    const started = Date.now();
+    const records = readLogs(cfg.inputs, {
+      format: cfg.format,
+      timezone: cfg.timezone,
+      encoding: cfg.encoding,
+      maxLineBytes: cfg.maxLineBytes,
+      stdin: io.stdin,
+    });
+    const showProgress = values.progress === true || (values.progress === undefined && (io.stderr as { isTTY?: boolean }).isTTY === true);
+    const stop = showProgress
+      ? startProgress(io.stderr, 5000, () => {
+          const t = records.totals();
+          return `ftplog-otel parse: ${formatCount(t.lines)} lines, ${formatCount(t.records)} records, ${formatRate(t.lines, Date.now() - started)} lines/s`;
+        })
+      : () => {};
+    let code: number = EXIT.OK;
+    try {
+      await pipeline(records, toJsonLines(), io.stdout, { signal: io.signal, end: false } as never);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') code = EXIT.INTERRUPTED;
+      else if ((err as NodeJS.ErrnoException).code === 'EPIPE') code = EXIT.OK;
+      else throw err;
+    } finally {
+      stop();
+    }
+    if (values.quiet !== true) {
+      const t = records.totals();
+      const ms = Date.now() - started;
+      io.stderr.write(
+        `ftplog-otel parse: ${records.stats.inputs.length} input(s), ${formatCount(t.lines)} lines, ${formatCount(t.records)} records ` +
+          `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}), ` +
+          `${formatCount(t.parseErrors)} parse errors, ${formatCount(t.skippedHeader)} headers and ${formatCount(t.skippedBlank)} blank lines skipped, ` +
+          `${(ms / 1000).toFixed(2)} s${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}\n`,
+      );
+    }
+    return code;
+  },
+};

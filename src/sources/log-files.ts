@@ -1,0 +1,201 @@
+/**
+ * readLogs(): the records of several inputs (files, or stdin as `-`), one
+ * after the other, as one object stream. Each input gets its own
+ * read → logRecords chain (so format detection and line numbers are per
+ * file); the next file is opened only when the previous one has ended.
+ * Backpressure reaches the file reader: records are pulled from the current
+ * chain only while this stream's consumer wants more.
+ */
+import { Readable, pipeline } from 'node:stream';
+import { createReadStream, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FtpLogRecord } from '../model.js';
+import { logRecords, type LogRecordsOptions, type LogRecordsStream } from '../transforms/log-records.js';
+import { FtplogError } from '../errors.js';
+
+export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine'> {
+  /** Stream read for the input `-`. @default process.stdin */
+  stdin?: Readable;
+  /** Bytes read from a file at a time. @default 65536 */
+  readChunkBytes?: number;
+}
+
+export interface InputStats {
+  input: string;
+  format: string | undefined;
+  lines: number;
+  records: number;
+  parseErrors: number;
+  skippedBlank: number;
+  skippedHeader: number;
+  truncated: number;
+  success: number;
+  failure: number;
+  unknown: number;
+  bytes: number;
+}
+
+export interface ReadLogsStats {
+  inputs: InputStats[];
+}
+
+export interface ReadLogsStream extends Readable {
+  readonly stats: ReadLogsStats;
+  /** Totals over all inputs read so far (including the one being read). */
+  totals(): Omit<InputStats, 'input' | 'format'>;
+}
+
+/**
+ * Expands the command-line inputs: `-` is stdin, a directory stands for its
+ * regular files (sorted, not recursive), anything else must be a readable
+ * file. Throws ERR_INPUT naming the first input that is missing.
+ */
+export function resolveInputs(inputs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs.length === 0 ? ['-'] : inputs) {
+    if (input === '-') {
+      out.push(input);
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(input);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new FtplogError('ERR_INPUT', code === 'ENOENT' ? `${input}: no such file or directory` : `${input}: cannot read (${code ?? 'error'})`);
+    }
+    if (st.isDirectory()) {
+      const files = readdirSync(input, { withFileTypes: true })
+        .filter((d) => d.isFile() && !d.name.startsWith('.') && !d.name.toLowerCase().endsWith('.md'))
+        .map((d) => join(input, d.name))
+        .sort();
+      if (files.length === 0) throw new FtplogError('ERR_INPUT', `${input}: directory has no log files`);
+      out.push(...files);
+    } else {
+      out.push(input);
+    }
+  }
+  return out;
+}
+
+export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {}): ReadLogsStream {
+  const { stdin = process.stdin, readChunkBytes = 65536, ...recordOptions } = options;
+  const queue = [...inputs];
+  const stats: ReadLogsStats = { inputs: [] };
+  let current: LogRecordsStream | undefined;
+  let currentStats: InputStats | undefined;
+  let source: Readable | undefined;
+  let waiting = false;
+
+  const snapshot = (): void => {
+    if (current === undefined || currentStats === undefined) return;
+    const s = current.stats;
+    Object.assign(currentStats, {
+      format: s.parse.format,
+      lines: s.split.lines,
+      records: s.enrich.records,
+      parseErrors: s.parse.errors,
+      skippedBlank: s.parse.skippedBlank,
+      skippedHeader: s.parse.skippedHeader,
+      truncated: s.split.truncated,
+      success: s.enrich.success,
+      failure: s.enrich.failure,
+      unknown: s.enrich.unknown,
+      bytes: source === undefined ? 0 : (source as Readable & { bytesRead?: number }).bytesRead ?? currentStats.bytes,
+    });
+  };
+
+  const out = new Readable({
+    objectMode: true,
+    highWaterMark: 1024,
+    read() {
+      pump();
+    },
+    destroy(err, callback) {
+      current?.destroy();
+      source?.destroy();
+      callback(err);
+    },
+  }) as ReadLogsStream;
+
+  const openNext = (): boolean => {
+    const input = queue.shift();
+    if (input === undefined) return false;
+    const isStdin = input === '-';
+    const src: Readable = isStdin ? stdin : createReadStream(input, { highWaterMark: readChunkBytes });
+    const stage = logRecords({ ...recordOptions, ...(isStdin ? {} : { file: input }) });
+    const inputStats: InputStats = {
+      input,
+      format: undefined,
+      lines: 0,
+      records: 0,
+      parseErrors: 0,
+      skippedBlank: 0,
+      skippedHeader: 0,
+      truncated: 0,
+      success: 0,
+      failure: 0,
+      unknown: 0,
+      bytes: 0,
+    };
+    stats.inputs.push(inputStats);
+    current = stage;
+    currentStats = inputStats;
+    source = src;
+    stage.on('readable', () => {
+      if (waiting && current === stage) {
+        waiting = false;
+        pump();
+      }
+    });
+    pipeline(src, stage, (err) => {
+      if (err) {
+        const e = (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && out.destroyed ? undefined : err;
+        if (e !== undefined) out.destroy(new FtplogError('ERR_INPUT', `${input}: ${e.message}`, { cause: e }));
+      }
+    });
+    stage.once('end', () => {
+      snapshot();
+      if (current === stage) {
+        current = undefined;
+        currentStats = undefined;
+        source = undefined;
+        pump();
+      }
+    });
+    return true;
+  };
+
+  const pump = (): void => {
+    for (;;) {
+      if (out.destroyed) return;
+      if (current === undefined && !openNext()) {
+        out.push(null);
+        return;
+      }
+      const stage = current!;
+      let r: FtpLogRecord | null;
+      while ((r = stage.read() as FtpLogRecord | null) !== null) {
+        if (!out.push(r)) return;
+      }
+      if (current === stage) {
+        // Nothing buffered: wait for 'readable' or 'end'.
+        waiting = true;
+        return;
+      }
+    }
+  };
+
+  Object.assign(out, {
+    stats,
+    totals() {
+      snapshot();
+      const t = { lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, bytes: 0 };
+      for (const s of stats.inputs) {
+        for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += s[k];
+      }
+      return t;
+    },
+  });
+  return out;
+}

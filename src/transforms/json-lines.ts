@@ -1,0 +1,119 @@
+/**
+ * toJsonLines(): FtpLogRecord in, JSONL bytes out; fromJsonLines(): JSONL
+ * bytes in, FtpLogRecord out. Lines are cut by the bounded splitter and each
+ * one is read with stream-json's JSONL line parser, so a runaway line cannot
+ * grow memory; a line that is not a record becomes a counted parse-error record.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { Buffer } from 'node:buffer';
+import { jsonlParser } from 'stream-json/jsonl/parser.js';
+import type { FtpLogRecord, LogLine } from '../model.js';
+import { recordToJsonLine, fromJsonRecord } from '../jsonl/record-json.js';
+import { parseErrorRecord } from '../enrich/enrich.js';
+import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
+
+export interface ToJsonLinesOptions {
+  /** Bytes gathered into one output chunk before it is pushed. @default 65536 */
+  chunkBytes?: number;
+}
+
+/** Serializes records as JSON lines, gathered into chunks of about `chunkBytes`. */
+export function toJsonLines(options: ToJsonLinesOptions = {}): Transform {
+  const chunkBytes = options.chunkBytes ?? 65536;
+  let pending = '';
+  return new Transform({
+    writableObjectMode: true,
+    readableObjectMode: false,
+    transform(record: FtpLogRecord, _enc: BufferEncoding, callback: TransformCallback) {
+      try {
+        pending += recordToJsonLine(record);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      if (pending.length >= chunkBytes) {
+        const out = pending;
+        pending = '';
+        callback(null, out);
+      } else {
+        callback();
+      }
+    },
+    flush(callback: TransformCallback) {
+      const out = pending;
+      pending = '';
+      callback(null, out.length > 0 ? out : undefined);
+    },
+  });
+}
+
+export interface FromJsonLinesStats {
+  lines: number;
+  records: number;
+  errors: number;
+}
+
+export interface FromJsonLinesStream extends Transform {
+  readonly stats: Readonly<FromJsonLinesStats>;
+}
+
+const BAD_LINE = Symbol('bad JSON line');
+
+/** Reads JSONL produced by toJsonLines() (or `ftplog-otel parse`) back into records. */
+export function fromJsonLines(options: LineCutterOptions & { now?: () => number } = {}): FromJsonLinesStream {
+  const { now = Date.now, ...cutterOptions } = options;
+  const cutter = new LineCutter(cutterOptions);
+  const stats: FromJsonLinesStats = { lines: 0, records: 0, errors: 0 };
+  let lastError = '';
+  const parseJson = jsonlParser({
+    errorIndicator: (err: Error) => {
+      lastError = err.message;
+      return BAD_LINE;
+    },
+  });
+  let stream: Transform;
+  const onLine = (line: LogLine): void => {
+    stats.lines++;
+    if (line.text.trim() === '') return;
+    let record: FtpLogRecord | string;
+    if (line.truncated === true) {
+      record = 'line too long (truncated)';
+    } else {
+      const item = parseJson(line.text);
+      if (typeof item === 'symbol') record = 'empty line';
+      else if (item.value === BAD_LINE) record = `invalid JSON: ${lastError}`;
+      else record = fromJsonRecord(item.value);
+    }
+    if (typeof record === 'string') {
+      stats.errors++;
+      stream.push(parseErrorRecord(line, undefined, record, now()));
+      return;
+    }
+    stats.records++;
+    record.position = line.position;
+    stream.push(record);
+  };
+  stream = new Transform({
+    writableObjectMode: false,
+    readableObjectMode: true,
+    transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback) {
+      try {
+        cutter.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, onLine);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      callback();
+    },
+    flush(callback: TransformCallback) {
+      try {
+        cutter.end(onLine);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      callback();
+    },
+  });
+  return Object.assign(stream, { stats }) as FromJsonLinesStream;
+}

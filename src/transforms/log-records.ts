@@ -1,0 +1,76 @@
+/**
+ * logRecords(): bytes in, FtpLogRecord out — splitLines + parse + enrich
+ * fused into one stage. Same pure functions, same counters, one stream hop
+ * instead of three: the per-object cost of a stream hop is a large share of
+ * the work at a million lines a second. The three separate stages remain the
+ * composable API and the reference the tests compare this one against.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { Buffer } from 'node:buffer';
+import type { FtpLogRecord, LogLine, ParsedLine } from '../model.js';
+import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
+import { LineParser, type ParseStats } from './parse.js';
+import { createEnricher, type EnrichOptions } from '../enrich/enrich.js';
+import { countRecord, newEnrichStats, type EnrichStats } from './enrich.js';
+import type { FormatOption } from '../formats/detect.js';
+
+export interface LogRecordsOptions extends LineCutterOptions, EnrichOptions {
+  /** @default 'auto' */
+  format?: FormatOption;
+  /** Records buffered on the readable side before backpressure. @default 1024 */
+  highWaterMark?: number;
+}
+
+export interface LogRecordsStats {
+  readonly split: { lines: number; truncated: number };
+  readonly parse: ParseStats;
+  readonly enrich: EnrichStats;
+}
+
+export interface LogRecordsStream extends Transform {
+  readonly stats: LogRecordsStats;
+}
+
+export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
+  const { format = 'auto', highWaterMark = 1024, timezone, now, ...cutterOptions } = options;
+  const cutter = new LineCutter(cutterOptions);
+  const parser = new LineParser(format);
+  const enrichOne = createEnricher({ timezone, now });
+  const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats() };
+  let stream: Transform;
+  const onParsed = (p: ParsedLine): void => {
+    const r: FtpLogRecord = enrichOne(p);
+    countRecord(stats.enrich, r);
+    stream.push(r);
+  };
+  const onLine = (line: LogLine): void => {
+    stats.split.lines++;
+    if (line.truncated === true) stats.split.truncated++;
+    parser.push(line, onParsed);
+  };
+  stream = new Transform({
+    writableObjectMode: false,
+    readableObjectMode: true,
+    readableHighWaterMark: highWaterMark,
+    transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback) {
+      try {
+        cutter.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, onLine);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      callback();
+    },
+    flush(callback: TransformCallback) {
+      try {
+        cutter.end(onLine);
+        parser.end(onParsed);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      callback();
+    },
+  });
+  return Object.assign(stream, { stats }) as LogRecordsStream;
+}
