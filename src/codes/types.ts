@@ -3,21 +3,21 @@ export type StatusKind = 'ftp_reply' | 'sftp' | 'http' | 'winsock' | 'eft' | 'nc
 export type Outcome = 'success' | 'failure' | 'unknown';
 
 export interface DecodedStatus {
-  kind: StatusKind;
+  readonly kind: StatusKind;
   /** Symbolic name where the table has one (`WSAETIMEDOUT`, `SSH_FX_NO_SUCH_FILE`, `PERM`). */
-  name?: string;
+  readonly name?: string;
   /** Short description in ftplog-otel's own words. */
-  description?: string;
-  outcome: Outcome;
+  readonly description?: string;
+  readonly outcome: Outcome;
   /** A failure a retry or the client may clear (FTP 4xx, ABOR, INCOMPLETE): logged at WARN rather than ERROR. */
-  transient: boolean;
+  readonly transient: boolean;
   /** On failure only: stable low-cardinality identifier (the name, else `<kind>_<code>`). */
-  errorType?: string;
+  readonly errorType?: string;
 }
 
 /** One row of a code table. */
 export interface CodeEntry {
   code: number;
-  name?: string;
+  readonly name?: string;
   description: string;
 }
