@@ -5,8 +5,9 @@ import { EXIT } from './command.js';
 import { FtplogError } from '../errors.js';
 import { parseCommand } from './parse.js';
 import { explainCommand } from './explain.js';
+import { shipCommand } from './ship.js';
 
-export const COMMANDS: readonly Command[] = [parseCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [parseCommand, shipCommand, explainCommand];
 
 function version(): string {
   try {

@@ -11,6 +11,7 @@ import { createReadStream, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FtpLogRecord } from '../model.js';
 import { logRecords, type LogRecordsOptions, type LogRecordsStream } from '../transforms/log-records.js';
+import { fromJsonLines, type FromJsonLinesStream } from '../transforms/json-lines.js';
 import { FtplogError } from '../errors.js';
 
 export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine'> {
@@ -18,6 +19,8 @@ export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'start
   stdin?: Readable;
   /** Bytes read from a file at a time. @default 65536 */
   readChunkBytes?: number;
+  /** What the inputs hold: FTP server logs, or JSONL records written by `parse`/toJsonLines(). @default 'log' */
+  input?: 'log' | 'jsonl';
 }
 
 export interface InputStats {
@@ -43,6 +46,11 @@ export interface ReadLogsStream extends Readable {
   readonly stats: ReadLogsStats;
   /** Totals over all inputs read so far (including the one being read). */
   totals(): Omit<InputStats, 'input' | 'format'>;
+  /**
+   * Stops reading: the input being read is closed, no further input is
+   * opened, and the stream ends normally after the records it already holds.
+   */
+  stop(): void;
 }
 
 /**
@@ -79,16 +87,22 @@ export function resolveInputs(inputs: readonly string[]): string[] {
 }
 
 export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {}): ReadLogsStream {
-  const { stdin = process.stdin, readChunkBytes = 65536, ...recordOptions } = options;
+  const { stdin = process.stdin, readChunkBytes = 65536, input: inputKind = 'log', ...recordOptions } = options;
   const queue = [...inputs];
   const stats: ReadLogsStats = { inputs: [] };
-  let current: LogRecordsStream | undefined;
+  let current: LogRecordsStream | FromJsonLinesStream | undefined;
+  let stopping = false;
   let currentStats: InputStats | undefined;
   let source: Readable | undefined;
   let waiting = false;
 
   const snapshot = (): void => {
     if (current === undefined || currentStats === undefined) return;
+    if (!('split' in current.stats)) {
+      const j = current.stats;
+      Object.assign(currentStats, { format: 'jsonl', lines: j.lines, records: j.records + j.errors, parseErrors: j.errors });
+      return;
+    }
     const s = current.stats;
     Object.assign(currentStats, {
       format: s.parse.format,
@@ -123,7 +137,11 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     if (input === undefined) return false;
     const isStdin = input === '-';
     const src: Readable = isStdin ? stdin : createReadStream(input, { highWaterMark: readChunkBytes });
-    const stage = logRecords({ ...recordOptions, ...(isStdin ? {} : { file: input }) });
+    const fileOption = isStdin ? {} : { file: input };
+    const stage =
+      inputKind === 'jsonl'
+        ? fromJsonLines({ ...fileOption, ...(recordOptions.maxLineBytes !== undefined ? { maxLineBytes: recordOptions.maxLineBytes } : {}), ...(recordOptions.now ? { now: recordOptions.now } : {}) })
+        : logRecords({ ...recordOptions, ...fileOption });
     const inputStats: InputStats = {
       input,
       format: undefined,
@@ -150,7 +168,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     });
     pipeline(src, stage, (err) => {
       if (err) {
-        const e = (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && out.destroyed ? undefined : err;
+        const e = stopping || ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && out.destroyed) ? undefined : err;
         if (e !== undefined) out.destroy(new FtplogError('ERR_INPUT', `${input}: ${e.message}`, { cause: e }));
       }
     });
@@ -168,7 +186,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
 
   const pump = (): void => {
     for (;;) {
-      if (out.destroyed) return;
+      if (out.destroyed || stopping) return;
       if (current === undefined && !openNext()) {
         out.push(null);
         return;
@@ -188,6 +206,19 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
 
   Object.assign(out, {
     stats,
+    stop() {
+      if (stopping || out.destroyed) return;
+      snapshot();
+      stopping = true;
+      queue.length = 0;
+      const stage = current;
+      const src = source;
+      current = undefined;
+      source = undefined;
+      stage?.destroy();
+      if (src !== stdin) src?.destroy();
+      out.push(null);
+    },
     totals() {
       snapshot();
       const t = { lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, bytes: 0 };

@@ -1,0 +1,310 @@
+/** `ftplog-otel ship`: log files to an OTLP/HTTP collector, every record accepted or the run fails. */
+import { pipeline } from 'node:stream/promises';
+import type { Command, CliIO } from './command.js';
+import { EXIT } from './command.js';
+import { parseCommandArgs, intOption, durationOption } from './args.js';
+import { INPUT_HELP, INPUT_OPTIONS, inputConfig, type InputValues } from './parse.js';
+import { readLogs, type ReadLogsStream } from '../sources/log-files.js';
+import { otlpSink, type OtlpSink } from '../sinks/otlp/sink.js';
+import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig } from '../sinks/otlp/config.js';
+import { DEFAULT_DEAD_LETTER_FILE } from '../sinks/otlp/dead-letter.js';
+import { resourceAttributes } from '../otel/resource.js';
+import { formatCount, formatRate, startProgress } from './summary.js';
+import { FtplogError } from '../errors.js';
+import type { Writable } from 'node:stream';
+
+export const OTLP_HELP = `Collector (flags win over the standard OTEL_EXPORTER_OTLP_* / OTEL_EXPORTER_OTLP_LOGS_* variables):
+  --endpoint URL          OTLP/HTTP endpoint; /v1/logs is appended unless present
+                          (default: $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, $OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318)
+  --protocol P            http/protobuf | http/json (default http/protobuf; $OTEL_EXPORTER_OTLP_PROTOCOL)
+  --compression C         gzip | none (default none; $OTEL_EXPORTER_OTLP_COMPRESSION)
+  --header NAME=VALUE     extra request header, repeatable ($OTEL_EXPORTER_OTLP_HEADERS); values are never printed
+  --timeout D             per-request timeout, e.g. 10s (default 10s; $OTEL_EXPORTER_OTLP_TIMEOUT in ms)
+  --ca-file PEM           CA bundle to trust for https ($OTEL_EXPORTER_OTLP_CERTIFICATE)
+  --cert-file PEM, --key-file PEM   client certificate and key for mutual TLS
+  --service-name NAME     service.name resource attribute (default: $OTEL_SERVICE_NAME, else eft-server or ncftpd by format);
+                          $OTEL_RESOURCE_ATTRIBUTES adds resource attributes`;
+
+export const DELIVERY_HELP = `Delivery (nothing is dropped: when the queue is full, reading waits):
+  --batch-size N          records per request (default 2048)
+  --batch-delay D         longest a record waits for its batch to fill (default 200ms)
+  --max-in-flight N       requests at once (default 2)
+  --queue-records N       most records queued in memory (default 16384)
+  --queue-bytes N         most bytes queued in memory, estimated (default 33554432)
+  --max-retry-time D      give up when a batch has failed for this long, e.g. 10m (default: retry forever)
+  --retry-initial D       first retry delay (default 500ms); --retry-max D: cap of the delay (default 30s)
+  --dead-letter FILE      where records the collector refuses (HTTP 400 etc.) are written as JSONL with the reason
+                          (default ./${DEFAULT_DEAD_LETTER_FILE}, created only when needed)
+  --shutdown-timeout D    on SIGINT/SIGTERM, how long to deliver what is queued before giving up (default 10s)`;
+
+const HELP = `Usage: ftplog-otel ship [options] [FILE...]
+
+Sends every record of the given log files (or stdin) to an OpenTelemetry
+collector over OTLP/HTTP and exits 0 only once the collector has accepted
+every record. Failed requests are retried; refused records go to a
+dead-letter file; a summary goes to stderr.
+
+${INPUT_HELP}
+  --input KIND            log (FTP server logs, default) | jsonl (records written by 'ftplog-otel parse')
+
+${OTLP_HELP}
+
+${DELIVERY_HELP}
+
+Output:
+  --progress              progress to stderr every 5 s (default when stderr is a terminal)
+  --quiet                 no summary
+  -h, --help              this help
+
+Exit status: 0 every record accepted; 1 some record not accepted (dead-lettered, rejected by
+the collector, retries exhausted) or an input unreadable; 2 usage or configuration error;
+130 interrupted (the summary says what was delivered).`;
+
+export const OTLP_OPTIONS = {
+  endpoint: { type: 'string' },
+  protocol: { type: 'string' },
+  compression: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  'ca-file': { type: 'string' },
+  'cert-file': { type: 'string' },
+  'key-file': { type: 'string' },
+  'service-name': { type: 'string' },
+} as const;
+
+export const DELIVERY_OPTIONS = {
+  'batch-size': { type: 'string' },
+  'batch-delay': { type: 'string' },
+  'max-in-flight': { type: 'string' },
+  'queue-records': { type: 'string' },
+  'queue-bytes': { type: 'string' },
+  'max-retry-time': { type: 'string' },
+  'retry-initial': { type: 'string' },
+  'retry-max': { type: 'string' },
+  'dead-letter': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+} as const;
+
+export interface OtlpValues {
+  endpoint?: string;
+  protocol?: string;
+  compression?: string;
+  header?: string[];
+  timeout?: string;
+  'ca-file'?: string;
+  'cert-file'?: string;
+  'key-file'?: string;
+  'service-name'?: string;
+}
+
+export interface DeliveryValues {
+  'batch-size'?: string;
+  'batch-delay'?: string;
+  'max-in-flight'?: string;
+  'queue-records'?: string;
+  'queue-bytes'?: string;
+  'max-retry-time'?: string;
+  'retry-initial'?: string;
+  'retry-max'?: string;
+  'dead-letter'?: string;
+  'shutdown-timeout'?: string;
+}
+
+interface ShipValues extends InputValues, OtlpValues, DeliveryValues {
+  input?: string;
+  progress?: boolean;
+  quiet?: boolean;
+  help?: boolean;
+}
+
+export function otlpConfigFrom(values: OtlpValues, env: NodeJS.ProcessEnv): OtlpConfig {
+  const timeoutMs = durationOption('timeout', values.timeout);
+  try {
+    return resolveOtlpConfig(
+      {
+        ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
+        ...(values.protocol !== undefined ? { protocol: values.protocol } : {}),
+        ...(values.compression !== undefined ? { compression: values.compression } : {}),
+        ...(values.header !== undefined ? { headers: values.header } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
+        ...(values['cert-file'] !== undefined ? { certFile: values['cert-file'] } : {}),
+        ...(values['key-file'] !== undefined ? { keyFile: values['key-file'] } : {}),
+      },
+      env,
+    );
+  } catch (err) {
+    if (err instanceof FtplogError && err.code === 'ERR_CONFIG') throw new FtplogError('ERR_INVALID_ARGUMENT', err.message, { cause: err });
+    throw err;
+  }
+}
+
+export interface Delivery {
+  records: ReadLogsStream;
+  sink: OtlpSink;
+  started: number;
+}
+
+/** Ships records to the sink; on abort, stops reading and gives the queue `shutdownMs` to drain. */
+export async function runDelivery(
+  d: Delivery,
+  io: CliIO,
+  shutdownMs: number,
+): Promise<{ error: Error | undefined; interrupted: boolean }> {
+  let interrupted = false;
+  let shutdownTimer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    interrupted = true;
+    io.stderr.write(`ftplog-otel: stopping: no more input is read; delivering ${formatCount(d.sink.stats.queuedRecords)} queued records (up to ${Math.round(shutdownMs / 1000)} s)\n`);
+    d.records.stop();
+    shutdownTimer = setTimeout(() => {
+      d.sink.destroy(new FtplogError('ERR_SHUTDOWN', `shutdown timeout: ${formatCount(d.sink.stats.queuedRecords)} queued records were not delivered`));
+    }, shutdownMs);
+  };
+  if (io.signal.aborted) onAbort();
+  else io.signal.addEventListener('abort', onAbort, { once: true });
+  let error: Error | undefined;
+  try {
+    await pipeline(d.records, d.sink);
+  } catch (err) {
+    error = err as Error;
+  } finally {
+    if (shutdownTimer !== undefined) clearTimeout(shutdownTimer);
+    io.signal.removeEventListener('abort', onAbort);
+  }
+  return { error, interrupted };
+}
+
+export function deliverySummary(command: string, d: Delivery, out: Writable): void {
+  const t = d.records.totals();
+  const s = d.sink.stats;
+  const ms = Date.now() - d.started;
+  out.write(
+    `ftplog-otel ${command}: ${d.records.stats.inputs.length} input(s), ${formatCount(t.lines)} lines, ` +
+      `${formatCount(s.received)} records (success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})\n` +
+      `ftplog-otel ${command}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
+      `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ` +
+      `${(ms / 1000).toFixed(2)} s, ${formatRate(s.accepted, ms)} records/s\n`,
+  );
+  if (s.deadLettered > 0) out.write(`ftplog-otel ${command}: dead letters written to ${d.sink.deadLetterPath}\n`);
+  if (s.rejected > 0) out.write(`ftplog-otel ${command}: the collector rejected records: ${s.partialMessages.filter((m) => m !== '').join('; ') || '(no message)'}\n`);
+  const ack = d.sink.acknowledged;
+  if (s.accepted !== s.received || s.undelivered > 0) {
+    const where = ack.position === undefined ? 'nothing acknowledged' : `acknowledged through ${ack.position.file ?? 'stdin'}:${ack.position.line}`;
+    out.write(`ftplog-otel ${command}: ${where} (${formatCount(ack.records)} records in order)\n`);
+  }
+}
+
+export function deliveryOptions(values: DeliveryValues): {
+  maxBatchRecords: number | undefined;
+  maxBatchDelayMs: number | undefined;
+  maxInFlight: number | undefined;
+  maxQueueRecords: number | undefined;
+  maxQueueBytes: number | undefined;
+  maxRetryTimeMs: number | undefined;
+  backoff: { initialMs?: number; maxMs?: number };
+  deadLetter: string | undefined;
+  shutdownMs: number;
+} {
+  const maxBatchRecords = intOption('batch-size', values['batch-size'], 1, 1_000_000);
+  const maxQueueRecords = intOption('queue-records', values['queue-records'], 1, 100_000_000);
+  if (maxBatchRecords !== undefined && maxBatchRecords > (maxQueueRecords ?? 16384)) {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', `--batch-size (${maxBatchRecords}) must not exceed --queue-records (${maxQueueRecords ?? 16384})`);
+  }
+  const initialMs = durationOption('retry-initial', values['retry-initial']);
+  const maxMs = durationOption('retry-max', values['retry-max']);
+  return {
+    maxBatchRecords,
+    maxBatchDelayMs: durationOption('batch-delay', values['batch-delay']),
+    maxInFlight: intOption('max-in-flight', values['max-in-flight'], 1, 64),
+    maxQueueRecords,
+    maxQueueBytes: intOption('queue-bytes', values['queue-bytes'], 65536),
+    maxRetryTimeMs: durationOption('max-retry-time', values['max-retry-time']),
+    backoff: { ...(initialMs !== undefined ? { initialMs } : {}), ...(maxMs !== undefined ? { maxMs } : {}) },
+    deadLetter: values['dead-letter'],
+    shutdownMs: durationOption('shutdown-timeout', values['shutdown-timeout']) ?? 10_000,
+  };
+}
+
+export function deliveryExitCode(d: Delivery, error: Error | undefined, interrupted: boolean): number {
+  const s = d.sink.stats;
+  if (interrupted) return EXIT.INTERRUPTED;
+  if (error !== undefined) return EXIT.FAILURE;
+  return s.accepted === s.received && s.rejected === 0 && s.deadLettered === 0 && s.undelivered === 0 ? EXIT.OK : EXIT.FAILURE;
+}
+
+export const shipCommand: Command = {
+  name: 'ship',
+  summary: 'send log records to an OTLP/HTTP collector, losslessly',
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs<ShipValues>(args, {
+      ...INPUT_OPTIONS,
+      ...OTLP_OPTIONS,
+      ...DELIVERY_OPTIONS,
+      input: { type: 'string' },
+      progress: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help === true) {
+      io.stdout.write(HELP + '\n');
+      return EXIT.OK;
+    }
+    const input = values.input ?? 'log';
+    if (input !== 'log' && input !== 'jsonl') throw new FtplogError('ERR_INVALID_ARGUMENT', `--input must be log or jsonl (got ${JSON.stringify(input)})`);
+    const cfg = inputConfig(values, positionals);
+    const config = otlpConfigFrom(values, io.env);
+    const opts = deliveryOptions(values);
+    const serviceName = values['service-name'];
+    let resourceError: Error | undefined;
+    try {
+      resourceAttributes({ env: io.env });
+    } catch (err) {
+      resourceError = err as Error;
+    }
+    if (resourceError !== undefined) throw new FtplogError('ERR_INVALID_ARGUMENT', resourceError.message);
+
+    const d: Delivery = {
+      started: Date.now(),
+      records: readLogs(cfg.inputs, {
+        format: cfg.format,
+        timezone: cfg.timezone,
+        encoding: cfg.encoding,
+        maxLineBytes: cfg.maxLineBytes,
+        stdin: io.stdin,
+        input,
+      }),
+      sink: otlpSink({
+        config,
+        resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}), ...(serviceName !== undefined ? { serviceName } : {}) }),
+        ...(opts.maxBatchRecords !== undefined ? { maxBatchRecords: opts.maxBatchRecords } : {}),
+        ...(opts.maxBatchDelayMs !== undefined ? { maxBatchDelayMs: opts.maxBatchDelayMs } : {}),
+        ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+        ...(opts.maxQueueRecords !== undefined ? { maxQueueRecords: opts.maxQueueRecords } : {}),
+        ...(opts.maxQueueBytes !== undefined ? { maxQueueBytes: opts.maxQueueBytes } : {}),
+        ...(opts.maxRetryTimeMs !== undefined ? { maxRetryTimeMs: opts.maxRetryTimeMs } : {}),
+        backoff: opts.backoff,
+        ...(opts.deadLetter !== undefined ? { deadLetter: opts.deadLetter } : {}),
+      }),
+    };
+    const showProgress = values.progress === true || (values.progress === undefined && (io.stderr as { isTTY?: boolean }).isTTY === true);
+    if (values.quiet !== true) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
+    const stop = showProgress
+      ? startProgress(io.stderr, 5000, () => {
+          const s = d.sink.stats;
+          const t = d.records.totals();
+          return (
+            `ftplog-otel ship: read ${formatCount(t.lines)} lines, accepted ${formatCount(s.accepted)} records ` +
+            `(${formatRate(s.accepted, Date.now() - d.started)}/s), queued ${formatCount(s.queuedRecords)}, retries ${formatCount(s.retries)}` +
+            (s.lastError !== undefined ? `, last error: ${s.lastError}` : '')
+          );
+        })
+      : () => {};
+    const { error, interrupted } = await runDelivery(d, io, opts.shutdownMs);
+    stop();
+    if (error !== undefined) io.stderr.write(`ftplog-otel ship: ${error.message}\n`);
+    if (values.quiet !== true || error !== undefined) deliverySummary('ship', d, io.stderr);
+    return deliveryExitCode(d, error, interrupted);
+  },
+};

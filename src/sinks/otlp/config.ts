@@ -1,0 +1,170 @@
+/**
+ * OTLP/HTTP exporter settings from flags and the standard OTEL_EXPORTER_OTLP_*
+ * variables (signal-specific LOGS_ variables win over the generic ones, flags
+ * win over both). Validated and frozen; header values never appear in errors.
+ */
+import { readFileSync } from 'node:fs';
+import { FtplogError } from '../../errors.js';
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpCompression = 'gzip' | 'none';
+
+export interface OtlpConfig {
+  /** Full URL of the logs endpoint, e.g. http://localhost:4318/v1/logs. */
+  readonly url: URL;
+  readonly protocol: OtlpProtocol;
+  readonly compression: OtlpCompression;
+  /** Extra request headers (values are secrets: never print them). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Per-request timeout in ms. */
+  readonly timeoutMs: number;
+  /** PEM CA bundle to trust for https. */
+  readonly ca?: Buffer;
+  /** PEM client certificate and key for mutual TLS. */
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+}
+
+export interface OtlpFlags {
+  endpoint?: string;
+  protocol?: string;
+  compression?: string;
+  /** `name=value` strings. */
+  headers?: string[];
+  timeoutMs?: number;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+export const DEFAULT_ENDPOINT = 'http://localhost:4318';
+export const LOGS_PATH = '/v1/logs';
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+function envValue(env: NodeJS.ProcessEnv, suffix: string): { name: string; value: string } | undefined {
+  for (const name of [`OTEL_EXPORTER_OTLP_LOGS_${suffix}`, `OTEL_EXPORTER_OTLP_${suffix}`]) {
+    const v = env[name];
+    if (v !== undefined && v.trim() !== '') return { name, value: v.trim() };
+  }
+  return undefined;
+}
+
+function parseUrl(text: string, source: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new FtplogError('ERR_CONFIG', `${source}: not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FtplogError('ERR_CONFIG', `${source}: must be an http:// or https:// URL`);
+  return url;
+}
+
+/** A base endpoint gets /v1/logs appended (OTEL_EXPORTER_OTLP_ENDPOINT's rule). */
+export function appendLogsPath(base: URL): URL {
+  const u = new URL(base.href);
+  u.pathname = u.pathname.replace(/\/+$/, '') + LOGS_PATH;
+  return u;
+}
+
+/** Parses a W3C-baggage-style header list `k1=v1,k2=v2` (values percent-decoded). */
+export function parseHeaderList(text: string, source: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    const name = eq <= 0 ? '' : part.slice(0, eq).trim();
+    if (name === '' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new FtplogError('ERR_CONFIG', `${source}: an entry is not name=value with a valid header name`);
+    }
+    let value: string;
+    try {
+      value = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      throw new FtplogError('ERR_CONFIG', `${source}: the value of header "${name}" is not valid percent-encoding`);
+    }
+    out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+function readPem(path: string, source: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new FtplogError('ERR_CONFIG', `${source}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv = process.env): OtlpConfig {
+  // Endpoint: the flag (base or full), else the logs-specific variable (used as is), else the generic one (+ /v1/logs).
+  let url: URL;
+  if (flags.endpoint !== undefined) {
+    const u = parseUrl(flags.endpoint, '--endpoint');
+    url = u.pathname.replace(/\/+$/, '').endsWith(LOGS_PATH) ? u : appendLogsPath(u);
+  } else if (env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']?.trim()) {
+    url = parseUrl(env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'].trim(), 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
+  } else if (env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim()) {
+    url = appendLogsPath(parseUrl(env['OTEL_EXPORTER_OTLP_ENDPOINT'].trim(), 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+  } else {
+    url = appendLogsPath(new URL(DEFAULT_ENDPOINT));
+  }
+
+  const protoEnv = envValue(env, 'PROTOCOL');
+  const protocol = flags.protocol ?? protoEnv?.value ?? 'http/protobuf';
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
+    const source = flags.protocol !== undefined ? '--protocol' : protoEnv!.name;
+    throw new FtplogError(
+      'ERR_CONFIG',
+      `${source}: "${protocol}" is not supported; use http/protobuf or http/json${protocol === 'grpc' ? ' (send to the collector\'s OTLP/HTTP port, 4318)' : ''}`,
+    );
+  }
+
+  const compEnv = envValue(env, 'COMPRESSION');
+  const compression = flags.compression ?? compEnv?.value ?? 'none';
+  if (compression !== 'gzip' && compression !== 'none') {
+    throw new FtplogError('ERR_CONFIG', `${flags.compression !== undefined ? '--compression' : compEnv!.name}: must be gzip or none (got "${compression}")`);
+  }
+
+  const headers: Record<string, string> = {};
+  const generic = env['OTEL_EXPORTER_OTLP_HEADERS'];
+  if (generic) Object.assign(headers, parseHeaderList(generic, 'OTEL_EXPORTER_OTLP_HEADERS'));
+  const logs = env['OTEL_EXPORTER_OTLP_LOGS_HEADERS'];
+  if (logs) Object.assign(headers, parseHeaderList(logs, 'OTEL_EXPORTER_OTLP_LOGS_HEADERS'));
+  for (const h of flags.headers ?? []) Object.assign(headers, parseHeaderList(h, '--header'));
+  for (const reserved of ['content-type', 'content-encoding', 'content-length', 'host']) {
+    if (reserved in headers) throw new FtplogError('ERR_CONFIG', `header "${reserved}" is set by ftplog-otel and cannot be overridden`);
+  }
+
+  let timeoutMs = flags.timeoutMs;
+  if (timeoutMs === undefined) {
+    const t = envValue(env, 'TIMEOUT');
+    if (t !== undefined) {
+      const n = Number(t.value);
+      if (!Number.isInteger(n) || n <= 0) throw new FtplogError('ERR_CONFIG', `${t.name}: must be a positive integer of milliseconds (got "${t.value}")`);
+      timeoutMs = n;
+    }
+  }
+  timeoutMs ??= DEFAULT_TIMEOUT_MS;
+
+  const caPath = flags.caFile ?? envValue(env, 'CERTIFICATE')?.value;
+  const certPath = flags.certFile ?? envValue(env, 'CLIENT_CERTIFICATE')?.value;
+  const keyPath = flags.keyFile ?? envValue(env, 'CLIENT_KEY')?.value;
+  const cfg: OtlpConfig = {
+    url,
+    protocol,
+    compression,
+    headers: Object.freeze(headers),
+    timeoutMs,
+    ...(caPath !== undefined ? { ca: readPem(caPath, 'certificate') } : {}),
+    ...(certPath !== undefined ? { cert: readPem(certPath, 'client certificate') } : {}),
+    ...(keyPath !== undefined ? { key: readPem(keyPath, 'client key') } : {}),
+  };
+  return Object.freeze(cfg);
+}
+
+/** A printable description of the config: header names only, never their values. */
+export function describeOtlpConfig(c: OtlpConfig): string {
+  const names = Object.keys(c.headers);
+  return `${c.url.href} (${c.protocol}${c.compression === 'gzip' ? ', gzip' : ''}${names.length > 0 ? `, headers: ${names.join(', ')}` : ''}${c.ca ? ', custom CA' : ''})`;
+}

@@ -1,0 +1,75 @@
+/**
+ * What to do with an export's result, per the OTLP/HTTP specification:
+ * 429, 502, 503, 504 and network failures are retried (Retry-After
+ * honoured), 413 splits the batch, any other answer outside 2xx is final
+ * (the batch goes to the dead-letter file). Backoff is capped exponential
+ * with full jitter. Pure.
+ */
+export type Verdict =
+  | { kind: 'accepted' }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'split'; reason: string }
+  | { kind: 'reject'; reason: string; status: number };
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/** Retry-After: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return undefined;
+  return Math.max(0, t - now);
+}
+
+export function classifyStatus(status: number, retryAfter?: string | string[]): Verdict {
+  if (status >= 200 && status < 300) return { kind: 'accepted' };
+  if (RETRYABLE_STATUS.has(status)) {
+    const ms = parseRetryAfter(retryAfter);
+    return ms === undefined ? { kind: 'retry', reason: `HTTP ${status}` } : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs: ms };
+  }
+  if (status === 413) return { kind: 'split', reason: 'HTTP 413 (payload too large)' };
+  return { kind: 'reject', reason: `HTTP ${status}`, status };
+}
+
+export function classifyError(err: unknown): Verdict {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const message = (err as Error | undefined)?.message ?? String(err);
+  if (code !== undefined && RETRYABLE_CODES.has(code)) return { kind: 'retry', reason: `${code}: ${message}` };
+  if (/socket hang up/i.test(message)) return { kind: 'retry', reason: `ECONNRESET: ${message}` };
+  // Unknown transport failures are retried too: giving up would lose records.
+  return { kind: 'retry', reason: code !== undefined ? `${code}: ${message}` : message };
+}
+
+export interface BackoffOptions {
+  /** First delay. @default 500 */
+  initialMs: number;
+  /** Cap of the delay. @default 30000 */
+  maxMs: number;
+  /** @default 2 */
+  multiplier: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, multiplier: 2 };
+
+/** Delay before retry number `attempt` (1-based): full jitter over the capped exponential. */
+export function backoffDelay(attempt: number, o: BackoffOptions, random: () => number = Math.random): number {
+  const ceiling = Math.min(o.maxMs, o.initialMs * Math.pow(o.multiplier, Math.max(0, attempt - 1)));
+  // Half fixed, half jitter: never hammers, never waits longer than the cap.
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

@@ -1,0 +1,96 @@
+/**
+ * One OTLP/HTTP POST over a keep-alive agent, with a hard per-request
+ * timeout and a bounded response body. Network failures reject with the
+ * socket error (its `code` tells the retry policy what happened).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { OtlpConfig } from './config.js';
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Largest response body read; the rest is discarded (a collector's answer is tiny). */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export class HttpTransport {
+  private readonly agent: http.Agent;
+  private readonly config: OtlpConfig;
+  private readonly contentType: string;
+  private readonly inflight = new Set<http.ClientRequest>();
+
+  constructor(config: OtlpConfig, maxSockets: number) {
+    this.config = config;
+    this.contentType = config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
+    const opts = { keepAlive: true, maxSockets, ...(config.ca ? { ca: config.ca } : {}), ...(config.cert ? { cert: config.cert } : {}), ...(config.key ? { key: config.key } : {}) };
+    this.agent = config.url.protocol === 'https:' ? new https.Agent(opts) : new http.Agent(opts);
+  }
+
+  send(body: Uint8Array, gzipped: boolean): Promise<HttpResponse> {
+    const { url } = this.config;
+    const mod = url.protocol === 'https:' ? https : http;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const req = mod.request(
+        url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            ...this.config.headers,
+            'content-type': this.contentType,
+            'content-length': String(body.byteLength),
+            'user-agent': 'ftplog-otel',
+            ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < MAX_RESPONSE_BYTES) {
+              chunks.push(c);
+              size += c.length;
+            }
+          });
+          res.on('end', () => {
+            this.inflight.delete(req);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+          });
+          res.on('error', (err) => {
+            this.inflight.delete(req);
+            reject(err);
+          });
+        },
+      );
+      this.inflight.add(req);
+      req.setTimeout(this.config.timeoutMs, () => {
+        const err = new Error(`no response within ${this.config.timeoutMs} ms`) as NodeJS.ErrnoException;
+        err.code = 'ETIMEDOUT';
+        req.destroy(err);
+      });
+      req.on('error', (err) => {
+        this.inflight.delete(req);
+        reject(err);
+      });
+      req.end(body);
+    });
+  }
+
+  /** Aborts requests in flight (their outcome is unknown to the sender). */
+  abortAll(): void {
+    for (const req of this.inflight) {
+      const err = new Error('aborted by shutdown') as NodeJS.ErrnoException;
+      err.code = 'ERR_SHUTDOWN';
+      req.destroy(err);
+    }
+    this.inflight.clear();
+  }
+
+  close(): void {
+    this.abortAll();
+    this.agent.destroy();
+  }
+}
