@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+import { ATTRIBUTE_TYPES } from '../../src/schema.js';
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'string[]';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int|double' : 'double';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v;
+}
+
+describe('ftplog-otel parse', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ftplog-parse-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes one JSON record per line of each file, in order, with the documented shape', async () => {
+    const r = await cli(['parse', '--timezone', 'UTC', fixture('eft', 'eft-client-vendor.log'), fixture('ncftpd', 'ncftpd-xfer-fixture.crlf.log')]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 2 + 7);
+    for (const rec of lines) {
+      assert.deepEqual(Object.keys(rec), ['timestamp', 'observedTimestamp', 'severityNumber', 'severityText', 'eventName', 'body', 'attributes']);
+      assert.match(rec['timestamp'] as string, ISO);
+      assert.match(rec['observedTimestamp'] as string, ISO);
+      for (const [k, v] of Object.entries(rec['attributes'] as Record<string, unknown>)) {
+        const t = (ATTRIBUTE_TYPES as Record<string, string>)[k];
+        assert.ok(t !== undefined, `attribute ${k} is in the schema`);
+        const got = typeOf(v);
+        assert.ok(got === t || (got === 'int|double' && (t === 'int' || t === 'double')), `${k}: ${got} vs ${t}`);
+      }
+    }
+    assert.equal(lines[0]!['timestamp'], '2006-03-06T10:11:03.000Z');
+    assert.equal(lines[0]!['eventName'], 'ftp.download');
+    assert.equal(lines[2]!['body'], '2010-01-11 15:42:17 #u5     | C,/home/sshaw/cti/web/trunk/public/js/large-sprite.gif,644,,,cti-www,,24.216.233.19,S0u3WAAFv94A,');
+    assert.match(r.stderr, /2 input\(s\), 9 lines, 9 records \(success 9, failure 0, unknown 0\), 0 parse errors/);
+  });
+
+  it('reads stdin with no FILE and with -, and reads times in --timezone', async () => {
+    const input = '2024-07-01 12:00:00; ftp; h; 21; u; C:\\a; /a; download; 226;\n';
+    for (const args of [[], ['-']]) {
+      const r = await cli(['parse', '--timezone', 'Europe/Berlin', ...args], { stdin: input });
+      assert.equal(r.code, 0);
+      const rec = JSON.parse(r.stdout) as { timestamp: string; attributes: Record<string, unknown> };
+      assert.equal(rec.timestamp, '2024-07-01T10:00:00.000Z');
+      assert.equal('log.file.path' in rec.attributes, false);
+    }
+  });
+
+  it('counts parse errors, headers and blank lines in the summary and never drops a line', async () => {
+    const f = join(dir, 'cl241118.log');
+    writeFileSync(
+      f,
+      'Time; Protocol; Host Name; Port; User Name; Local Path; Remote Path; Operation; GetLastCode; ACTION_RESULT\n' +
+        '2024-11-18 08:00:00; ftp; h; 21; u; C:\\a; /a; download; 530; 1;\n\n' +
+        '2024-11-18 08:00:01; ftp; h; x; u; C:\\a; /a; download; 226; 0;\n' +
+        '2024-11-18 08:00:02; ftp; h; 21; u; C:\\a; /a; download; 421;\n',
+    );
+    const r = await cli(['parse', '--timezone', 'UTC', f]);
+    assert.equal(r.code, 0);
+    const recs = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { eventName: string; severityText: string; attributes: Record<string, unknown>; timestamp: unknown });
+    assert.deepEqual(recs.map((x) => [x.eventName, x.severityText]), [
+      ['ftp.download', 'ERROR'],
+      ['ftplog.parse_error', 'WARN'],
+      ['ftp.download', 'WARN'],
+    ]);
+    assert.equal(recs[1]!.timestamp, null);
+    assert.equal(recs[1]!.attributes['ftplog.error'], 'invalid port "x"');
+    assert.match(r.stderr, /5 lines, 3 records \(success 0, failure 2, unknown 0\), 1 parse errors, 1 headers and 1 blank lines skipped/);
+  });
+
+  it('reads latin1 files with --encoding latin1', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, Buffer.concat([Buffer.from('2024-11-18 08:00:00; ftp; h; 21; u; C:\\'), Buffer.from([0xe9]), Buffer.from('t\xe9.txt; /a; download; 226;\n', 'latin1')]));
+    const r = await cli(['parse', '--encoding', 'latin1', '--timezone', 'UTC', f]);
+    assert.equal((JSON.parse(r.stdout) as { attributes: Record<string, string> }).attributes['ftp.local.path'], 'C:\\été.txt');
+  });
+
+  it('prints help and exits 0; rejects unknown options, bad values and missing files with one line and non-zero exit', async () => {
+    const help = await cli(['parse', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: ftplog-otel parse/);
+    const cases: [string[], number, RegExp][] = [
+      [['parse', '--bogus'], 2, /^ftplog-otel parse: Unknown option '--bogus'\n$/],
+      [['parse', '--format', 'xml'], 2, /^ftplog-otel parse: option "format" must be one of "eft", "ncftpd", "auto" \(got "xml"\)\n$/],
+      [['parse', '--timezone', 'Nowhere/City', '-'], 2, /IANA time zone/],
+      [['parse', join(dir, 'missing.log')], 1, /missing\.log: no such file or directory\n$/],
+      [['frobnicate'], 2, /unknown command "frobnicate"/],
+    ];
+    for (const [args, code, re] of cases) {
+      const r = await cli(args);
+      assert.equal(r.code, code, args.join(' '));
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+    }
+  });
+});
+
+describe('ftplog-otel explain', () => {
+  it('explains a code per protocol', async () => {
+    const r = await cli(['explain', '2', '--protocol', 'sftp']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /name: SSH_FX_NO_SUCH_FILE/);
+    const f = await cli(['explain', '2', '--protocol', 'ftp']);
+    assert.match(f.stdout, /kind: eft/);
+    const w = await cli(['explain', '10060']);
+    assert.match(w.stdout, /WSAETIMEDOUT/);
+    assert.equal((await cli(['explain', 'abc'])).code, 2);
+  });
+});
