@@ -9,17 +9,9 @@ import { resolveOtlpConfig } from '../../../src/sinks/otlp/config.js';
 import { logRecords } from '../../../src/transforms/log-records.js';
 import { startReceiver, sequence, type OtlpReceiver, type Behavior } from '../../../src/receiver/receiver.js';
 import type { FtpLogRecord } from '../../../src/model.js';
+import { eftLines } from '../../helpers/lines.js';
 
 const NOW = Date.parse('2026-01-02T03:04:05.678Z');
-
-/** N distinct EFT lines (the remote path carries the index). */
-export function eftLines(n: number, start = 0): string {
-  let s = '';
-  for (let i = start; i < start + n; i++) {
-    s += `2024-11-18 08:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}; ftp; files.example.com; 21; payroll; C:\\out\\f${i}.csv; /in/f${i}.csv; upload; 226;\n`;
-  }
-  return s;
-}
 
 function records(n: number): Readable {
   return Readable.from([Buffer.from(eftLines(n))]).pipe(logRecords({ timezone: 'UTC', file: 'cl241118.log', now: () => NOW }));
@@ -83,7 +75,8 @@ describe('otlpSink', () => {
         assert.equal(req.encoding, protocol === 'http/json' ? 'json' : 'protobuf');
         assert.equal(req.contentEncoding, compression === 'gzip' ? 'gzip' : 'identity');
       }
-      const first = receiver.records[0]!;
+      // Requests may complete out of order (several in flight): find record 0 by its path.
+      const first = receiver.records.find((x) => x.attributes['file.path'] === '/in/f0.csv')!;
       assert.deepEqual(first.resource, { 'service.name': 'eft-server', 'host.name': 'test-host' });
       assert.equal(first.timeUnixNano, BigInt(Date.parse('2024-11-18T08:00:00Z')) * 1_000_000n);
       assert.equal(first.observedTimeUnixNano, BigInt(NOW) * 1_000_000n);
