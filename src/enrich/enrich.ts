@@ -98,12 +98,24 @@ export function createEnricher(options: EnrichOptions = {}): Enricher {
   };
 }
 
+let lastFile = '';
+let lastFileName = '';
+
+/** Base name of a path, either separator; memoized for the file being read. */
+function fileName(file: string): string {
+  if (file !== lastFile) {
+    const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+    lastFile = file;
+    lastFileName = slash === -1 ? file : file.slice(slash + 1);
+  }
+  return lastFileName;
+}
+
 function fileAttributes(attrs: Attributes, line: LogLine): void {
   const file = line.position.file;
   if (file === undefined) return;
   attrs['log.file.path'] = file;
-  const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-  attrs['log.file.name'] = slash === -1 ? file : file.slice(slash + 1);
+  attrs['log.file.name'] = fileName(file);
 }
 
 export function parseErrorRecord(line: LogLine, format: LogFormat | undefined, reason: string, observed: number): FtpLogRecord {

@@ -3,10 +3,11 @@
  * milliseconds, in an IANA time zone, DST-correct.
  *
  * Intl is slow (microseconds a call), so the offset to apply is cached per
- * 15-minute block of local time: zone transitions fall on such boundaries
- * (including the 30- and 45-minute zones), so every time in a block shares one
- * answer. The cache is bounded; a log spanning years fills it with one entry
- * per quarter hour seen.
+ * local day: a day whose offset is the same 14 hours before its start and 14
+ * hours after its end (any zone's offset range) has no transition, and every
+ * time in it shares one answer. A day with a transition is resolved per
+ * 15-minute block of local time instead: transitions fall on such boundaries
+ * (including the 30- and 45-minute zones). Both caches are bounded.
  *
  * Times that occur twice (the hour repeated when clocks go back) resolve to
  * the earlier instant; times that do not exist (skipped when clocks go
@@ -84,15 +85,34 @@ export function createCivilToEpoch(timeZone: string): CivilToEpoch {
     if (okAfter) return after;
     return before; // skipped: move forward by the gap
   };
-  const cache = new Map<number, number>();
+  const MARGIN_MS = 14 * 60 * 60 * 1000;
+  /** Per local day: the day's offset, or NaN when a transition falls in it. */
+  const days = new Map<number, number>();
+  const blocks = new Map<number, number>();
+  let lastDay = NaN;
+  let lastDayOffset = NaN;
   return (t: CivilTime): number => {
     const local = civilAsUtc(t);
+    const day = Math.floor(local / DAY_MS);
+    if (day === lastDay && lastDayOffset === lastDayOffset) return local - lastDayOffset;
+    let dayOffset = days.get(day);
+    if (dayOffset === undefined) {
+      if (days.size >= CACHE_LIMIT) days.clear();
+      const start = day * DAY_MS;
+      const before = offsetAt(start - MARGIN_MS);
+      const after = offsetAt(start + DAY_MS + MARGIN_MS);
+      dayOffset = before === after && offsetAt(start + DAY_MS / 2 - before) === before ? before : NaN;
+      days.set(day, dayOffset);
+    }
+    lastDay = day;
+    lastDayOffset = dayOffset;
+    if (dayOffset === dayOffset) return local - dayOffset; // not NaN
     const block = Math.floor(local / BLOCK_MS);
-    let off = cache.get(block);
+    let off = blocks.get(block);
     if (off === undefined) {
-      if (cache.size >= CACHE_LIMIT) cache.clear();
+      if (blocks.size >= CACHE_LIMIT) blocks.clear();
       off = resolve(block * BLOCK_MS);
-      cache.set(block, off);
+      blocks.set(block, off);
     }
     return local - off;
   };

@@ -28,9 +28,78 @@ export function toJsonRecord(r: FtpLogRecord): JsonRecord {
   };
 }
 
-/** Serializes one record as a JSON line (with its LF). */
+// Records arrive in time order and a thousand of them share a millisecond, so
+// the last ISO string of each clock is reused: toISOString() is costly.
+let lastTs = NaN;
+let lastTsIso = '';
+let lastObs = NaN;
+let lastObsIso = '';
+const keyJson = new Map<string, string>();
+
+function attributeKey(k: string): string {
+  let j = keyJson.get(k);
+  if (j === undefined) {
+    j = JSON.stringify(k) + ':';
+    if (keyJson.size < 4096) keyJson.set(k, j);
+  }
+  return j;
+}
+
+/** Characters JSON.stringify would escape (quotes, backslash, controls, surrogates). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function stringJson(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
+}
+
+function valueJson(v: AttributeValue): string {
+  switch (typeof v) {
+    case 'string':
+      return stringJson(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return JSON.stringify(v);
+  }
+}
+
+/**
+ * Serializes one record as a JSON line (with its LF): the same text as
+ * `JSON.stringify(toJsonRecord(r))`, built without the intermediate object.
+ */
 export function recordToJsonLine(r: FtpLogRecord): string {
-  return JSON.stringify(toJsonRecord(r)) + '\n';
+  let ts: string;
+  if (r.timestamp === undefined) ts = 'null';
+  else {
+    if (r.timestamp !== lastTs) {
+      lastTs = r.timestamp;
+      lastTsIso = '"' + new Date(r.timestamp).toISOString() + '"';
+    }
+    ts = lastTsIso;
+  }
+  if (r.observedTimestamp !== lastObs) {
+    lastObs = r.observedTimestamp;
+    lastObsIso = new Date(r.observedTimestamp).toISOString();
+  }
+  let s =
+    '{"timestamp":' + ts +
+    ',"observedTimestamp":"' + lastObsIso +
+    '","severityNumber":' + valueJson(r.severityNumber) +
+    ',"severityText":' + stringJson(r.severityText) +
+    ',"eventName":' + stringJson(r.eventName) +
+    ',"body":' + stringJson(r.body) +
+    ',"attributes":{';
+  let first = true;
+  const attrs = r.attributes;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v === undefined) continue;
+    s += (first ? '' : ',') + attributeKey(k) + valueJson(v);
+    first = false;
+  }
+  return s + '}}\n';
 }
 
 function isAttributeValue(v: unknown): v is AttributeValue {
