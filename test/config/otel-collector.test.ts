@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { projectRoot } from '../helpers/paths.js';
+
+/**
+ * The collector binary is not available here, so this checks what a
+ * collector would reject at startup: every component a pipeline names is
+ * defined, and the settings the README promises are there.
+ */
+describe('otel-collector.yaml', () => {
+  const cfg = parse(readFileSync(join(projectRoot, 'otel-collector.yaml'), 'utf8')) as Record<string, any>;
+
+  it('defines every component its pipelines use', () => {
+    for (const [name, p] of Object.entries(cfg['service']['pipelines'] as Record<string, any>)) {
+      for (const kind of ['receivers', 'processors', 'exporters']) {
+        for (const id of p[kind] as string[]) assert.ok(id in cfg[kind], `${name}: ${kind} ${id} is defined`);
+      }
+    }
+  });
+
+  it('receives OTLP on 4318 (HTTP) and 4317 (gRPC)', () => {
+    assert.equal(cfg['receivers']['otlp']['protocols']['http']['endpoint'], '0.0.0.0:4318');
+    assert.equal(cfg['receivers']['otlp']['protocols']['grpc']['endpoint'], '0.0.0.0:4317');
+  });
+
+  it('puts memory_limiter first, then batch, and exports to Loki /otlp and debug', () => {
+    const logs = cfg['service']['pipelines']['logs'];
+    assert.deepEqual(logs['processors'], ['memory_limiter', 'batch']);
+    assert.deepEqual(logs['exporters'], ['otlphttp/loki', 'debug']);
+    assert.match(cfg['exporters']['otlphttp/loki']['endpoint'], /\/otlp$/);
+  });
+});
