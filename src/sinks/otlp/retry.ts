@@ -9,7 +9,8 @@ export type Verdict =
   | { kind: 'accepted' }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'split'; reason: string }
-  | { kind: 'reject'; reason: string; status: number };
+  | { kind: 'reject'; reason: string; status: number }
+  | { kind: 'fatal'; reason: string };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_CODES = new Set([
@@ -47,9 +48,15 @@ export function classifyStatus(status: number, retryAfter?: string | string[]): 
   return { kind: 'reject', reason: `HTTP ${status}`, status };
 }
 
-export function classifyError(err: unknown): Verdict {
+/** TLS verification failures: retrying cannot fix a certificate or a CA setting. */
+const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|ERR_SSL_)/;
+
+export function classifyError(err: unknown): Extract<Verdict, { kind: 'retry' | 'fatal' }> {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const message = (err as Error | undefined)?.message ?? String(err);
+  if (code !== undefined && TLS_CODES.test(code)) {
+    return { kind: 'fatal', reason: `TLS: ${code}: ${message} (is the collector's CA given with --ca-file or OTEL_EXPORTER_OTLP_CERTIFICATE?)` };
+  }
   if (code !== undefined && RETRYABLE_CODES.has(code)) return { kind: 'retry', reason: `${code}: ${message}` };
   if (/socket hang up/i.test(message)) return { kind: 'retry', reason: `ECONNRESET: ${message}` };
   // Unknown transport failures are retried too: giving up would lose records.

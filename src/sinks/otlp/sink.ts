@@ -351,6 +351,9 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
         }
         await deadLetterBatch(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
         return;
+      case 'fatal':
+        fail(new FtplogError('ERR_EXPORT_REJECTED', verdict.reason));
+        return;
       case 'reject': {
         const detail = res.body.length > 0 && config.protocol === 'http/json' ? `: ${res.body.toString('utf8').slice(0, 200)}` : '';
         await deadLetterBatch(b, `${verdict.reason}${detail}`, verdict.status);
@@ -394,6 +397,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
         if (stopped) return;
         const verdict = classifyError(err);
         if (verdict.kind === 'retry') scheduleRetry(b, verdict);
+        else fail(new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { cause: err }));
         return;
       }
       if (stopped) return;

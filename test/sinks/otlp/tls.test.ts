@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:https';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { decodeLogsProtobuf } from '../../../src/receiver/decode.js';
+import { cli } from '../../helpers/cli.js';
+import { eftLines } from '../../helpers/lines.js';
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync('openssl', args, { cwd, stdio: 'ignore' });
+}
+
+describe('ship over https', () => {
+  let dir: string;
+  let server: Server;
+  let url: string;
+  let received = 0;
+
+  before(function () {
+    dir = mkdtempSync(join(tmpdir(), 'ftplog-tls-'));
+    try {
+      openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=ftplog test CA'], dir);
+    } catch {
+      this.skip(); // no openssl on this machine
+    }
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
+    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf'], dir);
+  });
+
+  beforeEach(async () => {
+    received = 0;
+    server = createServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received += decodeLogsProtobuf(Buffer.concat(chunks)).length;
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('trusts the collector with --ca-file', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(50));
+    const r = await cli(['ship', '--endpoint', url, '--ca-file', join(dir, 'ca.pem'), '--timezone', 'UTC', f]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(received, 50);
+  });
+
+  it('trusts the CA of OTEL_EXPORTER_OTLP_CERTIFICATE', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(5));
+    const r = await cli(['ship', '--timezone', 'UTC', f], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_EXPORTER_OTLP_CERTIFICATE: join(dir, 'ca.pem') } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(received, 5);
+  });
+
+  it('fails fast, without retrying forever, when the certificate is not trusted', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(5));
+    const r = await cli(['ship', '--endpoint', url, '--timezone', 'UTC', f]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /TLS: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
+    assert.match(r.stderr, /not delivered 5/);
+    assert.equal(received, 0);
+  });
+});
