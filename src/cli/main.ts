@@ -6,8 +6,9 @@ import { FtplogError } from '../errors.js';
 import { parseCommand } from './parse.js';
 import { explainCommand } from './explain.js';
 import { shipCommand } from './ship.js';
+import { demoCommand } from './demo.js';
 
-export const COMMANDS: readonly Command[] = [parseCommand, shipCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [shipCommand, parseCommand, explainCommand, demoCommand];
 
 function version(): string {
   try {
