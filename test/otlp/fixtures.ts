@@ -1,0 +1,151 @@
+/** Records and SDK helpers shared by the OTLP encoder tests. */
+import { createRequire } from 'node:module';
+import type { Attributes, FtpLogRecord } from '../../src/model.js';
+import { ATTRIBUTE_TYPES, type AttributeType } from '../../src/schema.js';
+import type { LogsBatch } from '../../src/otlp/types.js';
+import { otlpProto } from '../../src/receiver/decode.js';
+import { LoggerProvider, InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { SeverityNumber as ApiSeverityNumber } from '@opentelemetry/api-logs';
+
+// @opentelemetry/otlp-transformer comes with the OTLP exporters; its serializers are the SDK's reference encoding.
+const require = createRequire(import.meta.url);
+const transformer = require('@opentelemetry/otlp-transformer') as {
+  ProtobufLogsSerializer: { serializeRequest(records: unknown[]): Uint8Array | undefined };
+  JsonLogsSerializer: { serializeRequest(records: unknown[]): Uint8Array | undefined };
+};
+
+/** One value per schema type, then overrides for attributes worth a specific value. */
+const BY_TYPE: Record<AttributeType, (name: string) => Attributes[string]> = {
+  string: (name) => `value of ${name}`,
+  int: () => 7,
+  double: () => 0.25,
+  bool: () => true,
+  'string[]': () => ['Ps', 'Sf'],
+};
+
+const OVERRIDES: Attributes = {
+  'ftp.status.code': -1, // EFT logs -1 for a failed connection
+  'server.port': 21,
+  'ftp.transfer.bytes': 2 ** 40,
+  'ftp.transfer.start_time': 1_700_000_000,
+  'ftp.transfer.start_offset': 0,
+  'ftp.transfer.duration': 3, // integer-valued, still a double
+  'ftp.transfer.rate': 1234.5678,
+  'eft.outcome_mismatch': false,
+  'user.name': 'jürgen',
+  'file.path': '/in/報告書 2024 😀.csv',
+  'ftp.extra': '',
+};
+
+/** Every attribute of the schema, each with a value of its schema type. */
+export function allSchemaAttributes(): Attributes {
+  const out: Attributes = {};
+  for (const [name, type] of Object.entries(ATTRIBUTE_TYPES) as [string, AttributeType][]) {
+    out[name] = OVERRIDES[name] ?? BY_TYPE[type](name);
+  }
+  return out;
+}
+
+export const RESOURCE: Attributes = { 'service.name': 'eft-server', 'host.name': 'test-host', 'deployment.environment.name': 'test' };
+export const SCOPE = { name: 'ftplog-otel', version: '0.1.0' };
+
+export function record(over: Partial<FtpLogRecord> = {}): FtpLogRecord {
+  return {
+    timestamp: Date.UTC(2024, 10, 18, 8, 0, 0, 123),
+    observedTimestamp: Date.UTC(2026, 0, 2, 3, 4, 5, 678),
+    severityNumber: 9,
+    severityText: 'INFO',
+    eventName: 'ftp.download',
+    body: '2024-11-18 08:00:00; ftp; files.example.com; 21; payroll; C:\\out\\f0.csv; /in/f0.csv; download; 226;',
+    attributes: { 'ftp.log.format': 'eft.client', 'ftp.operation': 'download', 'ftp.status.code': 226, 'server.port': 21 },
+    ...over,
+  };
+}
+
+/** A parse-error record: no timestamp, no event name. */
+export function parseErrorRecord(): FtpLogRecord {
+  return record({
+    timestamp: undefined,
+    severityNumber: 17,
+    severityText: 'ERROR',
+    eventName: '',
+    body: 'garbage ¿line?',
+    attributes: { 'ftplog.error': 'expected 9 or 10 fields, found 1', 'log.file.name': 'cl241118.log' },
+  });
+}
+
+/** A batch exercising every attribute type, unicode, empty strings, negative and large ints, a parse error. */
+export function sampleBatch(): LogsBatch {
+  return {
+    resource: RESOURCE,
+    scope: SCOPE,
+    records: [
+      record({ attributes: allSchemaAttributes() }),
+      parseErrorRecord(),
+      record({ body: '', severityText: '' as FtpLogRecord['severityText'], eventName: '', attributes: {} }),
+      record({ body: 'Grüße, 世界 🌍', attributes: { 'ftp.extra': 'ç', 'ftp.transfer.notes': [], 'ftp.status.code': -12345678901 } }),
+      record({ severityNumber: 13, severityText: 'WARN', timestamp: 1, observedTimestamp: 4294967296001 }),
+    ],
+  };
+}
+
+/** The batch through the SDK: LoggerProvider → in-memory exporter → ReadableLogRecords. */
+export async function sdkLogRecords(batch: LogsBatch): Promise<unknown[]> {
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes(batch.resource),
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
+  const logger = provider.getLogger(batch.scope.name, batch.scope.version);
+  for (const r of batch.records) {
+    logger.emit({
+      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
+      observedTimestamp: r.observedTimestamp,
+      severityNumber: r.severityNumber as ApiSeverityNumber,
+      severityText: r.severityText,
+      eventName: r.eventName,
+      body: r.body,
+      attributes: r.attributes,
+    });
+  }
+  await provider.forceFlush();
+  const out = exporter.getFinishedLogRecords();
+  await provider.shutdown();
+  return out;
+}
+
+export async function sdkProtobuf(batch: LogsBatch): Promise<Uint8Array> {
+  return transformer.ProtobufLogsSerializer.serializeRequest(await sdkLogRecords(batch))!;
+}
+
+export async function sdkJson(batch: LogsBatch): Promise<string> {
+  return Buffer.from(transformer.JsonLogsSerializer.serializeRequest(await sdkLogRecords(batch))!).toString('utf8');
+}
+
+/** Decodes with the official schema into plain objects: every field present, 64-bit integers as decimal strings. */
+export function decodeOfficial(bytes: Uint8Array): Record<string, any> {
+  const T = otlpProto.ExportLogsServiceRequest;
+  return T.toObject(T.decode(bytes), { longs: String, enums: Number, bytes: String, defaults: true, arrays: true });
+}
+
+/** The official schema's view of an OTLP/JSON request, as plain objects like decodeOfficial(). */
+export function decodeOfficialJson(text: string): Record<string, any> {
+  const T = otlpProto.ExportLogsServiceRequest;
+  const bytes = T.encode(T.fromObject(JSON.parse(text) as Record<string, unknown>)).finish();
+  return decodeOfficial(bytes);
+}
+
+/** Attributes of a decoded message as `{ key: { kind: value } }`. */
+export function attributeMap(list: { key: string; value: Record<string, unknown> }[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const kv of list) out[kv.key] = kv.value;
+  return out;
+}
+
+/** Attribute names whose schema type is double but whose JS value is an integer: the SDK sends them as int. */
+export function integerValuedDoubles(attributes: Attributes): string[] {
+  return Object.keys(attributes).filter(
+    (k) => (ATTRIBUTE_TYPES as Record<string, AttributeType>)[k] === 'double' && Number.isInteger(attributes[k]),
+  );
+}
