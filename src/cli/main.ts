@@ -7,8 +7,9 @@ import { parseCommand } from './parse.js';
 import { explainCommand } from './explain.js';
 import { shipCommand } from './ship.js';
 import { demoCommand } from './demo.js';
+import { receiveCommand } from './receive.js';
 
-export const COMMANDS: readonly Command[] = [shipCommand, parseCommand, explainCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [shipCommand, parseCommand, receiveCommand, explainCommand, demoCommand];
 
 function version(): string {
   try {

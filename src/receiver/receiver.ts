@@ -1,0 +1,521 @@
+/**
+ * A real OTLP/HTTP logs receiver: decodes requests as a collector does and
+ * answers as one does, with per-request fault injection. The tests of the
+ * whole project run against it, and `ftplog-otel receive` serves it.
+ *
+ *   POST /v1/logs   application/x-protobuf | application/json
+ *                   Content-Encoding: gzip | deflate | br | identity
+ *   → 200 ExportLogsServiceResponse in the request's encoding
+ *   → 400 undecodable body, 404 other paths, 405 other methods,
+ *     413 body over maxBodyBytes, 415 other content types
+ *
+ * Design: a body is buffered up to maxBodyBytes (compressed and decompressed
+ * alike), decoded, then answered after the request's Behavior. Stored records
+ * and requests grow without bound unless `retain` is off; a test receiver is
+ * short-lived, and the `receive` command turns retention off.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+import { FtplogError, invalidOption } from '../errors.js';
+import {
+  decodeLogsJson,
+  decodeLogsProtobuf,
+  encodeExportResponse,
+  encodeStatus,
+  grpcCodeForHttp,
+  type PartialSuccess,
+} from './decode.js';
+import type { OtlpEncoding, ReceivedLogRecord, ReceivedRequest } from './types.js';
+
+export type { AnyValueKind, OtlpEncoding, ReceivedLogRecord, ReceivedRequest } from './types.js';
+
+/** How the receiver answers one request. */
+export interface Behavior {
+  /** HTTP status to answer. @default 200 */
+  status?: number;
+  /** Retry-After header value (seconds or an HTTP date), e.g. with 429 or 503. */
+  retryAfter?: string;
+  /** Wait this long before answering (or dropping the connection). @default 0 */
+  delayMs?: number;
+  /** Drop the connection without answering. */
+  destroySocket?: boolean;
+  /** Answer a 2xx with partial_success { rejected_log_records, error_message }. */
+  partialSuccess?: PartialSuccess;
+  /**
+   * Whether the request's records are stored. With `destroySocket`, `true`
+   * models a collector that took the records but whose answer was lost.
+   * @default true for a 2xx status, false otherwise
+   */
+  accept?: boolean;
+}
+
+/** What a behavior function is told about the request it decides for. */
+export interface RequestContext {
+  /** Index of the request in `requests`. */
+  requestIndex: number;
+  recordCount: number;
+  encoding: OtlpEncoding;
+  records: readonly ReceivedLogRecord[];
+}
+
+export type BehaviorSource = Behavior | ((request: RequestContext) => Behavior);
+
+/** Behaviors for the next requests in turn, then `then` for every later one. */
+export function sequence(steps: readonly Behavior[], then: Behavior = {}): (request: RequestContext) => Behavior {
+  let next = 0;
+  return () => (next < steps.length ? steps[next++]! : then);
+}
+
+export interface ReceiverOptions {
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Largest body accepted, before and after decompression, as a collector's max_request_body_size. @default 20 MiB */
+  maxBodyBytes?: number;
+  /** Keep received records and requests in `records` and `requests`. @default true */
+  retain?: boolean;
+}
+
+interface ResolvedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxBodyBytes: number;
+  readonly retain: boolean;
+}
+
+function resolveOptions(options: ReceiverOptions): ResolvedOptions {
+  const { host = '127.0.0.1', port = 0, maxBodyBytes = 20 * 1024 * 1024, retain = true } = options;
+  if (typeof host !== 'string' || host === '') throw invalidOption('host', 'a non-empty string', host);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidOption('port', 'an integer from 0 to 65535', port);
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw invalidOption('maxBodyBytes', 'a positive integer', maxBodyBytes);
+  if (typeof retain !== 'boolean') throw invalidOption('retain', 'a boolean', retain);
+  return Object.freeze({ host, port, maxBodyBytes, retain });
+}
+
+const LOGS_PATH = '/v1/logs';
+const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+
+function encodingOf(contentType: string): OtlpEncoding | undefined {
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (media === 'application/x-protobuf' || media === 'application/protobuf') return 'protobuf';
+  if (media === 'application/json') return 'json';
+  return undefined;
+}
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const brotli = promisify(zlib.brotliDecompress);
+
+class BodyTooLarge extends Error {}
+
+async function decompress(body: Buffer, contentEncoding: string, limit: number): Promise<Buffer> {
+  const opts = { maxOutputLength: limit };
+  try {
+    switch (contentEncoding) {
+      case 'identity':
+        return body;
+      case 'gzip':
+      case 'x-gzip':
+        return await gunzip(body, opts);
+      case 'deflate':
+        return await inflate(body, opts);
+      case 'br':
+        return await brotli(body, opts);
+      default:
+        throw new FtplogError('ERR_PARSE', `unsupported Content-Encoding "${contentEncoding}"`);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLarge();
+    if (err instanceof FtplogError) throw err;
+    throw new FtplogError('ERR_PARSE', `body does not decompress as ${contentEncoding}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export interface ReceiverTotals {
+  /** Requests completed (answered or dropped), refused ones included. */
+  requests: number;
+  /** Log records decoded, stored or not. */
+  records: number;
+  /** Log records stored. */
+  acceptedRecords: number;
+}
+
+interface Waiter {
+  count: () => number;
+  n: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface OtlpReceiver {
+  on(event: 'records', listener: (records: ReceivedLogRecord[], request: ReceivedRequest) => void): this;
+  on(event: 'request', listener: (request: ReceivedRequest) => void): this;
+  once(event: 'records', listener: (records: ReceivedLogRecord[], request: ReceivedRequest) => void): this;
+  once(event: 'request', listener: (request: ReceivedRequest) => void): this;
+  off(event: 'records', listener: (records: ReceivedLogRecord[], request: ReceivedRequest) => void): this;
+  off(event: 'request', listener: (request: ReceivedRequest) => void): this;
+}
+
+/**
+ * A listening receiver. Events: 'request' (every request, once answered or
+ * dropped) and 'records' (the records of each accepted request).
+ */
+export class OtlpReceiver extends EventEmitter {
+  /** `http://host:port` */
+  readonly url: string;
+  /** `url + '/v1/logs'` */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly host: string;
+  /** Accepted records in arrival order (empty when `retain` is off). */
+  readonly records: ReceivedLogRecord[] = [];
+  /** Every request in arrival order, as it arrives (empty when `retain` is off); `requests[i].index === i` until clear(). */
+  readonly requests: ReceivedRequest[] = [];
+  readonly #totals: ReceiverTotals = { requests: 0, records: 0, acceptedRecords: 0 };
+
+  #server: Server;
+  readonly #options: ResolvedOptions;
+  #behavior: BehaviorSource = {};
+  readonly #sockets = new Set<Socket>();
+  /** Pending delayed answers: stop() and close() end them early. */
+  readonly #sleeps = new Map<NodeJS.Timeout, () => void>();
+  readonly #waiters = new Set<Waiter>();
+  #listening = true;
+  #closing: Promise<void> | undefined;
+  #restarting: Promise<void> | undefined;
+  #arrivals = 0;
+
+  /** Use startReceiver(). */
+  constructor(server: Server, options: ResolvedOptions, port: number) {
+    super();
+    this.#server = server;
+    this.#options = options;
+    this.port = port;
+    this.host = options.host;
+    const shown = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+    this.url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+    this.endpoint = this.url + LOGS_PATH;
+    this.#attach(server);
+  }
+
+  /** Sets how later requests are answered: one Behavior for all, or a function deciding per request. */
+  setBehavior(behavior: BehaviorSource): void {
+    if (typeof behavior !== 'function' && (typeof behavior !== 'object' || behavior === null)) {
+      throw invalidOption('behavior', 'a Behavior object or a function', behavior);
+    }
+    this.#behavior = behavior;
+  }
+
+  /** Forgets stored records and requests (totals stay). */
+  clear(): void {
+    this.records.length = 0;
+    this.requests.length = 0;
+  }
+
+  /** Resolves with `records` once at least `n` records were accepted; rejects with ERR_EXPORT_TIMEOUT after `timeoutMs`. */
+  waitForRecords(n: number, timeoutMs = 5000): Promise<ReceivedLogRecord[]> {
+    return this.#wait(() => this.#totals.acceptedRecords, n, timeoutMs, 'records').then(() => this.records);
+  }
+
+  /** Resolves with `requests` once at least `n` requests were completed (answered or dropped); rejects with ERR_EXPORT_TIMEOUT after `timeoutMs`. */
+  waitForRequests(n: number, timeoutMs = 5000): Promise<ReceivedRequest[]> {
+    return this.#wait(() => this.#totals.requests, n, timeoutMs, 'requests').then(() => this.requests);
+  }
+
+  /** Counts since start, kept whatever `retain` says. */
+  get totals(): ReceiverTotals {
+    return { ...this.#totals };
+  }
+
+  /** True while the port is listening. */
+  get listening(): boolean {
+    return this.#listening;
+  }
+
+  /** Stops listening and drops open connections, keeping state: clients see the collector down. */
+  async stop(): Promise<void> {
+    if (!this.#listening || this.#closing !== undefined) return;
+    this.#listening = false;
+    await this.#shutServer();
+  }
+
+  /** Listens again on the same port after stop(). */
+  restart(): Promise<void> {
+    if (this.#closing !== undefined) return Promise.reject(new FtplogError('ERR_SHUTDOWN', 'receiver is closed'));
+    if (this.#listening) return Promise.resolve();
+    this.#restarting ??= (async () => {
+      try {
+        const server = createServer();
+        await listen(server, this.#options.host, this.port);
+        this.#server = server;
+        this.#attach(server);
+        this.#listening = true;
+      } finally {
+        this.#restarting = undefined;
+      }
+    })();
+    return this.#restarting;
+  }
+
+  /** Stops for good: closes the port, destroys open sockets, cancels pending answers and waits. Safe to call twice. */
+  close(): Promise<void> {
+    if (this.#closing === undefined) {
+      const wasListening = this.#listening;
+      this.#listening = false;
+      for (const w of this.#waiters) {
+        clearTimeout(w.timer);
+        w.reject(new FtplogError('ERR_SHUTDOWN', 'receiver closed while waiting'));
+      }
+      this.#waiters.clear();
+      this.#closing = wasListening ? this.#shutServer() : Promise.resolve();
+    }
+    return this.#closing;
+  }
+
+  #shutServer(): Promise<void> {
+    for (const [t, wake] of this.#sleeps) {
+      clearTimeout(t);
+      wake();
+    }
+    this.#sleeps.clear();
+    const server = this.#server;
+    const done = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.#sockets) s.destroy();
+    this.#sockets.clear();
+    return done;
+  }
+
+  #attach(server: Server): void {
+    server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+    server.on('clientError', (_err, socket) => socket.destroy());
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        // The client went away mid-body, or a behavior function threw: answer 500 if anyone still listens.
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end(String((err as Error)?.message ?? err));
+        } else res.destroy();
+      });
+    });
+  }
+
+  #wait(count: () => number, n: number, timeoutMs: number, what: string): Promise<void> {
+    if (count() >= n) return Promise.resolve();
+    if (this.#closing !== undefined) return Promise.reject(new FtplogError('ERR_SHUTDOWN', 'receiver is closed'));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        count,
+        n,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#waiters.delete(waiter);
+          reject(new FtplogError('ERR_EXPORT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${n} ${what} (have ${count()})`));
+        }, timeoutMs),
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  #notify(): void {
+    for (const w of this.#waiters) {
+      if (w.count() >= w.n) {
+        clearTimeout(w.timer);
+        this.#waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#sleeps.delete(t);
+        resolve();
+      }, ms);
+      this.#sleeps.set(t, resolve);
+    });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const contentType = req.headers['content-type'] ?? '';
+    const request: ReceivedRequest = {
+      index: this.#arrivals++,
+      method: req.method ?? '',
+      path: (req.url ?? '').split('?', 1)[0]!,
+      contentType,
+      encoding: encodingOf(contentType),
+      contentEncoding: (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase() || 'identity',
+      bytes: 0,
+      decodedBytes: 0,
+      recordCount: 0,
+      status: undefined,
+      accepted: false,
+      completed: false,
+      receivedAt: Date.now(),
+      headers: { ...req.headers },
+    };
+    if (this.#options.retain) this.requests.push(request);
+    try {
+      await this.#answer(req, res, request);
+    } finally {
+      request.completed = true;
+      this.#totals.requests++;
+      this.emit('request', request);
+      this.#notify();
+    }
+  }
+
+  #reply(res: ServerResponse, request: ReceivedRequest, status: number, contentType: string, body: Uint8Array | string, headers: Record<string, string> = {}): void {
+    request.status = status;
+    res.statusCode = status;
+    res.setHeader('Content-Type', contentType);
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    res.end(body);
+  }
+
+  /** A refusal by the receiver itself (not a Behavior). */
+  #refuse(res: ServerResponse, request: ReceivedRequest, status: number, message: string, extra: Record<string, string> = {}): void {
+    request.error = message;
+    if (request.encoding === undefined || status === 404 || status === 405 || status === 415) {
+      this.#reply(res, request, status, 'text/plain; charset=utf-8', message, extra);
+    } else {
+      const enc = request.encoding;
+      this.#reply(res, request, status, CONTENT_TYPES[enc], encodeStatus(enc, grpcCodeForHttp(status), message), extra);
+    }
+  }
+
+  async #answer(req: IncomingMessage, res: ServerResponse, request: ReceivedRequest): Promise<void> {
+    if (request.path !== LOGS_PATH) {
+      req.resume();
+      return this.#refuse(res, request, 404, '404 page not found');
+    }
+    if (request.method !== 'POST') {
+      req.resume();
+      return this.#refuse(res, request, 405, '405 method not allowed, supported: [POST]', { Allow: 'POST' });
+    }
+    if (request.encoding === undefined) {
+      req.resume();
+      return this.#refuse(res, request, 415, '415 unsupported media type, supported: [application/json, application/x-protobuf]');
+    }
+    const limit = this.#options.maxBodyBytes;
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+      // Refuse and close: the rest of the oversized body is not read.
+      this.#refuse(res, request, 413, `request body larger than ${limit} bytes`, { Connection: 'close' });
+      res.once('finish', () => req.socket.destroy());
+      return;
+    }
+    request.bytes = body.length;
+    let records: ReceivedLogRecord[];
+    try {
+      const plain = await decompress(body, request.contentEncoding, limit);
+      request.decodedBytes = plain.length;
+      records = request.encoding === 'protobuf' ? decodeLogsProtobuf(plain, request.index) : decodeLogsJson(plain, request.index);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return this.#refuse(res, request, 413, `decompressed body larger than ${limit} bytes`);
+      return this.#refuse(res, request, 400, (err as Error).message);
+    }
+    request.recordCount = records.length;
+
+    const source = this.#behavior;
+    const behavior = typeof source === 'function' ? source({ requestIndex: request.index, recordCount: records.length, encoding: request.encoding, records }) : source;
+    const status = behavior.status ?? 200;
+    const ok = status >= 200 && status < 300;
+    if (behavior.delayMs !== undefined && behavior.delayMs > 0) {
+      await this.#sleep(behavior.delayMs);
+      if (!this.#listening) {
+        // Stopped or closed while waiting: the connection is gone.
+        return;
+      }
+    }
+    // Records are stored before the answer leaves, so a client that got its answer finds them.
+    const accept = behavior.accept ?? (ok && behavior.destroySocket !== true);
+    this.#totals.records += records.length;
+    if (accept) {
+      request.accepted = true;
+      if (this.#options.retain) for (const r of records) this.records.push(r);
+      this.#totals.acceptedRecords += records.length;
+    }
+    if (behavior.destroySocket === true) {
+      req.socket.destroy();
+    } else {
+      const headers: Record<string, string> = {};
+      if (behavior.retryAfter !== undefined) headers['Retry-After'] = behavior.retryAfter;
+      const enc = request.encoding;
+      const body = ok ? encodeExportResponse(enc, behavior.partialSuccess) : encodeStatus(enc, grpcCodeForHttp(status), `injected status ${status}`);
+      this.#reply(res, request, status, CONTENT_TYPES[enc], body, headers);
+    }
+    if (accept) this.emit('records', records, request);
+  }
+}
+
+/** Reads a body of at most `limit` bytes; undefined when it is larger. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const onAborted = (): void => {
+      cleanup();
+      reject(new Error('client aborted the request'));
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+/** Starts a receiver; resolves once it listens. */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
+  const resolved = resolveOptions(options);
+  const server = createServer();
+  const port = await listen(server, resolved.host, resolved.port);
+  return new OtlpReceiver(server, resolved, port);
+}
