@@ -5,7 +5,8 @@
  * grow memory; a line that is not a record becomes a counted parse-error record.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
+import { stage, type Emit } from './stage.js';
 import { jsonlParser } from 'stream-json/jsonl/parser.js';
 import type { FtpLogRecord, LogLine } from '../model.js';
 import { recordToJsonLine, fromJsonRecord } from '../jsonl/record-json.js';
@@ -71,10 +72,9 @@ export function fromJsonLines(options: LineCutterOptions & { now?: () => number 
       return BAD_LINE;
     },
   });
-  let stream: Transform;
-  const onLine = (line: LogLine): void => {
+  const toRecord = (line: LogLine): FtpLogRecord | undefined => {
     stats.lines++;
-    if (line.text.trim() === '') return;
+    if (line.text.trim() === '') return undefined;
     let record: FtpLogRecord | string;
     if (line.truncated === true) {
       record = 'line too long (truncated)';
@@ -86,34 +86,20 @@ export function fromJsonLines(options: LineCutterOptions & { now?: () => number 
     }
     if (typeof record === 'string') {
       stats.errors++;
-      stream.push(parseErrorRecord(line, undefined, record, now()));
-      return;
+      return parseErrorRecord(line, undefined, record, now());
     }
     stats.records++;
     record.position = line.position;
-    stream.push(record);
+    return record;
   };
-  stream = new Transform({
-    writableObjectMode: false,
-    readableObjectMode: true,
-    transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback) {
-      try {
-        cutter.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, onLine);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
-    },
-    flush(callback: TransformCallback) {
-      try {
-        cutter.end(onLine);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
-    },
-  });
+  const onLine = (emit: Emit<FtpLogRecord>) => (line: LogLine): void => {
+    const r = toRecord(line);
+    if (r !== undefined) emit(r);
+  };
+  const stream = stage<Buffer, FtpLogRecord>(
+    { writableObjectMode: false, readableObjectMode: true },
+    (chunk, emit) => cutter.push(chunk, onLine(emit)),
+    (emit) => cutter.end(onLine(emit)),
+  );
   return Object.assign(stream, { stats }) as FromJsonLinesStream;
 }

@@ -5,8 +5,9 @@
  * the work at a million lines a second. The three separate stages remain the
  * composable API and the reference the tests compare this one against.
  */
-import { Transform, type TransformCallback } from 'node:stream';
-import { Buffer } from 'node:buffer';
+import type { Transform } from 'node:stream';
+import type { Buffer } from 'node:buffer';
+import { stage, type Emit } from './stage.js';
 import type { FtpLogRecord, LogLine, ParsedLine } from '../model.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 import { LineParser, type ParseStats } from './parse.js';
@@ -37,40 +38,27 @@ export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
   const parser = new LineParser(format);
   const enrichOne = createEnricher({ timezone, now });
   const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats() };
-  let stream: Transform;
-  const onParsed = (p: ParsedLine): void => {
-    const r: FtpLogRecord = enrichOne(p);
-    countRecord(stats.enrich, r);
-    stream.push(r);
+  const onLine = (emit: Emit<FtpLogRecord>) => {
+    const onParsed = (p: ParsedLine): void => {
+      const r = enrichOne(p);
+      countRecord(stats.enrich, r);
+      emit(r);
+    };
+    return { onParsed, onLine: (line: LogLine): void => {
+      stats.split.lines++;
+      if (line.truncated === true) stats.split.truncated++;
+      parser.push(line, onParsed);
+    } };
   };
-  const onLine = (line: LogLine): void => {
-    stats.split.lines++;
-    if (line.truncated === true) stats.split.truncated++;
-    parser.push(line, onParsed);
-  };
-  stream = new Transform({
-    writableObjectMode: false,
-    readableObjectMode: true,
-    readableHighWaterMark: highWaterMark,
-    transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback) {
-      try {
-        cutter.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, onLine);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
+  let handlers: ReturnType<typeof onLine> | undefined;
+  const stream = stage<Buffer, FtpLogRecord>(
+    { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },
+    (chunk, emit) => cutter.push(chunk, (handlers ??= onLine(emit)).onLine),
+    (emit) => {
+      const h = (handlers ??= onLine(emit));
+      cutter.end(h.onLine);
+      parser.end(h.onParsed);
     },
-    flush(callback: TransformCallback) {
-      try {
-        cutter.end(onLine);
-        parser.end(onParsed);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
-    },
-  });
+  );
   return Object.assign(stream, { stats }) as LogRecordsStream;
 }

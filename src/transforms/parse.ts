@@ -3,7 +3,8 @@
  * counted, not emitted. With format 'auto' the first lines are held (at most
  * DETECT_WINDOW of them) until one shows its format.
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { stage } from './stage.js';
 import type { LogFormat, LogLine, ParsedLine } from '../model.js';
 import { detectLineFormat, FORMAT_OPTIONS, parseLine, type FormatOption } from '../formats/detect.js';
 import { FtplogError, invalidOption } from '../errors.js';
@@ -113,31 +114,10 @@ function isBlank(text: string): boolean {
 export function parse(options: ParseOptions = {}): ParseStream {
   const { highWaterMark = 1024 } = options;
   const parser = new LineParser(options.format ?? 'auto');
-  let stream: Transform;
-  const emit = (p: ParsedLine): void => {
-    stream.push(p);
-  };
-  stream = new Transform({
-    objectMode: true,
-    highWaterMark,
-    transform(line: LogLine, _enc: BufferEncoding, callback: TransformCallback) {
-      try {
-        parser.push(line, emit);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
-    },
-    flush(callback: TransformCallback) {
-      try {
-        parser.end(emit);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
-    },
-  });
+  const stream = stage<LogLine, ParsedLine>(
+    { objectMode: true, highWaterMark },
+    (line, emit) => parser.push(line, emit),
+    (emit) => parser.end(emit),
+  );
   return Object.assign(stream, { stats: parser.stats }) as ParseStream;
 }

@@ -2,8 +2,9 @@
  * splitLines(): bytes in, LogLine objects out. A thin stream around
  * LineCutter; see split/line-cutter.ts for the buffering bound.
  */
-import { Transform, type TransformCallback } from 'node:stream';
-import { Buffer } from 'node:buffer';
+import type { Transform } from 'node:stream';
+import type { Buffer } from 'node:buffer';
+import { stage, type Emit } from './stage.js';
 import type { LogLine } from '../model.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 
@@ -25,34 +26,15 @@ export function splitLines(options: SplitLinesOptions = {}): SplitLinesStream {
   const { highWaterMark = 1024, ...cutterOptions } = options;
   const cutter = new LineCutter(cutterOptions);
   const stats: SplitLinesStats = { lines: 0, truncated: 0 };
-  let stream: Transform;
-  const emit = (line: LogLine): void => {
+  const counted = (emit: Emit<LogLine>) => (line: LogLine): void => {
     stats.lines++;
     if (line.truncated === true) stats.truncated++;
-    stream.push(line);
+    emit(line);
   };
-  stream = new Transform({
-    writableObjectMode: false,
-    readableObjectMode: true,
-    readableHighWaterMark: highWaterMark,
-    transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback) {
-      try {
-        cutter.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, emit);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
-    },
-    flush(callback: TransformCallback) {
-      try {
-        cutter.end(emit);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      callback();
-    },
-  });
+  const stream = stage<Buffer, LogLine>(
+    { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },
+    (chunk, emit) => cutter.push(chunk, counted(emit)),
+    (emit) => cutter.end(counted(emit)),
+  );
   return Object.assign(stream, { stats }) as SplitLinesStream;
 }
