@@ -4,15 +4,16 @@
  * baselines run even while the library is incomplete: a scenario that cannot
  * run throws NotAvailableError and the runner prints the reason.
  *
- * TO WIRE: runParseEnrich, runShipProtobuf and runShipGzip below still throw
- * "not wired"; replace their bodies with the library's pipeline calls. Each
- * must read `file` through the library's own source stage (so backpressure
- * and the splitter are measured), call `ctx.start()` once setup is done, and
- * return the counts. cliParseJsonl needs nothing: it runs the CLI.
+ * Each reads `file` through the library's own source stage (so backpressure
+ * and the splitter are measured), calls `ctx.start()` once setup is done, and
+ * returns the counts. cliParseJsonl runs the CLI as a separate program.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { NotAvailableError, ROOT, type ChildSpec, type Counts, type Format, type MeasureContext } from './harness.js';
+import { NotAvailableError, ROOT, receiverStats, type ChildSpec, type Counts, type Format, type MeasureContext } from './harness.js';
+import type * as Library from '../src/index.js';
 
 /** The compiled library's entry point, relative to this file once compiled (dist/bench/ -> dist/src/). */
 const LIBRARY_ENTRY = '../src/index.js';
@@ -30,18 +31,17 @@ function cliEntry(): string {
 }
 
 /** Loads the library, or throws NotAvailableError saying why it cannot. */
-export async function loadProject(): Promise<Record<string, unknown>> {
+export async function loadProject(): Promise<typeof Library> {
   try {
-    return (await import(LIBRARY_ENTRY)) as Record<string, unknown>;
+    return (await import(LIBRARY_ENTRY)) as typeof Library;
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new NotAvailableError(`dist/src/index.js does not load (${why})`);
   }
 }
 
-function notWired(name: string): NotAvailableError {
-  return new NotAvailableError(`${name} is not wired to the library yet (bench/scenarios.ts)`);
-}
+/** The generated logs are written in this zone (see generate.ts). */
+const TIMEZONE = 'America/Chicago';
 
 /**
  * parse-enrich: file source -> splitter -> parser -> enricher -> a null sink
@@ -49,12 +49,23 @@ function notWired(name: string): NotAvailableError {
  */
 export async function runParseEnrich(file: string, format: Format, ctx: MeasureContext): Promise<Counts> {
   const lib = await loadProject();
-  void [lib, file, format, ctx];
-  // Fill in with the library's stages, e.g. readLogs([file], { format }) (or
-  // splitLines -> parse -> enrich) piped with pipeline() into
-  //   new Writable({ objectMode: true, write(_r, _e, cb) { records++; cb(); } })
-  // calling ctx.start() just before pipeline() and returning { lines, records }.
-  throw notWired('parse-enrich');
+  const source = lib.readLogs([file], { format, timezone: TIMEZONE });
+  let records = 0;
+  const sink = new Writable({
+    objectMode: true,
+    highWaterMark: 1024,
+    write(_r, _e, cb) {
+      records++;
+      cb();
+    },
+    writev(chunks, cb) {
+      records += chunks.length;
+      cb();
+    },
+  });
+  ctx.start();
+  await pipeline(source, sink);
+  return { lines: source.totals().lines, records };
 }
 
 /**
@@ -74,8 +85,24 @@ export async function runShipGzip(file: string, format: Format, url: string, ctx
 
 async function runShip(file: string, format: Format, url: string, compression: 'none' | 'gzip', ctx: MeasureContext): Promise<Counts> {
   const lib = await loadProject();
-  void [lib, file, format, url, ctx];
-  throw notWired(compression === 'gzip' ? 'ship-gzip' : 'ship-protobuf');
+  const source = lib.readLogs([file], { format, timezone: TIMEZONE });
+  const sink = lib.otlpSink({
+    config: lib.resolveOtlpConfig({ endpoint: url, protocol: 'http/protobuf', compression }, {}),
+    resource: (f) => lib.resourceAttributes({ env: {}, ...(f !== undefined ? { format: f } : {}) }),
+    deadLetter: join(ROOT, 'bench', 'out', 'dead-letter.jsonl'),
+  });
+  const before = await receiverStats(url);
+  ctx.start();
+  await pipeline(source, sink);
+  const after = await receiverStats(url);
+  const received = after.records - before.records;
+  const s = sink.stats;
+  return {
+    lines: source.totals().lines,
+    records: s.received,
+    dropped: s.received - received,
+    extra: { received, accepted: s.accepted, requests: s.requests, retries: s.retries, bytesSent: s.bytesSent, peakQueuedRecords: s.peakQueuedRecords },
+  };
 }
 
 /**
