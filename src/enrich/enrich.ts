@@ -5,6 +5,7 @@
  */
 import type {
   Attributes,
+  CivilTime,
   EftEntry,
   FtpLogRecord,
   LogFormat,
@@ -67,10 +68,17 @@ const EFT_OPERATIONS: Record<string, string> = {
   move: 'rename',
 };
 
+let lastOp = '';
+let lastNormalized = '';
+
 /** Normalized operation of an EFT operation word (unknown words: lowercased, spaces as `_`). */
 export function normalizeEftOperation(op: string): string {
+  if (op === lastOp) return lastNormalized;
   const lower = op.toLowerCase();
-  return EFT_OPERATIONS[lower] ?? lower.replace(/\s+/g, '_');
+  const normalized = Object.hasOwn(EFT_OPERATIONS, lower) ? EFT_OPERATIONS[lower]! : lower.replace(/\s+/g, '_');
+  lastOp = op;
+  lastNormalized = normalized;
+  return normalized;
 }
 
 export function severityOf(outcome: Outcome, transient: boolean): SeverityText {
@@ -86,7 +94,28 @@ export function createEnricher(options: EnrichOptions = {}): Enricher {
     throw invalidOption('timezone', 'an IANA time zone name', options.timezone);
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw invalidOption('now', 'a function', options.now);
-  const toEpoch = createCivilToEpoch(options.timezone ?? localTimeZone());
+  const zoneToEpoch = createCivilToEpoch(options.timezone ?? localTimeZone());
+  // Consecutive lines mostly share their second: reuse the last conversion.
+  let lastTime: CivilTime | undefined;
+  let lastEpoch = 0;
+  const toEpoch: CivilToEpoch = (t) => {
+    const p = lastTime;
+    if (
+      p !== undefined &&
+      p.second === t.second &&
+      p.minute === t.minute &&
+      p.hour === t.hour &&
+      p.day === t.day &&
+      p.month === t.month &&
+      p.year === t.year &&
+      p.millisecond === t.millisecond
+    ) {
+      return lastEpoch;
+    }
+    lastTime = t;
+    lastEpoch = zoneToEpoch(t);
+    return lastEpoch;
+  };
   const now = options.now ?? Date.now;
   return (parsed) => {
     const observed = now();

@@ -17,7 +17,7 @@ import { FtplogError } from '../errors.js';
 export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine'> {
   /** Stream read for the input `-`. @default process.stdin */
   stdin?: Readable;
-  /** Bytes read from a file at a time. @default 65536 */
+  /** Bytes read from a file at a time (measured: 256 KiB keeps the parser busy where 64 KiB leaves it waiting on reads). @default 262144 */
   readChunkBytes?: number;
   /** What the inputs hold: FTP server logs, or JSONL records written by `parse`/toJsonLines(). @default 'log' */
   input?: 'log' | 'jsonl';
@@ -87,7 +87,7 @@ export function resolveInputs(inputs: readonly string[]): string[] {
 }
 
 export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {}): ReadLogsStream {
-  const { stdin = process.stdin, readChunkBytes = 65536, input: inputKind = 'log', ...recordOptions } = options;
+  const { stdin = process.stdin, readChunkBytes = 262144, input: inputKind = 'log', ...recordOptions } = options;
   const queue = [...inputs];
   const stats: ReadLogsStats = { inputs: [] };
   let current: LogRecordsStream | FromJsonLinesStream | undefined;
