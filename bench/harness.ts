@@ -108,6 +108,8 @@ export function round(n: number, digits: number): number {
 export interface ChildSpec {
   /** Arguments after the node executable. */
   args: string[];
+  /** Node/V8 flags before the arguments (project scenarios: the executable's own). */
+  nodeFlags?: string[];
   env?: NodeJS.ProcessEnv;
   /**
    * The child is an external program (the CLI) that does not print a report:
@@ -124,12 +126,27 @@ export interface ChildSpec {
 
 const USAGE_PRELOAD = join(BENCH_DIR, 'usage-preload.js');
 
+/**
+ * The node flags on the first line of the installed executable
+ * (`#!/usr/bin/env -S node --flag ...`), so project scenarios run under the
+ * same V8 settings as `ftplog-otel` itself.
+ */
+export function executableNodeFlags(): string[] {
+  try {
+    const first = readFileSync(join(ROOT, 'dist', 'src', 'cli', 'bin.js'), 'utf8').split('\n', 1)[0]!;
+    const m = /^#!\S*env\s+(?:-S\s+)?node\s+(.*)$/.exec(first);
+    return m === null ? [] : m[1]!.trim().split(/\s+/).filter((f) => f.startsWith('--'));
+  } catch {
+    return [];
+  }
+}
+
 /** Starts one child, waits for it, and returns its report. */
 export async function runChild(spec: ChildSpec): Promise<ChildReport> {
   const timeoutMs = spec.timeoutMs ?? 20 * 60_000;
   if (spec.external !== undefined) return runExternal(spec, spec.external.counts, spec.external.countOutput === true, timeoutMs);
 
-  const child = spawn(process.execPath, spec.args, {
+  const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), ...spec.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: spec.env ?? process.env,
   });
@@ -144,7 +161,7 @@ export async function runChild(spec: ChildSpec): Promise<ChildReport> {
 async function runExternal(spec: ChildSpec, counts: Counts, countOutput: boolean, timeoutMs: number): Promise<ChildReport> {
   const usageFile = join(tmpdir(), `ftplog-bench-usage-${process.pid}-${Date.now()}.json`);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', pathToFileURL(USAGE_PRELOAD).href, ...spec.args], {
+  const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), '--import', pathToFileURL(USAGE_PRELOAD).href, ...spec.args], {
     stdio: ['ignore', countOutput ? 'pipe' : 'ignore', 'pipe'],
     env: { ...(spec.env ?? process.env), FTPLOG_BENCH_USAGE_FILE: usageFile },
   });

@@ -22,6 +22,7 @@ import {
   ROOT,
   ensureInput,
   formatRate,
+  executableNodeFlags,
   machineInfo,
   renderTable,
   round,
@@ -62,13 +63,18 @@ interface ScenarioDef {
 
 const CHILD = join(BENCH_DIR, 'child.js');
 
-function child(name: string): (input: InputFile, url: string | undefined) => ChildSpec {
+function child(name: string, nodeFlags: string[] = []): (input: InputFile, url: string | undefined) => ChildSpec {
   return (input, url) => ({
     args: [CHILD, name, '--file', input.path, '--format', input.format, ...(url !== undefined ? ['--url', url] : [])],
+    nodeFlags,
   });
 }
 
-const cliSpec = (input: InputFile): ChildSpec => cliParseJsonl(input.path, input.lines);
+/** Project scenarios run with the executable's node flags; baselines with Node's defaults. */
+const PROJECT_FLAGS = executableNodeFlags();
+const project = (name: string) => child(name, PROJECT_FLAGS);
+
+const cliSpec = (input: InputFile): ChildSpec => ({ ...cliParseJsonl(input.path, input.lines), nodeFlags: PROJECT_FLAGS });
 
 const RSS_TARGET: Target = { kind: 'rss', maxMB: 150 };
 
@@ -79,14 +85,14 @@ const SCENARIOS: readonly ScenarioDef[] = [
   { name: 'sdk-batch', group: 'sdk-batch', kind: 'baseline', summary: 'OTel SDK BatchLogRecordProcessor, paced (flush every 2048)', unit: 'records', input: 'lines', receiver: true, baseline: 'cut-split-stringify', spec: child('sdk-batch') },
   { name: 'sdk-batch-unpaced', group: 'sdk-batch', kind: 'baseline', summary: 'the same, unpaced: records the SDK dropped', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', spec: child('sdk-batch-unpaced') },
   { name: 'sdk-exporter-direct', group: 'sdk-exporter-direct', kind: 'baseline', summary: 'OTLP exporter direct, 2048/batch, 2 in flight', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', spec: child('sdk-exporter-direct') },
-  { name: 'parse-enrich', group: 'parse-enrich', kind: 'project', summary: 'library streams into a null sink', unit: 'lines', input: 'lines', receiver: false, baseline: 'cut-split-stringify', target: { kind: 'rate', min: 800_000 }, spec: child('parse-enrich') },
+  { name: 'parse-enrich', group: 'parse-enrich', kind: 'project', summary: 'library streams into a null sink', unit: 'lines', input: 'lines', receiver: false, baseline: 'cut-split-stringify', target: { kind: 'rate', min: 800_000 }, spec: project('parse-enrich') },
   { name: 'cli-parse-jsonl', group: 'cli-parse-jsonl', kind: 'project', summary: 'ftplog-otel parse FILE > /dev/null', unit: 'lines', input: 'lines', receiver: false, baseline: 'cut-split-stringify', target: { kind: 'rate', min: 400_000 }, spec: cliSpec },
-  { name: 'ship-protobuf', group: 'ship-protobuf', kind: 'project', summary: 'pipeline to OTLP/HTTP protobuf, zero loss', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', target: { kind: 'rate', min: 200_000, zeroLoss: true }, spec: child('ship-protobuf') },
-  { name: 'ship-gzip', group: 'ship-gzip', kind: 'project', summary: 'the same with gzip bodies', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', target: { kind: 'rate', min: 120_000, zeroLoss: true }, spec: child('ship-gzip') },
-  { name: 'rss-1gb:parse-enrich', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, library into a null sink', unit: 'lines', input: 'big', receiver: false, target: RSS_TARGET, big: true, spec: child('parse-enrich') },
+  { name: 'ship-protobuf', group: 'ship-protobuf', kind: 'project', summary: 'pipeline to OTLP/HTTP protobuf, zero loss', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', target: { kind: 'rate', min: 200_000, zeroLoss: true }, spec: project('ship-protobuf') },
+  { name: 'ship-gzip', group: 'ship-gzip', kind: 'project', summary: 'the same with gzip bodies', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', target: { kind: 'rate', min: 120_000, zeroLoss: true }, spec: project('ship-gzip') },
+  { name: 'rss-1gb:parse-enrich', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, library into a null sink', unit: 'lines', input: 'big', receiver: false, target: RSS_TARGET, big: true, spec: project('parse-enrich') },
   { name: 'rss-1gb:cli-parse-jsonl', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, CLI parse', unit: 'lines', input: 'big', receiver: false, target: RSS_TARGET, big: true, spec: cliSpec },
-  { name: 'rss-1gb:ship-protobuf', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, ship protobuf', unit: 'records', input: 'big', receiver: true, target: RSS_TARGET, big: true, spec: child('ship-protobuf') },
-  { name: 'rss-1gb:ship-gzip', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, ship gzip', unit: 'records', input: 'big', receiver: true, target: RSS_TARGET, big: true, spec: child('ship-gzip') },
+  { name: 'rss-1gb:ship-protobuf', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, ship protobuf', unit: 'records', input: 'big', receiver: true, target: RSS_TARGET, big: true, spec: project('ship-protobuf') },
+  { name: 'rss-1gb:ship-gzip', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, ship gzip', unit: 'records', input: 'big', receiver: true, target: RSS_TARGET, big: true, spec: project('ship-gzip') },
 ];
 
 // ---------------------------------------------------------------------------
