@@ -28,7 +28,7 @@ export const OTLP_HELP = `Collector (flags win over the standard OTEL_EXPORTER_O
 export const DELIVERY_HELP = `Delivery (nothing is dropped: when the queue is full, reading waits):
   --batch-size N          records per request (default 2048)
   --batch-delay D         longest a record waits for its batch to fill (default 200ms)
-  --max-in-flight N       requests at once (default 2)
+  --max-in-flight N       requests at once (default 4)
   --queue-records N       most records queued in memory (default 16384)
   --queue-bytes N         most bytes queued in memory, estimated (default 33554432, at most 67108864)
   --max-retry-time D      give up when a batch has failed for this long, e.g. 10m (default: retry forever)

