@@ -184,7 +184,7 @@ export function deliverySummary(command: string, d: Delivery, out: Writable): vo
       `${formatCount(s.received)} records (success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})\n` +
       `ftplog-otel ${command}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
       `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ` +
-      `${(ms / 1000).toFixed(2)} s, ${formatRate(s.accepted, ms)} records/s\n`,
+      `${(ms / 1000).toFixed(2)} s${ms >= 1000 ? `, ${formatRate(s.accepted, ms)} records/s` : ''}\n`,
   );
   if (s.deadLettered > 0) out.write(`ftplog-otel ${command}: dead letters written to ${d.sink.deadLetterPath}\n`);
   if (s.rejected > 0) out.write(`ftplog-otel ${command}: the collector rejected records: ${s.partialMessages.filter((m) => m !== '').join('; ') || '(no message)'}\n`);
