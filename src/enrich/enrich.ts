@@ -170,6 +170,21 @@ function statusAttributes(attrs: Attributes, status: DecodedStatus): void {
   if (status.description !== undefined) attrs['ftp.status.description'] = status.description;
 }
 
+/** The record of a parsed entry, once its attributes are built. */
+function entryRecord(a: Attributes, line: LogLine, timestamp: number, observed: number, severity: SeverityText, operation: string): FtpLogRecord {
+  fileAttributes(a, line);
+  return {
+    timestamp,
+    observedTimestamp: observed,
+    severityNumber: SeverityNumber[severity],
+    severityText: severity,
+    eventName: 'ftp.' + operation,
+    body: line.text,
+    attributes: a,
+    position: line.position,
+  };
+}
+
 function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: number): FtpLogRecord {
   const operation = normalizeEftOperation(e.operation);
   const status = decodeEftCode(e.protocol, e.code);
@@ -209,17 +224,7 @@ function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: 
   if (e.localPath !== '') a['ftp.local.path'] = e.localPath;
   if (e.actionResult !== undefined) a['eft.action_result'] = e.actionResult;
   if (mismatch !== undefined) a['eft.outcome_mismatch'] = mismatch;
-  fileAttributes(a, line);
-  return {
-    timestamp: toEpoch(e.time),
-    observedTimestamp: observed,
-    severityNumber: SeverityNumber[severity],
-    severityText: severity,
-    eventName: 'ftp.' + operation,
-    body: line.text,
-    attributes: a,
-    position: line.position,
-  };
+  return entryRecord(a, line, toEpoch(e.time), observed, severity, operation);
 }
 
 function ncftpdRecord(e: NcftpdEntry, line: LogLine, toEpoch: CivilToEpoch, observed: number): FtpLogRecord {
@@ -265,15 +270,5 @@ function ncftpdRecord(e: NcftpdEntry, line: LogLine, toEpoch: CivilToEpoch, obse
   if (e.pattern !== undefined) a['ftp.list.pattern'] = e.pattern;
   if (e.type === 'T') a['ftp.list.recursive'] = e.recursive === true;
   if (e.extra !== undefined) a['ftp.extra'] = e.extra;
-  fileAttributes(a, line);
-  return {
-    timestamp: toEpoch(e.time),
-    observedTimestamp: observed,
-    severityNumber: SeverityNumber[severity],
-    severityText: severity,
-    eventName: 'ftp.' + operation,
-    body: line.text,
-    attributes: a,
-    position: line.position,
-  };
+  return entryRecord(a, line, toEpoch(e.time), observed, severity, operation);
 }
