@@ -8,15 +8,12 @@ import { fileURLToPath } from 'node:url';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs } from './args.js';
-import { INPUT_HELP, INPUT_OPTIONS, inputConfig, type InputValues } from './parse.js';
-import { deliveryExitCode, deliverySummary, runDelivery, type Delivery } from './ship.js';
-import { readLogs } from '../sources/log-files.js';
+import { INPUT_HELP, INPUT_OPTIONS, inputConfig, readInputs, type InputValues } from './parse.js';
+import { deliveryExitCode, deliverySummary, otlpConfigFrom, runDelivery, type Delivery } from './ship.js';
 import { otlpSink } from '../sinks/otlp/sink.js';
-import { resolveOtlpConfig } from '../sinks/otlp/config.js';
 import { resourceAttributes } from '../otel/resource.js';
 import { startReceiver } from '../receiver/receiver.js';
 import { formatRecords, recordToJson } from '../receiver/print.js';
-import { FtplogError } from '../errors.js';
 
 /** The example logs bundled with the package. */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../../examples/logs', import.meta.url));
@@ -61,23 +58,11 @@ export const demoCommand: Command = {
     const cfg = inputConfig(values, positionals.length > 0 ? positionals : [EXAMPLES_DIR]);
     const receiver = await startReceiver({ host: '127.0.0.1', port: 0 });
     try {
-      let config;
-      try {
-        config = resolveOtlpConfig(
-          {
-            endpoint: receiver.url,
-            ...(values.protocol !== undefined ? { protocol: values.protocol } : {}),
-            ...(values.compression !== undefined ? { compression: values.compression } : {}),
-          },
-          {},
-        );
-      } catch (err) {
-        throw new FtplogError('ERR_INVALID_ARGUMENT', (err as Error).message);
-      }
+      const config = otlpConfigFrom({ endpoint: receiver.url, protocol: values.protocol, compression: values.compression }, {});
       io.stderr.write(`ftplog-otel demo: OTLP/HTTP receiver listening on ${receiver.endpoint}; shipping ${cfg.inputs.join(', ')}\n`);
       const d: Delivery = {
         started: Date.now(),
-        records: readLogs(cfg.inputs, { format: cfg.format, timezone: cfg.timezone, encoding: cfg.encoding, maxLineBytes: cfg.maxLineBytes, stdin: io.stdin }),
+        records: readInputs(cfg, io),
         sink: otlpSink({ config, resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}) }), maxBatchDelayMs: 50 }),
       };
       const { error, interrupted } = await runDelivery(d, io, 5000);

@@ -3,11 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, intOption } from './args.js';
-import { readLogs, resolveInputs } from '../sources/log-files.js';
+import { readLogs, resolveInputs, type ReadLogsStream } from '../sources/log-files.js';
 import { toJsonLines } from '../transforms/json-lines.js';
 import { validateFormat } from '../transforms/parse.js';
 import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
-import { formatCount, formatRate, startProgress } from './summary.js';
+import { formatCount, formatRate, progressWanted, startProgress } from './summary.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
 import { FtplogError } from '../errors.js';
@@ -52,6 +52,18 @@ export function inputConfig(values: InputValues, positionals: string[]): InputCo
   return { inputs: resolveInputs(positionals), format, timezone, encoding, maxLineBytes };
 }
 
+/** The records of the configured inputs (stdin for `-`). */
+export function readInputs(cfg: InputConfig, io: CliIO, input: 'log' | 'jsonl' = 'log'): ReadLogsStream {
+  return readLogs(cfg.inputs, {
+    format: cfg.format,
+    timezone: cfg.timezone,
+    encoding: cfg.encoding,
+    maxLineBytes: cfg.maxLineBytes,
+    stdin: io.stdin,
+    input,
+  });
+}
+
 const HELP = `Usage: ftplog-otel parse [options] [FILE...]
 
 Parses EFT client logs (cl[yymmdd].log) and NcFTPd transfer logs and writes
@@ -92,15 +104,8 @@ export const parseCommand: Command = {
     }
     const cfg = inputConfig(values, positionals);
     const started = Date.now();
-    const records = readLogs(cfg.inputs, {
-      format: cfg.format,
-      timezone: cfg.timezone,
-      encoding: cfg.encoding,
-      maxLineBytes: cfg.maxLineBytes,
-      stdin: io.stdin,
-    });
-    const showProgress = values.progress === true || (values.progress === undefined && (io.stderr as { isTTY?: boolean }).isTTY === true);
-    const stop = showProgress
+    const records = readInputs(cfg, io);
+    const stop = progressWanted(values.progress, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
           const t = records.totals();
           return `ftplog-otel parse: ${formatCount(t.lines)} lines, ${formatCount(t.records)} records, ${formatRate(t.lines, Date.now() - started)} lines/s`;

@@ -3,13 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, intOption, durationOption } from './args.js';
-import { INPUT_HELP, INPUT_OPTIONS, inputConfig, type InputValues } from './parse.js';
-import { readLogs, type ReadLogsStream } from '../sources/log-files.js';
+import { INPUT_HELP, INPUT_OPTIONS, inputConfig, readInputs, type InputValues } from './parse.js';
+import type { ReadLogsStream } from '../sources/log-files.js';
 import { otlpSink, type OtlpSink } from '../sinks/otlp/sink.js';
 import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig } from '../sinks/otlp/config.js';
 import { DEFAULT_DEAD_LETTER_FILE } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
-import { formatCount, formatRate, startProgress } from './summary.js';
+import { formatCount, formatRate, progressWanted, startProgress } from './summary.js';
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
@@ -259,24 +259,15 @@ export const shipCommand: Command = {
     const config = otlpConfigFrom(values, io.env);
     const opts = deliveryOptions(values);
     const serviceName = values['service-name'];
-    let resourceError: Error | undefined;
     try {
-      resourceAttributes({ env: io.env });
+      resourceAttributes({ env: io.env }); // a malformed OTEL_RESOURCE_ATTRIBUTES is a usage error, before anything runs
     } catch (err) {
-      resourceError = err as Error;
+      throw new FtplogError('ERR_INVALID_ARGUMENT', (err as Error).message, { cause: err });
     }
-    if (resourceError !== undefined) throw new FtplogError('ERR_INVALID_ARGUMENT', resourceError.message);
 
     const d: Delivery = {
       started: Date.now(),
-      records: readLogs(cfg.inputs, {
-        format: cfg.format,
-        timezone: cfg.timezone,
-        encoding: cfg.encoding,
-        maxLineBytes: cfg.maxLineBytes,
-        stdin: io.stdin,
-        input,
-      }),
+      records: readInputs(cfg, io, input),
       sink: otlpSink({
         config,
         resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}), ...(serviceName !== undefined ? { serviceName } : {}) }),
@@ -290,9 +281,8 @@ export const shipCommand: Command = {
         ...(opts.deadLetter !== undefined ? { deadLetter: opts.deadLetter } : {}),
       }),
     };
-    const showProgress = values.progress === true || (values.progress === undefined && (io.stderr as { isTTY?: boolean }).isTTY === true);
     if (values.quiet !== true) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
-    const stop = showProgress
+    const stop = progressWanted(values.progress, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
           const s = d.sink.stats;
           const t = d.records.totals();

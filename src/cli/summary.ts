@@ -10,6 +10,11 @@ export function formatRate(n: number, ms: number): string {
   return formatCount(Math.round((n * 1000) / ms));
 }
 
+/** --progress, --no-progress absent: on when stderr is a terminal. */
+export function progressWanted(flag: boolean | undefined, stderr: Writable): boolean {
+  return flag ?? (stderr as { isTTY?: boolean }).isTTY === true;
+}
+
 /** Calls `line()` every `intervalMs` and writes it to `out`; returns a stop function. */
 export function startProgress(out: Writable, intervalMs: number, line: () => string): () => void {
   const t = setInterval(() => out.write(line() + '\n'), intervalMs);

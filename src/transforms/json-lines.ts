@@ -6,7 +6,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Buffer } from 'node:buffer';
-import { stage, type Emit } from './stage.js';
+import { stage } from './stage.js';
 import { jsonlParser } from 'stream-json/jsonl/parser.js';
 import type { FtpLogRecord, LogLine } from '../model.js';
 import { recordToJsonLine, fromJsonRecord } from '../jsonl/record-json.js';
@@ -92,14 +92,12 @@ export function fromJsonLines(options: LineCutterOptions & { now?: () => number 
     record.position = line.position;
     return record;
   };
-  const onLine = (emit: Emit<FtpLogRecord>) => (line: LogLine): void => {
-    const r = toRecord(line);
-    if (r !== undefined) emit(r);
-  };
-  const stream = stage<Buffer, FtpLogRecord>(
-    { writableObjectMode: false, readableObjectMode: true },
-    (chunk, emit) => cutter.push(chunk, onLine(emit)),
-    (emit) => cutter.end(onLine(emit)),
-  );
+  const stream = stage<Buffer, FtpLogRecord>({ writableObjectMode: false, readableObjectMode: true }, (emit) => {
+    const onLine = (line: LogLine): void => {
+      const r = toRecord(line);
+      if (r !== undefined) emit(r);
+    };
+    return { step: (chunk) => cutter.push(chunk, onLine), end: () => cutter.end(onLine) };
+  });
   return Object.assign(stream, { stats }) as FromJsonLinesStream;
 }

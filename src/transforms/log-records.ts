@@ -7,7 +7,7 @@
  */
 import type { Transform } from 'node:stream';
 import type { Buffer } from 'node:buffer';
-import { stage, type Emit } from './stage.js';
+import { stage } from './stage.js';
 import type { FtpLogRecord, LogLine, ParsedLine } from '../model.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 import { LineParser, type ParseStats } from './parse.js';
@@ -38,26 +38,26 @@ export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
   const parser = new LineParser(format);
   const enrichOne = createEnricher({ timezone, now });
   const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats() };
-  const onLine = (emit: Emit<FtpLogRecord>) => {
-    const onParsed = (p: ParsedLine): void => {
-      const r = enrichOne(p);
-      countRecord(stats.enrich, r);
-      emit(r);
-    };
-    return { onParsed, onLine: (line: LogLine): void => {
-      stats.split.lines++;
-      if (line.truncated === true) stats.split.truncated++;
-      parser.push(line, onParsed);
-    } };
-  };
-  let handlers: ReturnType<typeof onLine> | undefined;
   const stream = stage<Buffer, FtpLogRecord>(
     { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },
-    (chunk, emit) => cutter.push(chunk, (handlers ??= onLine(emit)).onLine),
     (emit) => {
-      const h = (handlers ??= onLine(emit));
-      cutter.end(h.onLine);
-      parser.end(h.onParsed);
+      const onParsed = (p: ParsedLine): void => {
+        const r = enrichOne(p);
+        countRecord(stats.enrich, r);
+        emit(r);
+      };
+      const onLine = (line: LogLine): void => {
+        stats.split.lines++;
+        if (line.truncated === true) stats.split.truncated++;
+        parser.push(line, onParsed);
+      };
+      return {
+        step: (chunk) => cutter.push(chunk, onLine),
+        end: () => {
+          cutter.end(onLine);
+          parser.end(onParsed);
+        },
+      };
     },
   );
   return Object.assign(stream, { stats }) as LogRecordsStream;

@@ -116,8 +116,7 @@ export function parse(options: ParseOptions = {}): ParseStream {
   const parser = new LineParser(options.format ?? 'auto');
   const stream = stage<LogLine, ParsedLine>(
     { objectMode: true, highWaterMark },
-    (line, emit) => parser.push(line, emit),
-    (emit) => parser.end(emit),
+    (emit) => ({ step: (line) => parser.push(line, emit), end: () => parser.end(emit) }),
   );
   return Object.assign(stream, { stats: parser.stats }) as ParseStream;
 }

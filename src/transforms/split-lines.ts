@@ -4,7 +4,7 @@
  */
 import type { Transform } from 'node:stream';
 import type { Buffer } from 'node:buffer';
-import { stage, type Emit } from './stage.js';
+import { stage } from './stage.js';
 import type { LogLine } from '../model.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 
@@ -26,15 +26,16 @@ export function splitLines(options: SplitLinesOptions = {}): SplitLinesStream {
   const { highWaterMark = 1024, ...cutterOptions } = options;
   const cutter = new LineCutter(cutterOptions);
   const stats: SplitLinesStats = { lines: 0, truncated: 0 };
-  const counted = (emit: Emit<LogLine>) => (line: LogLine): void => {
-    stats.lines++;
-    if (line.truncated === true) stats.truncated++;
-    emit(line);
-  };
   const stream = stage<Buffer, LogLine>(
     { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },
-    (chunk, emit) => cutter.push(chunk, counted(emit)),
-    (emit) => cutter.end(counted(emit)),
+    (emit) => {
+      const counted = (line: LogLine): void => {
+        stats.lines++;
+        if (line.truncated === true) stats.truncated++;
+        emit(line);
+      };
+      return { step: (chunk) => cutter.push(chunk, counted), end: () => cutter.end(counted) };
+    },
   );
   return Object.assign(stream, { stats }) as SplitLinesStream;
 }

@@ -6,7 +6,7 @@ import type { LogsBatch } from '../../src/otlp/types.js';
 import { otlpProto } from '../../src/receiver/decode.js';
 import { LoggerProvider, InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { SeverityNumber as ApiSeverityNumber } from '@opentelemetry/api-logs';
+import { toOtelLogRecord } from '../../src/otel/log-record.js';
 
 // @opentelemetry/otlp-transformer comes with the OTLP exporters; its serializers are the SDK's reference encoding.
 const require = createRequire(import.meta.url);
@@ -99,15 +99,7 @@ export async function sdkLogRecords(batch: LogsBatch): Promise<unknown[]> {
   });
   const logger = provider.getLogger(batch.scope.name, batch.scope.version);
   for (const r of batch.records) {
-    logger.emit({
-      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
-      observedTimestamp: r.observedTimestamp,
-      severityNumber: r.severityNumber as ApiSeverityNumber,
-      severityText: r.severityText,
-      eventName: r.eventName,
-      body: r.body,
-      attributes: r.attributes,
-    });
+    logger.emit(toOtelLogRecord(r));
   }
   await provider.forceFlush();
   const out = exporter.getFinishedLogRecords();

@@ -161,7 +161,8 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const random = options.random ?? Math.random;
   const config = options.config;
   const scope = options.scope ?? { name: 'ftplog-otel' };
-  const resourceOf = typeof options.resource === 'function' ? options.resource : ((r: Attributes) => () => r)(options.resource);
+  const fixedResource = options.resource;
+  const resourceOf = typeof fixedResource === 'function' ? fixedResource : (): Attributes => fixedResource;
   const resourceCache = new Map<LogFormat | undefined, Attributes>();
   const resourceFor = (f: LogFormat | undefined): Attributes => {
     let r = resourceCache.get(f);
