@@ -79,10 +79,6 @@ function recordJson(r: FtpLogRecord): string {
  */
 export function encodeLogsJson(batch: LogsBatch): string {
   const { records, resource, scope } = batch;
-  let scopeJson = '{';
-  if (scope.name) scopeJson += `"name":${JSON.stringify(scope.name)}`;
-  if (scope.version) scopeJson += `${scope.name ? ',' : ''}"version":${JSON.stringify(scope.version)}`;
-  scopeJson += '}';
   // Each record's text is flattened as soon as it is built (charCodeAt does
   // that): a batch-wide rope of small strings lives long enough to be promoted
   // by the garbage collector, which tripled the cost.
@@ -92,6 +88,47 @@ export function encodeLogsJson(batch: LogsBatch): string {
     text.charCodeAt(0);
     parts[i] = text;
   }
-  const head = `{"resourceLogs":[{"resource":{"attributes":${attributesJson(resource)}},"scopeLogs":[{"scope":${scopeJson},"logRecords":[`;
-  return head + parts.join(',') + ']}]}]}';
+  return envelopeHead(resource, scope) + parts.join(',') + ENVELOPE_TAIL;
+}
+
+const ENVELOPE_TAIL = ']}]}]}';
+
+function envelopeHead(resource: Attributes, scope: { name: string; version?: string }): string {
+  let scopeJson = '{';
+  if (scope.name) scopeJson += `"name":${JSON.stringify(scope.name)}`;
+  if (scope.version) scopeJson += `${scope.name ? ',' : ''}"version":${JSON.stringify(scope.version)}`;
+  scopeJson += '}';
+  return `{"resourceLogs":[{"resource":{"attributes":${attributesJson(resource)}},"scopeLogs":[{"scope":${scopeJson},"logRecords":[`;
+}
+
+/**
+ * One record as an OTLP/JSON LogRecord object followed by a comma: the form
+ * records take when encoded ahead of their request (see
+ * encodeLogsJsonEnvelope()).
+ */
+export function encodeLogRecordEntryJson(r: FtpLogRecord): string {
+  return recordJson(r) + ',';
+}
+
+/**
+ * An OTLP/JSON request around records already encoded by
+ * encodeLogRecordEntryJson() (concatenated in `parts`, at least one record):
+ * the same text encodeLogsJson() gives for those records, as UTF-8.
+ */
+export function encodeLogsJsonEnvelope(
+  resource: Attributes,
+  scope: { name: string; version?: string },
+  parts: readonly Uint8Array[],
+  recordsBytes: number,
+): Buffer {
+  const head = Buffer.from(envelopeHead(resource, scope), 'utf8');
+  const out = Buffer.allocUnsafe(head.length + recordsBytes - 1 + ENVELOPE_TAIL.length);
+  let o = head.copy(out, 0);
+  for (const part of parts) {
+    out.set(part, o);
+    o += part.length;
+  }
+  // The last record's trailing comma becomes the end of the array.
+  out.write(ENVELOPE_TAIL, o - 1, 'latin1');
+  return out;
 }

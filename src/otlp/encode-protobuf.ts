@@ -482,3 +482,69 @@ export function logRecordProtobufSize(r: FtpLogRecord): number {
   if (r.eventName) size += lenField(utf8Length(r.eventName));
   return lenField(size);
 }
+
+// ---- pre-encoded records ----
+
+/**
+ * One record as it stands inside a ScopeLogs message: the log_records field
+ * (tag, length, LogRecord). The result is a view of the encoder's scratch
+ * buffer, valid until the next call into this module: copy it out.
+ */
+export function encodeLogRecordEntryProtobuf(r: FtpLogRecord): Uint8Array {
+  pos = 0;
+  try {
+    putRecord(r);
+    return buf.subarray(0, pos);
+  } finally {
+    pos = 0;
+  }
+}
+
+/**
+ * An `ExportLogsServiceRequest` around records already encoded by
+ * encodeLogRecordEntryProtobuf() (concatenated in `parts`, `recordsBytes` in
+ * all): the same bytes encodeLogsProtobuf() gives for those records.
+ */
+export function encodeLogsProtobufEnvelope(
+  resource: Attributes,
+  scope: { name: string; version?: string },
+  parts: readonly Uint8Array[],
+  recordsBytes: number,
+): Buffer {
+  pos = 0;
+  try {
+    putAttributes(TAG_1_LEN, resource);
+    const resourceEnd = pos;
+    if (scope.name) putStringField(TAG_1_LEN, scope.name);
+    if (scope.version) putStringField(TAG_2_LEN, scope.version);
+    const scopeEnd = pos;
+    const resourceSize = resourceEnd;
+    const scopeSize = scopeEnd - resourceEnd;
+    const scopeLogsSize = lenField(scopeSize) + recordsBytes;
+    const resourceLogsSize = lenField(resourceSize) + lenField(scopeLogsSize);
+    const out = Buffer.allocUnsafe(lenField(resourceLogsSize));
+    let o = 0;
+    const putHead = (tag: number, n: number): void => {
+      out[o++] = tag;
+      while (n >= 0x80) {
+        out[o++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      out[o++] = n;
+    };
+    putHead(TAG_1_LEN, resourceLogsSize);
+    putHead(TAG_1_LEN, resourceSize);
+    o += buf.copy(out, o, 0, resourceEnd);
+    putHead(TAG_2_LEN, scopeLogsSize);
+    putHead(TAG_1_LEN, scopeSize);
+    o += buf.copy(out, o, resourceEnd, scopeEnd);
+    for (const part of parts) {
+      out.set(part, o);
+      o += part.length;
+    }
+    if (o !== out.length) throw new Error(`protobuf size mismatch: wrote ${o} of ${out.length} bytes`);
+    return out;
+  } finally {
+    pos = 0;
+  }
+}

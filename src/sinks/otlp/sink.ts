@@ -12,9 +12,14 @@
  * resource changes; up to maxInFlight requests run at once. Retryable failures
  * (network errors, 429, 502, 503, 504) retry the same records with capped
  * exponential backoff, without limit unless maxRetryTimeMs is set; 413 splits
- * the batch; other refusals go to the dead-letter file. Encoded bodies exist
- * only while a request is in flight (a retry re-encodes), so the byte bound
- * covers them too.
+ * the batch; other refusals go to the dead-letter file.
+ *
+ * Records are encoded when they enter the queue (or arrive encoded, as runs
+ * from worker threads: see src/otlp/encoded.ts), so the byte bound counts
+ * exact encoded bytes and a retry or a 413 split re-sends the same bytes
+ * without re-encoding; a request body is only the records' bytes behind a
+ * small envelope (and gzip, when enabled). Refused records are decoded back
+ * for the dead-letter file.
  *
  * Acknowledgements: every record gets a sequence number on write. When the
  * collector has answered 2xx for every record up to some point, the sink
@@ -25,8 +30,17 @@ import { Writable } from 'node:stream';
 import { gzip as gzipCb } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Attributes, FtpLogRecord, LogFormat, SourcePosition } from '../../model.js';
-import { encodeLogsProtobuf } from '../../otlp/encode-protobuf.js';
-import { encodeLogsJson } from '../../otlp/encode-json.js';
+import { encodeLogsProtobufEnvelope } from '../../otlp/encode-protobuf.js';
+import { encodeLogsJsonEnvelope } from '../../otlp/encode-json.js';
+import {
+  EncodedRecordsBuilder,
+  encodeRecordEntry,
+  isEncodedRecords,
+  rangeBytes,
+  recordPosition,
+  recordStart,
+  type EncodedRecords,
+} from '../../otlp/encoded.js';
 import { decodePartialSuccessJson, decodePartialSuccessProtobuf } from '../../otlp/response.js';
 import { recordFormat } from '../../otel/resource.js';
 import { FtplogError, invalidOption } from '../../errors.js';
@@ -106,10 +120,18 @@ export interface AckInfo {
   position: SourcePosition | undefined;
 }
 
+/** Records [from, to) of a run: a batch is a list of these. */
+interface Slice {
+  run: EncodedRecords;
+  from: number;
+  to: number;
+}
+
 interface Batch {
   startSeq: number;
   endSeq: number;
-  records: FtpLogRecord[];
+  slices: Slice[];
+  /** Encoded bytes of the records (exact). */
   bytes: number;
   format: LogFormat | undefined;
   attempts: number;
@@ -127,9 +149,39 @@ export interface OtlpSink extends Writable {
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
-/** Rough encoded size of a record: its body, attribute values mostly repeat the body, plus keys. */
-export function estimateRecordBytes(r: FtpLogRecord): number {
-  return 2 * r.body.length + 512;
+function count(b: Batch): number {
+  return b.endSeq - b.startSeq;
+}
+
+function sliceView(s: Slice): Uint8Array {
+  return s.run.bytes.subarray(recordStart(s.run, s.from), s.run.ends[s.to - 1]!);
+}
+
+/** Splits a batch's slices after its first `n` records. */
+function splitSlices(slices: readonly Slice[], n: number): [Slice[], Slice[]] {
+  const left: Slice[] = [];
+  const right: Slice[] = [];
+  let need = n;
+  for (const s of slices) {
+    const len = s.to - s.from;
+    if (need >= len) {
+      left.push(s);
+      need -= len;
+    } else if (need > 0) {
+      left.push({ run: s.run, from: s.from, to: s.from + need });
+      right.push({ run: s.run, from: s.from + need, to: s.to });
+      need = 0;
+    } else {
+      right.push(s);
+    }
+  }
+  return [left, right];
+}
+
+function slicesBytes(slices: readonly Slice[]): number {
+  let n = 0;
+  for (const s of slices) n += rangeBytes(s.run, s.from, s.to);
+  return n;
 }
 
 function positiveInt(name: string, v: number | undefined, def: number): number {
@@ -198,7 +250,12 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const acknowledged: AckInfo = { records: 0, position: undefined };
 
   let nextSeq = 0;
-  let pending: FtpLogRecord[] = [];
+  // Records written one by one are encoded at once into `builder`; runs
+  // written already encoded are taken as slices. Both wait in `pending`
+  // (builder records after the slices) until a batch is cut.
+  let builder: EncodedRecordsBuilder | undefined;
+  let pending: Slice[] = [];
+  let pendingRecords = 0;
   let pendingBytes = 0;
   let pendingFormat: LogFormat | undefined;
   let pendingTimer: NodeJS.Timeout | undefined;
@@ -225,27 +282,103 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     }
   };
 
+  /** Moves the records collected in `builder` to `pending` as one slice. */
+  const sealBuilder = (): void => {
+    if (builder === undefined || builder.count === 0) return;
+    const run = builder.finish();
+    pending.push({ run, from: 0, to: run.count });
+  };
+
   const formBatch = (): void => {
     if (pendingTimer !== undefined) {
       clearTimeout(pendingTimer);
       pendingTimer = undefined;
     }
-    if (pending.length === 0) return;
+    sealBuilder();
+    if (pendingRecords === 0) return;
     ready.push({
-      startSeq: nextSeq - pending.length,
+      startSeq: nextSeq - pendingRecords,
       endSeq: nextSeq,
-      records: pending,
+      slices: pending,
       bytes: pendingBytes,
       format: pendingFormat,
       attempts: 0,
       firstFailureAt: undefined,
     });
     pending = [];
+    pendingRecords = 0;
     pendingBytes = 0;
   };
 
+  /** Counts records entering the queue and starts the age timer of a new batch. */
+  const admitted = (records: number, bytes: number): void => {
+    nextSeq += records;
+    pendingRecords += records;
+    pendingBytes += bytes;
+    stats.received += records;
+    stats.queuedRecords += records;
+    stats.queuedBytes += bytes;
+    if (stats.queuedRecords > stats.peakQueuedRecords) stats.peakQueuedRecords = stats.queuedRecords;
+    if (stats.queuedBytes > stats.peakQueuedBytes) stats.peakQueuedBytes = stats.queuedBytes;
+    if (pendingRecords >= maxBatchRecords) formBatch();
+    else if (pendingTimer === undefined && pendingRecords > 0) {
+      pendingTimer = setTimeout(() => {
+        pendingTimer = undefined;
+        formBatch();
+        dispatch();
+      }, maxBatchDelayMs);
+    }
+  };
+
+  const takeRecord = (record: FtpLogRecord): void => {
+    const format = recordFormat(record.attributes);
+    const file = record.position?.file;
+    if (pendingRecords > 0 && format !== pendingFormat) formBatch();
+    let entry: Uint8Array;
+    try {
+      entry = encodeRecordEntry(config.protocol, record);
+    } catch (err) {
+      throw new FtplogError('ERR_EXPORT_REJECTED', `could not encode a record: ${(err as Error).message}`, { cause: err });
+    }
+    if (pendingRecords > 0 && pendingBytes + entry.length > maxBatchBytes) {
+      formBatch();
+      // formBatch() ran no encoder: the entry view is still intact.
+    }
+    if (builder !== undefined && (builder.format !== format || builder.file !== file)) sealBuilder();
+    if (builder === undefined || builder.format !== format || builder.file !== file) {
+      builder = new EncodedRecordsBuilder(config.protocol, format, file);
+    }
+    pendingFormat = format;
+    builder.append(entry, record.position);
+    admitted(1, entry.length);
+  };
+
+  const takeRun = (run: EncodedRecords): void => {
+    if (run.protocol !== config.protocol) {
+      throw new FtplogError('ERR_INVALID_ARGUMENT', `records encoded for ${run.protocol} written to a sink sending ${config.protocol}`);
+    }
+    sealBuilder();
+    let from = 0;
+    while (from < run.count) {
+      if (pendingRecords > 0 && run.format !== pendingFormat) formBatch();
+      pendingFormat = run.format;
+      // As many records as the batch has room for, by count and by bytes (at least one).
+      const roomRecords = maxBatchRecords - pendingRecords;
+      const base = recordStart(run, from);
+      let to = Math.min(run.count, from + roomRecords);
+      while (to > from + 1 && pendingBytes + run.ends[to - 1]! - base > maxBatchBytes) to--;
+      if (pendingRecords > 0 && pendingBytes + run.ends[to - 1]! - base > maxBatchBytes) {
+        formBatch();
+        continue;
+      }
+      pending.push({ run, from, to });
+      admitted(to - from, run.ends[to - 1]! - base);
+      from = to;
+    }
+  };
+
   const settled = (): boolean =>
-    pending.length === 0 && ready.length === 0 && stats.inFlight === 0 && waitingRetry === 0;
+    pendingRecords === 0 && ready.length === 0 && stats.inFlight === 0 && waitingRetry === 0;
 
   const maybeFinish = (): void => {
     if (finalCallback !== undefined && settled()) {
@@ -263,11 +396,14 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       acceptedAhead.delete(ackSeq);
       ackSeq = b.endSeq;
       acknowledged.records = ackSeq;
-      for (let i = b.records.length - 1; i >= 0; i--) {
-        const p = b.records[i]!.position;
-        if (p !== undefined) {
-          acknowledged.position = p;
-          break;
+      search: for (let k = b.slices.length - 1; k >= 0; k--) {
+        const s = b.slices[k]!;
+        for (let i = s.to - 1; i >= s.from; i--) {
+          const p = recordPosition(s.run, i);
+          if (p !== undefined) {
+            acknowledged.position = p;
+            break search;
+          }
         }
       }
       moved = true;
@@ -276,9 +412,12 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   };
 
   const encode = async (b: Batch): Promise<Buffer> => {
-    const batch = { resource: resourceFor(b.format), scope, records: b.records };
-    const raw: Uint8Array | string = config.protocol === 'http/json' ? encodeLogsJson(batch) : encodeLogsProtobuf(batch);
-    const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const parts = b.slices.map(sliceView);
+    const resource = resourceFor(b.format);
+    const buf =
+      config.protocol === 'http/json'
+        ? encodeLogsJsonEnvelope(resource, scope, parts, b.bytes)
+        : encodeLogsProtobufEnvelope(resource, scope, parts, b.bytes);
     return config.compression === 'gzip' ? gzip(buf) : buf;
   };
 
@@ -300,13 +439,13 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       fail(
         new FtplogError(
           'ERR_EXPORT_RETRY_EXHAUSTED',
-          `gave up on ${b.records.length} records after ${Math.round((now - b.firstFailureAt) / 1000)} s of retries (limit ${Math.round(maxRetryTimeMs / 1000)} s); last error: ${verdict.reason}`,
+          `gave up on ${count(b)} records after ${Math.round((now - b.firstFailureAt) / 1000)} s of retries (limit ${Math.round(maxRetryTimeMs / 1000)} s); last error: ${verdict.reason}`,
         ),
       );
       return;
     }
     waitingRetry++;
-    sink.emit('retry', { reason: verdict.reason, attempt: b.attempts, delayMs: delay, records: b.records.length });
+    sink.emit('retry', { reason: verdict.reason, attempt: b.attempts, delayMs: delay, records: count(b) });
     const t = setTimeout(() => {
       retryTimers.delete(t);
       waitingRetry--;
@@ -328,9 +467,9 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
           stats.lastError = `collector rejected ${ps.rejectedLogRecords} records: ${ps.errorMessage}`;
           sink.emit('partial', { rejected: ps.rejectedLogRecords, message: ps.errorMessage });
         }
-        stats.accepted += b.records.length;
+        stats.accepted += count(b);
         acceptedAhead.set(b.startSeq, b);
-        release(b.records.length, b.bytes);
+        release(count(b), b.bytes);
         advanceAck();
         return;
       }
@@ -338,15 +477,14 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
         scheduleRetry(b, verdict);
         return;
       case 'split':
-        if (b.records.length > 1) {
+        if (count(b) > 1) {
           stats.splits++;
-          const mid = Math.ceil(b.records.length / 2);
-          const left = b.records.slice(0, mid);
-          const right = b.records.slice(mid);
-          const leftBytes = left.reduce((n, r) => n + estimateRecordBytes(r), 0);
+          const mid = Math.ceil(count(b) / 2);
+          const [left, right] = splitSlices(b.slices, mid);
+          const leftBytes = slicesBytes(left);
           ready.unshift(
-            { startSeq: b.startSeq, endSeq: b.startSeq + mid, records: left, bytes: leftBytes, format: b.format, attempts: 0, firstFailureAt: undefined },
-            { startSeq: b.startSeq + mid, endSeq: b.endSeq, records: right, bytes: b.bytes - leftBytes, format: b.format, attempts: 0, firstFailureAt: undefined },
+            { startSeq: b.startSeq, endSeq: b.startSeq + mid, slices: left, bytes: leftBytes, format: b.format, attempts: 0, firstFailureAt: undefined },
+            { startSeq: b.startSeq + mid, endSeq: b.endSeq, slices: right, bytes: b.bytes - leftBytes, format: b.format, attempts: 0, firstFailureAt: undefined },
           );
           return;
         }
@@ -365,16 +503,17 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
 
   const deadLetterBatch = async (b: Batch, reason: string, status: number | undefined): Promise<void> => {
     stats.lastError = reason;
+    const n = count(b);
     try {
-      await deadLetter.write(b.records, reason, endpoint, status);
+      await deadLetter.writeEncoded(b.slices, reason, endpoint, status);
     } catch (err) {
       // Could not even write them down: they are lost unless the run fails loudly.
-      fail(new FtplogError('ERR_EXPORT_REJECTED', `collector refused ${b.records.length} records (${reason}) and the dead-letter file ${deadLetter.path} could not be written: ${(err as Error).message}`, { cause: err }));
+      fail(new FtplogError('ERR_EXPORT_REJECTED', `collector refused ${n} records (${reason}) and the dead-letter file ${deadLetter.path} could not be written: ${(err as Error).message}`, { cause: err }));
       return;
     }
-    stats.deadLettered += b.records.length;
-    sink.emit('deadletter', { reason, records: b.records.length, path: deadLetter.path });
-    release(b.records.length, b.bytes);
+    stats.deadLettered += n;
+    sink.emit('deadletter', { reason, records: n, path: deadLetter.path });
+    release(n, b.bytes);
   };
 
   const send = async (b: Batch): Promise<void> => {
@@ -421,31 +560,17 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const sink = new Writable({
     objectMode: true,
     highWaterMark: options.highWaterMark ?? 256,
-    write(record: FtpLogRecord, _enc, callback) {
+    write(chunk: FtpLogRecord | EncodedRecords, _enc, callback) {
       if (failed !== undefined) {
         callback(failed);
         return;
       }
-      const format = recordFormat(record.attributes);
-      if (pending.length > 0 && format !== pendingFormat) formBatch();
-      const bytes = estimateRecordBytes(record);
-      if (pending.length > 0 && pendingBytes + bytes > maxBatchBytes) formBatch();
-      pendingFormat = format;
-      pending.push(record);
-      pendingBytes += bytes;
-      nextSeq++;
-      stats.received++;
-      stats.queuedRecords++;
-      stats.queuedBytes += bytes;
-      if (stats.queuedRecords > stats.peakQueuedRecords) stats.peakQueuedRecords = stats.queuedRecords;
-      if (stats.queuedBytes > stats.peakQueuedBytes) stats.peakQueuedBytes = stats.queuedBytes;
-      if (pending.length >= maxBatchRecords) formBatch();
-      else if (pendingTimer === undefined) {
-        pendingTimer = setTimeout(() => {
-          pendingTimer = undefined;
-          formBatch();
-          dispatch();
-        }, maxBatchDelayMs);
+      try {
+        if (isEncodedRecords(chunk)) takeRun(chunk);
+        else takeRecord(chunk);
+      } catch (err) {
+        callback(err as Error);
+        return;
       }
       dispatch();
       if (hasRoom()) {

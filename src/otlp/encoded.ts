@@ -1,0 +1,150 @@
+/**
+ * Records encoded ahead of their export request: the unit the delivery queue
+ * holds, and what worker threads hand back (see src/parallel/).
+ *
+ * A run of records is the bytes each record takes inside an OTLP request,
+ * concatenated (protobuf: ScopeLogs.log_records fields; JSON: LogRecord
+ * objects each followed by a comma), the end of each record in those bytes,
+ * and each record's source position. Any contiguous range of a run can be put
+ * in a request by encodeLogsProtobufEnvelope()/encodeLogsJsonEnvelope()
+ * without re-encoding, so a batch can be cut, retried or split at any record.
+ * Pure: no streams.
+ */
+import { Buffer } from 'node:buffer';
+import type { FtpLogRecord, LogFormat, SourcePosition } from '../model.js';
+import { encodeLogRecordEntryProtobuf } from './encode-protobuf.js';
+import { encodeLogRecordEntryJson } from './encode-json.js';
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+export interface EncodedRecords {
+  /** Marks the object for stream stages that take records or runs. */
+  readonly kind: 'encoded-records';
+  readonly protocol: OtlpProtocol;
+  /** Log format of every record in the run (it selects the resource). */
+  readonly format: LogFormat | undefined;
+  readonly count: number;
+  readonly bytes: Uint8Array;
+  /** ends[i] is the end of record i in `bytes`. */
+  readonly ends: Uint32Array;
+  /** Source file of every record in the run; undefined for stdin and records without one. */
+  readonly file: string | undefined;
+  /** Per record: 1-based line number in the source, or 0 when the record has no position. */
+  readonly lines: Float64Array;
+  /** Per record: byte offset just past the line's terminator. */
+  readonly offsets: Float64Array;
+}
+
+export function isEncodedRecords(v: unknown): v is EncodedRecords {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'encoded-records';
+}
+
+/** The record's bytes as they stand inside a request; a view valid until the next encode call. */
+export function encodeRecordEntry(protocol: OtlpProtocol, r: FtpLogRecord): Uint8Array {
+  if (protocol === 'http/protobuf') return encodeLogRecordEntryProtobuf(r);
+  return Buffer.from(encodeLogRecordEntryJson(r), 'utf8');
+}
+
+/** Start of record `i` in the run's bytes. */
+export function recordStart(run: EncodedRecords, i: number): number {
+  return i === 0 ? 0 : run.ends[i - 1]!;
+}
+
+/** Bytes of records [from, to) of a run. */
+export function rangeBytes(run: EncodedRecords, from: number, to: number): number {
+  return to <= from ? 0 : run.ends[to - 1]! - recordStart(run, from);
+}
+
+/** Source position of record `i`, or undefined when it had none. */
+export function recordPosition(run: EncodedRecords, i: number): SourcePosition | undefined {
+  const line = run.lines[i]!;
+  if (!(line > 0)) return undefined;
+  const offset = run.offsets[i]!;
+  return run.file === undefined ? { line, offset } : { file: run.file, line, offset };
+}
+
+/**
+ * Collects encoded records of one format and one source file into a run.
+ * Growth is by doubling; finish() returns the run and starts afresh.
+ */
+export class EncodedRecordsBuilder {
+  private buf: Buffer;
+  private used = 0;
+  private ends: number[] = [];
+  private lines: number[] = [];
+  private offsets: number[] = [];
+
+  constructor(
+    readonly protocol: OtlpProtocol,
+    readonly format: LogFormat | undefined,
+    readonly file: string | undefined,
+    private readonly initialBytes = 64 * 1024,
+  ) {
+    // Never from the shared pool: a finished run's buffer may be transferred to another thread.
+    this.buf = Buffer.allocUnsafeSlow(initialBytes);
+  }
+
+  get count(): number {
+    return this.ends.length;
+  }
+
+  get byteLength(): number {
+    return this.used;
+  }
+
+  /** Appends one record's bytes (from encodeRecordEntry()) with the record's position. */
+  append(entry: Uint8Array, position: SourcePosition | undefined): void {
+    const need = this.used + entry.length;
+    if (need > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      const bigger = Buffer.allocUnsafeSlow(size);
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    this.buf.set(entry, this.used);
+    this.used = need;
+    this.ends.push(need);
+    this.lines.push(position === undefined ? 0 : position.line);
+    this.offsets.push(position === undefined ? 0 : position.offset);
+  }
+
+  /** Encodes and appends a record. */
+  add(r: FtpLogRecord): void {
+    this.append(encodeRecordEntry(this.protocol, r), r.position);
+  }
+
+  /**
+   * The run so far; the builder is empty afterwards. With `copy` (the
+   * default) the bytes are an exact-size copy; without, they are a view of
+   * the builder's own buffer, which the builder then leaves to the run (no
+   * copy, some unused room kept with it).
+   */
+  finish(copy = true): EncodedRecords {
+    let bytes: Buffer;
+    if (copy) {
+      bytes = Buffer.allocUnsafeSlow(this.used);
+      this.buf.copy(bytes, 0, 0, this.used);
+    } else {
+      bytes = this.buf.subarray(0, this.used);
+      this.buf = Buffer.allocUnsafeSlow(this.initialBytes);
+    }
+    const run: EncodedRecords = {
+      kind: 'encoded-records',
+      protocol: this.protocol,
+      format: this.format,
+      count: this.ends.length,
+      bytes,
+      ends: Uint32Array.from(this.ends),
+      file: this.file,
+      lines: Float64Array.from(this.lines),
+      offsets: Float64Array.from(this.offsets),
+    };
+    this.used = 0;
+    this.ends = [];
+    this.lines = [];
+    this.offsets = [];
+    if (this.buf.length > 4 * this.initialBytes) this.buf = Buffer.allocUnsafeSlow(this.initialBytes);
+    return run;
+  }
+}
