@@ -12,7 +12,8 @@ export type FtplogErrorCode =
   | 'ERR_EXPORT_RETRY_EXHAUSTED'
   | 'ERR_EXPORT_TIMEOUT'
   | 'ERR_SHUTDOWN'
-  | 'ERR_CONFIG';
+  | 'ERR_CONFIG'
+  | 'ERR_WORKER';
 
 export class FtplogError extends Error {
   readonly code: FtplogErrorCode;

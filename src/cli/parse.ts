@@ -3,7 +3,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, intOption } from './args.js';
+import { Readable } from 'node:stream';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readLogs, resolveInputs, type ReadLogsStream } from '../sources/log-files.js';
+import { readLogsParallel, type ParallelLogsStream } from '../parallel/read-parallel.js';
+import type { JobOutput } from '../parallel/job.js';
 import { toJsonLines } from '../transforms/json-lines.js';
 import { validateFormat } from '../transforms/parse.js';
 import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
@@ -17,13 +22,16 @@ export const INPUT_HELP = `Input:
   --format F              eft | ncftpd | auto (default auto: detected per file from its first lines)
   --timezone TZ           IANA zone the logs' times are written in (default: this machine's, ${localTimeZone()})
   --encoding E            utf8 | latin1 (ANSI-encoded Windows files) (default utf8)
-  --max-line-bytes N      longer lines become parse-error records with their first N bytes (default 65536)`;
+  --max-line-bytes N      longer lines become parse-error records with their first N bytes (default 65536)
+  --workers N|auto        threads that parse, enrich and encode (0: all on the main thread; default auto:
+                          one per core when the input files total 16 MiB or more, else 0; stdin: 0)`;
 
 export const INPUT_OPTIONS = {
   format: { type: 'string' },
   timezone: { type: 'string' },
   encoding: { type: 'string' },
   'max-line-bytes': { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 export interface InputValues {
@@ -31,6 +39,7 @@ export interface InputValues {
   timezone?: string;
   encoding?: string;
   'max-line-bytes'?: string;
+  workers?: string;
 }
 
 export interface InputConfig {
@@ -39,7 +48,32 @@ export interface InputConfig {
   timezone: string;
   encoding: LineEncoding;
   maxLineBytes: number;
+  /** Worker threads (0: none). */
+  workers: number;
 }
+
+/** Input files of at least this many bytes in all make `--workers auto` use threads. */
+export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
+
+/** `--workers`: a count, or auto (one per core for large file inputs, none for small ones or stdin). */
+export function workersOption(value: string | undefined, inputs: readonly string[]): number {
+  if (value === undefined || value === 'auto') {
+    let bytes = 0;
+    for (const input of inputs) {
+      if (input === '-') return 0;
+      try {
+        bytes += statSync(input).size;
+      } catch {
+        return 0;
+      }
+    }
+    return bytes >= AUTO_WORKERS_MIN_BYTES ? Math.min(availableParallelism(), 8) : 0;
+  }
+  return intOption('workers', value, 0, 64) ?? 0;
+}
+
+/** Records (or, from worker threads, encoded records) of the configured inputs. */
+export type LogSource = ReadLogsStream | ParallelLogsStream;
 
 export function inputConfig(values: InputValues, positionals: string[]): InputConfig {
   const format = validateFormat(values.format ?? 'auto');
@@ -49,11 +83,27 @@ export function inputConfig(values: InputValues, positionals: string[]): InputCo
     throw new FtplogError('ERR_INVALID_ARGUMENT', `--encoding must be utf8 or latin1 (got ${JSON.stringify(encoding)})`);
   }
   const maxLineBytes = intOption('max-line-bytes', values['max-line-bytes'], 64, 64 * 1024 * 1024) ?? 65536;
-  return { inputs: resolveInputs(positionals), format, timezone, encoding, maxLineBytes };
+  const inputs = resolveInputs(positionals);
+  return { inputs, format, timezone, encoding, maxLineBytes, workers: workersOption(values.workers, inputs) };
 }
 
-/** The records of the configured inputs (stdin for `-`). */
-export function readInputs(cfg: InputConfig, io: CliIO, input: 'log' | 'jsonl' = 'log'): ReadLogsStream {
+/**
+ * The records of the configured inputs (stdin for `-`). With worker threads
+ * (cfg.workers > 0, log input) they come out already encoded for `output`:
+ * JSONL bytes, or runs of OTLP-encoded records for otlpSink.
+ */
+export function readInputs(cfg: InputConfig, io: CliIO, input: 'log' | 'jsonl' = 'log', output?: JobOutput): LogSource {
+  if (cfg.workers > 0 && input === 'log' && output !== undefined) {
+    return readLogsParallel(cfg.inputs, {
+      output,
+      workers: cfg.workers,
+      format: cfg.format,
+      timezone: cfg.timezone,
+      encoding: cfg.encoding,
+      maxLineBytes: cfg.maxLineBytes,
+      stdin: io.stdin,
+    });
+  }
   return readLogs(cfg.inputs, {
     format: cfg.format,
     timezone: cfg.timezone,
@@ -104,7 +154,7 @@ export const parseCommand: Command = {
     }
     const cfg = inputConfig(values, positionals);
     const started = Date.now();
-    const records = readInputs(cfg, io);
+    const records = readInputs(cfg, io, 'log', 'jsonl');
     const stop = progressWanted(values.progress, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
           const t = records.totals();
@@ -113,7 +163,11 @@ export const parseCommand: Command = {
       : () => {};
     let code: number = EXIT.OK;
     try {
-      await pipeline(records, toJsonLines(), io.stdout, { signal: io.signal, end: false } as never);
+      if (records instanceof Readable && 'workers' in records) {
+        await pipeline(records, io.stdout, { signal: io.signal, end: false } as never);
+      } else {
+        await pipeline(records, toJsonLines(), io.stdout, { signal: io.signal, end: false } as never);
+      }
     } catch (err) {
       if ((err as Error).name === 'AbortError') code = EXIT.INTERRUPTED;
       else if ((err as NodeJS.ErrnoException).code === 'EPIPE') code = EXIT.OK;

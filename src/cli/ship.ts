@@ -3,8 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, intOption, durationOption } from './args.js';
-import { INPUT_HELP, INPUT_OPTIONS, inputConfig, readInputs, type InputValues } from './parse.js';
-import type { ReadLogsStream } from '../sources/log-files.js';
+import { INPUT_HELP, INPUT_OPTIONS, inputConfig, readInputs, type InputValues, type LogSource } from './parse.js';
 import { otlpSink, type OtlpSink } from '../sinks/otlp/sink.js';
 import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig } from '../sinks/otlp/config.js';
 import { DEFAULT_DEAD_LETTER_FILE } from '../sinks/otlp/dead-letter.js';
@@ -140,7 +139,7 @@ export function otlpConfigFrom(values: OtlpValues, env: NodeJS.ProcessEnv): Otlp
 }
 
 export interface Delivery {
-  records: ReadLogsStream;
+  records: LogSource;
   sink: OtlpSink;
   started: number;
 }
@@ -267,7 +266,7 @@ export const shipCommand: Command = {
 
     const d: Delivery = {
       started: Date.now(),
-      records: readInputs(cfg, io, input),
+      records: readInputs(cfg, io, input, config.protocol),
       sink: otlpSink({
         config,
         resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}), ...(serviceName !== undefined ? { serviceName } : {}) }),

@@ -141,6 +141,25 @@ export class LineCutter {
     this.tail = Buffer.from(buf.subarray(start));
   }
 
+  /**
+   * Whether the cutter is skipping the rest of an over-long line (its kept
+   * part is held; bytes up to the next LF are dropped).
+   */
+  get discardingLine(): boolean {
+    return this.discarding !== undefined;
+  }
+
+  /**
+   * Accounts for `bytes` bytes of input that were not passed in because they
+   * lie inside the over-long line being discarded (a reader that drops them
+   * itself so as not to hold them). Only valid while `discardingLine`.
+   */
+  skip(bytes: number): void {
+    if (this.discarding === undefined) throw new RangeError('LineCutter.skip() outside an over-long line');
+    if (!Number.isInteger(bytes) || bytes < 0) throw invalidOption('bytes', 'a non-negative integer', bytes);
+    this.offset += bytes;
+  }
+
   /** Ends the input: emits a last line that had no terminator. */
   end(emit: (line: LogLine) => void): void {
     const tail = this.tail;

@@ -9,7 +9,8 @@ import type { Buffer } from 'node:buffer';
 import { stage } from './stage.js';
 import { jsonlParser } from 'stream-json/jsonl/parser.js';
 import type { FtpLogRecord, LogLine } from '../model.js';
-import { recordToJsonLine, fromJsonRecord } from '../jsonl/record-json.js';
+import { fromJsonRecord } from '../jsonl/record-json.js';
+import { JsonLineWriter } from '../jsonl/json-bytes.js';
 import { parseErrorRecord } from '../enrich/enrich.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 
@@ -18,32 +19,28 @@ export interface ToJsonLinesOptions {
   chunkBytes?: number;
 }
 
-/** Serializes records as JSON lines, gathered into chunks of about `chunkBytes`. */
+/**
+ * Serializes records as JSON lines, gathered into chunks of about
+ * `chunkBytes` (written as bytes directly: see jsonl/json-bytes.ts).
+ */
 export function toJsonLines(options: ToJsonLinesOptions = {}): Transform {
   const chunkBytes = options.chunkBytes ?? 65536;
-  let pending = '';
+  const writer = new JsonLineWriter(chunkBytes + 16 * 1024);
   return new Transform({
     writableObjectMode: true,
     readableObjectMode: false,
     transform(record: FtpLogRecord, _enc: BufferEncoding, callback: TransformCallback) {
       try {
-        pending += recordToJsonLine(record);
+        writer.write(record);
       } catch (err) {
         callback(err as Error);
         return;
       }
-      if (pending.length >= chunkBytes) {
-        const out = pending;
-        pending = '';
-        callback(null, out);
-      } else {
-        callback();
-      }
+      if (writer.length >= chunkBytes) callback(null, writer.take());
+      else callback();
     },
     flush(callback: TransformCallback) {
-      const out = pending;
-      pending = '';
-      callback(null, out.length > 0 ? out : undefined);
+      callback(null, writer.length > 0 ? writer.take() : undefined);
     },
   });
 }

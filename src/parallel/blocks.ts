@@ -1,0 +1,122 @@
+/**
+ * Cuts an input's bytes into blocks of whole lines, so that blocks can be
+ * parsed independently (by worker threads) and their results put back in
+ * order.
+ *
+ * A block ends just after a LF (or at the end of the input). Bytes after the
+ * last LF of a chunk are carried into the next block; the carry is bounded:
+ * once an unfinished line is longer than `maxLineBytes` + 2 bytes, only that
+ * much of it is kept (the `prefix` of the next block) and the rest is counted
+ * (`skipped`) and dropped up to the line's LF. The block's LineCutter then
+ * sees an over-long line, keeps the part it would have kept from the whole
+ * line, and takes `skipped` into account for the offsets, so records and
+ * positions are the same as when the input is cut in one pass.
+ *
+ * Pure: no streams, no threads.
+ */
+import { Buffer } from 'node:buffer';
+import { invalidOption } from '../errors.js';
+
+const LF = 0x0a;
+
+export interface Block {
+  /** Byte offset of the block's first byte in the input. */
+  startOffset: number;
+  /**
+   * The start of an over-long line that began in earlier chunks (its first
+   * maxLineBytes + 2 bytes), when there is one; `bytes` then continues after
+   * the `skipped` bytes that were dropped.
+   */
+  prefix?: Buffer;
+  skipped?: number;
+  /** Whole lines (the last one may lack its LF at the end of input). */
+  bytes: Buffer;
+  /** Bytes of input the block stands for: prefix + skipped + bytes. */
+  inputBytes: number;
+}
+
+export class BlockCutter {
+  private offset = 0;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** While dropping the rest of an over-long line: its kept start and the bytes dropped so far. */
+  private overLong: { prefix: Buffer; skipped: number } | undefined;
+  private readonly keep: number;
+
+  constructor(readonly maxLineBytes: number) {
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) throw invalidOption('maxLineBytes', 'a positive integer', maxLineBytes);
+    // LineCutter treats a tail longer than maxLineBytes + 1 (room for a CR) as over-long.
+    this.keep = maxLineBytes + 2;
+  }
+
+  /** Bytes held for an unfinished line (bounded by maxLineBytes + 2). */
+  get heldBytes(): number {
+    return this.overLong !== undefined ? this.overLong.prefix.length : this.carryBytes;
+  }
+
+  /** Feeds a chunk; returns the block it completes, if any. */
+  push(chunk: Buffer): Block | undefined {
+    if (chunk.length === 0) return undefined;
+    const last = chunk.lastIndexOf(LF);
+    if (this.overLong !== undefined) {
+      if (last < 0) {
+        this.overLong.skipped += chunk.length;
+        return undefined;
+      }
+      const { prefix, skipped } = this.overLong;
+      this.overLong = undefined;
+      const bytes = chunk.subarray(0, last + 1);
+      this.keepTail(chunk, last + 1);
+      return this.block({ startOffset: this.offset, prefix, skipped, bytes, inputBytes: prefix.length + skipped + bytes.length });
+    }
+    if (last < 0) {
+      this.carry.push(chunk);
+      this.carryBytes += chunk.length;
+      if (this.carryBytes > this.keep) {
+        const all = Buffer.concat(this.carry, this.carryBytes);
+        this.overLong = { prefix: Buffer.from(all.subarray(0, this.keep)), skipped: all.length - this.keep };
+        this.carry = [];
+        this.carryBytes = 0;
+      }
+      return undefined;
+    }
+    const head = chunk.subarray(0, last + 1);
+    const bytes = this.carryBytes === 0 ? head : Buffer.concat([...this.carry, head], this.carryBytes + head.length);
+    this.carry = [];
+    this.carryBytes = 0;
+    this.keepTail(chunk, last + 1);
+    return this.block({ startOffset: this.offset, bytes, inputBytes: bytes.length });
+  }
+
+  /** Ends the input: the last block (an unterminated last line, or the rest of an over-long one). */
+  end(): Block | undefined {
+    if (this.overLong !== undefined) {
+      const { prefix, skipped } = this.overLong;
+      this.overLong = undefined;
+      return this.block({ startOffset: this.offset, prefix, skipped, bytes: Buffer.alloc(0), inputBytes: prefix.length + skipped });
+    }
+    if (this.carryBytes === 0) return undefined;
+    const bytes = Buffer.concat(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    return this.block({ startOffset: this.offset, bytes, inputBytes: bytes.length });
+  }
+
+  private keepTail(chunk: Buffer, from: number): void {
+    if (from >= chunk.length) return;
+    // A copy, so the chunk (possibly a large buffer) is not retained.
+    const tail = Buffer.from(chunk.subarray(from));
+    this.carry.push(tail);
+    this.carryBytes = tail.length;
+    if (this.carryBytes > this.keep) {
+      this.overLong = { prefix: Buffer.from(tail.subarray(0, this.keep)), skipped: tail.length - this.keep };
+      this.carry = [];
+      this.carryBytes = 0;
+    }
+  }
+
+  private block(b: Block): Block {
+    this.offset += b.inputBytes;
+    return b;
+  }
+}

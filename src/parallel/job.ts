@@ -1,0 +1,169 @@
+/**
+ * One block of lines through split → parse → enrich → encode: the work a
+ * worker thread does, as a pure function (the worker in worker.ts is a thin
+ * message loop around it, and tests call it directly).
+ *
+ * Output is either JSONL (what `parse` writes) or OTLP-encoded records (what
+ * the delivery queue takes; see src/otlp/encoded.ts). Line numbers in the
+ * result count from the block's start: the reader adds the lines of the
+ * blocks before it when it puts results back in order.
+ */
+import { Buffer } from 'node:buffer';
+import type { FtpLogRecord, LogFormat, LogLine, ParsedLine } from '../model.js';
+import { LineCutter, type LineEncoding } from '../split/line-cutter.js';
+import { LineParser } from '../transforms/parse.js';
+import { countRecord, newEnrichStats } from '../transforms/enrich.js';
+import type { Enricher } from '../enrich/enrich.js';
+import { JsonLineWriter } from '../jsonl/json-bytes.js';
+import { EncodedRecordsBuilder, type OtlpProtocol } from '../otlp/encoded.js';
+import { recordFormat } from '../otel/resource.js';
+import type { FormatOption } from '../formats/detect.js';
+
+export type JobOutput = 'jsonl' | OtlpProtocol;
+
+export interface JobSettings {
+  output: JobOutput;
+  encoding: LineEncoding;
+  maxLineBytes: number;
+}
+
+export interface Job {
+  seq: number;
+  file: string | undefined;
+  format: FormatOption;
+  startOffset: number;
+  prefix?: Uint8Array;
+  skipped?: number;
+  bytes: Uint8Array;
+}
+
+/** Counters of one block, summed by the reader into its per-input stats. */
+export interface JobCounts {
+  lines: number;
+  truncated: number;
+  records: number;
+  parseErrors: number;
+  skippedBlank: number;
+  skippedHeader: number;
+  success: number;
+  failure: number;
+  unknown: number;
+}
+
+/** One run of OTLP-encoded records (a block holds several when its records change format). */
+export interface JobRun {
+  format: LogFormat | undefined;
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  /** Line numbers from the block's start; 0 for a record without a position. */
+  lines: Float64Array;
+  offsets: Float64Array;
+}
+
+export interface JobResult {
+  seq: number;
+  /** Format the block's parser settled on (auto-detection), if any. */
+  format: LogFormat | undefined;
+  counts: JobCounts;
+  /** output 'jsonl': the block's JSON lines. */
+  jsonl?: Uint8Array;
+  /** OTLP outputs: the block's records. */
+  runs?: JobRun[];
+}
+
+/**
+ * The ArrayBuffers of a result, for postMessage's transfer list. Each one
+ * belongs to the result alone (never Buffer's shared pool).
+ */
+export function transferList(r: JobResult): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  if (r.jsonl !== undefined) out.push(r.jsonl.buffer as ArrayBuffer);
+  for (const run of r.runs ?? []) out.push(run.bytes.buffer as ArrayBuffer, run.ends.buffer as ArrayBuffer, run.lines.buffer as ArrayBuffer, run.offsets.buffer as ArrayBuffer);
+  return out;
+}
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Runs a block through the pipeline with `enrich` (one enricher per thread: it caches time-zone offsets). */
+export function runJob(job: Job, settings: JobSettings, enrich: Enricher): JobResult {
+  const cutter = new LineCutter({
+    maxLineBytes: settings.maxLineBytes,
+    encoding: settings.encoding,
+    startOffset: job.startOffset,
+    ...(job.file !== undefined ? { file: job.file } : {}),
+  });
+  const parser = new LineParser(job.format);
+  const enrichStats = newEnrichStats();
+  let lines = 0;
+  let truncated = 0;
+
+  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(Math.max(64 * 1024, 8 * job.bytes.length)) : undefined;
+  const runs: JobRun[] = [];
+  let builder: EncodedRecordsBuilder | undefined;
+  const seal = (): void => {
+    if (builder === undefined || builder.count === 0) return;
+    const run = builder.finish(false);
+    runs.push({ format: run.format, bytes: run.bytes, ends: run.ends, lines: run.lines, offsets: run.offsets });
+  };
+
+  let onRecord: (r: FtpLogRecord) => void;
+  const output = settings.output;
+  if (output === 'jsonl') {
+    onRecord = (r) => jsonl!.write(r);
+  } else {
+    const protocol = output;
+    onRecord = (r) => {
+      const format = recordFormat(r.attributes);
+      if (builder === undefined || builder.format !== format) {
+        seal();
+        // Room for the block's records at once: OTLP protobuf is ~4x the log text.
+        builder = new EncodedRecordsBuilder(protocol, format, job.file, Math.max(64 * 1024, 5 * job.bytes.length));
+      }
+      builder.add(r);
+    };
+  }
+  const onParsed = (p: ParsedLine): void => {
+    const r = enrich(p);
+    countRecord(enrichStats, r);
+    onRecord(r);
+  };
+  const onLine = (line: LogLine): void => {
+    lines++;
+    if (line.truncated === true) truncated++;
+    parser.push(line, onParsed);
+  };
+
+  if (job.prefix !== undefined) {
+    cutter.push(asBuffer(job.prefix), onLine);
+    cutter.skip(job.skipped ?? 0);
+  }
+  cutter.push(asBuffer(job.bytes), onLine);
+  cutter.end(onLine);
+  parser.end(onParsed);
+
+  const ps = parser.stats;
+  const result: JobResult = {
+    seq: job.seq,
+    format: ps.format,
+    counts: {
+      lines,
+      truncated,
+      records: enrichStats.records,
+      parseErrors: ps.errors,
+      skippedBlank: ps.skippedBlank,
+      skippedHeader: ps.skippedHeader,
+      success: enrichStats.success,
+      failure: enrichStats.failure,
+      unknown: enrichStats.unknown,
+    },
+  };
+  if (jsonl !== undefined) {
+    result.jsonl = jsonl.take();
+  } else {
+    seal();
+    result.runs = runs;
+  }
+  return result;
+}

@@ -1,0 +1,376 @@
+/**
+ * readLogsParallel(): readLogs() spread over worker threads. The main thread
+ * reads each input, cuts it into blocks of whole lines (blocks.ts) and hands
+ * them to the workers, which split, parse, enrich and encode them (job.ts);
+ * results are put back in input order and come out of this stream as JSONL
+ * buffers or as runs of OTLP-encoded records (EncodedRecords, what otlpSink
+ * takes), with the same records, counts and source positions as the
+ * single-thread path.
+ *
+ * Bounds: at most `maxBlocks` blocks are out at once (reading, queued for a
+ * worker, in a worker, or finished and waiting for their turn); reading
+ * pauses at that bound and while this stream's consumer is not reading, so
+ * memory is about maxBlocks × blockBytes × the encoding's expansion (JSONL
+ * is ~6x the log text, OTLP protobuf ~4x), plus each worker's heap.
+ *
+ * Format auto-detection follows the single-thread rules within each input's
+ * first block; the rest of the input is parsed in the format found there.
+ * (An input whose first block holds no recognisable line leaves each later
+ * block to detect on its own.)
+ */
+import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Buffer } from 'node:buffer';
+import { BlockCutter, type Block } from './blocks.js';
+import type { Job, JobOutput, JobResult, JobSettings } from './job.js';
+import type { WorkerData, WorkerReply } from './worker.js';
+import type { InputStats, ReadLogsStats } from '../sources/log-files.js';
+import type { EncodedRecords } from '../otlp/encoded.js';
+import type { FormatOption } from '../formats/detect.js';
+import type { LineEncoding } from '../split/line-cutter.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../split/line-cutter.js';
+import { validateFormat } from '../transforms/parse.js';
+import { FtplogError, invalidOption } from '../errors.js';
+
+export interface ReadLogsParallelOptions {
+  /** What comes out: JSONL buffers, or records encoded for an OTLP protocol. */
+  output: JobOutput;
+  /** Worker threads. @default os.availableParallelism() */
+  workers?: number;
+  /** @default 'auto' */
+  format?: FormatOption;
+  /** IANA zone of the logs' times. @default the machine's zone */
+  timezone?: string;
+  /** @default 'utf8' */
+  encoding?: LineEncoding;
+  /** @default 65536 */
+  maxLineBytes?: number;
+  /** Stream read for the input `-`. @default process.stdin */
+  stdin?: Readable;
+  /** Bytes read at a time, about the size of a block. @default 262144 */
+  blockBytes?: number;
+  /** Most blocks out at once. @default 2 per worker */
+  maxBlocks?: number;
+  /** Heap limits of each worker. @default { maxOldGenerationSizeMb: 48 } */
+  resourceLimits?: ResourceLimits;
+}
+
+export interface ParallelLogsStream extends Readable {
+  readonly stats: ReadLogsStats;
+  readonly workers: number;
+  totals(): Omit<InputStats, 'input' | 'format'>;
+  /** Stops reading: blocks not yet handed out are dropped, and the stream ends after the ones already emitted. */
+  stop(): void;
+}
+
+interface InputState {
+  name: string;
+  file: string | undefined;
+  stats: InputStats;
+  cutter: BlockCutter;
+  source: Readable;
+  /** Format given to new blocks; 'auto' until the first block has answered. */
+  format: FormatOption;
+  /** The first block is out and the format is not known yet: later blocks wait. */
+  awaitingFormat: boolean;
+  firstDispatched: boolean;
+  held: { block: Block; seq: number }[];
+  lineBase: number;
+  ended: boolean;
+  /** Blocks of this input not yet emitted. */
+  open: number;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+function positiveInt(name: string, v: number | undefined, def: number): number {
+  if (v === undefined) return def;
+  if (!Number.isInteger(v) || v < 1) throw invalidOption(name, 'a positive integer', v);
+  return v;
+}
+
+export function readLogsParallel(inputs: readonly string[], options: ReadLogsParallelOptions): ParallelLogsStream {
+  const output = options.output;
+  if (output !== 'jsonl' && output !== 'http/protobuf' && output !== 'http/json') {
+    throw invalidOption('output', '"jsonl", "http/protobuf" or "http/json"', output);
+  }
+  const workerCount = positiveInt('workers', options.workers, availableParallelism());
+  const blockBytes = positiveInt('blockBytes', options.blockBytes, 256 * 1024);
+  const maxBlocks = positiveInt('maxBlocks', options.maxBlocks, 2 * workerCount);
+  const maxLineBytes = positiveInt('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
+  const encoding = options.encoding ?? 'utf8';
+  if (encoding !== 'utf8' && encoding !== 'latin1') throw invalidOption('encoding', '"utf8" or "latin1"', encoding);
+  const format = validateFormat(options.format ?? 'auto');
+  const stdin = options.stdin ?? process.stdin;
+  const settings: JobSettings = { output, encoding, maxLineBytes };
+  const resourceLimits = options.resourceLimits ?? { maxOldGenerationSizeMb: 48 };
+
+  const queue = [...inputs.length === 0 ? ['-'] : inputs];
+  const stats: ReadLogsStats = { inputs: [] };
+  const slots: Slot[] = [];
+  /** Input and size of each block out, by sequence number. */
+  const blocks = new Map<number, { input: InputState; inputBytes: number }>();
+  /** Finished blocks waiting for their turn. */
+  const done = new Map<number, JobResult>();
+  let nextSeq = 0;
+  let emitSeq = 0;
+  let current: InputState | undefined;
+  let consumerWants = true;
+  let finished = false;
+
+  const out = new Readable({
+    objectMode: true,
+    highWaterMark: 4,
+    read() {
+      consumerWants = true;
+      flush();
+      resumeIfRoom();
+    },
+    destroy(err, callback) {
+      shutdown();
+      callback(err);
+    },
+  }) as ParallelLogsStream;
+
+  const shutdown = (): void => {
+    finished = true;
+    if (current !== undefined) {
+      const src = current.source;
+      src.removeAllListeners('data');
+      if (src !== stdin) src.destroy();
+      else src.pause();
+    }
+    for (const s of slots) void s.worker.terminate();
+    slots.length = 0;
+    done.clear();
+    blocks.clear();
+  };
+
+  const fail = (err: Error): void => {
+    if (finished) return;
+    out.destroy(err);
+  };
+
+  const startWorkers = (): void => {
+    if (slots.length > 0) return;
+    const data: WorkerData = { settings, timezone: options.timezone };
+    for (let i = 0; i < workerCount; i++) {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, resourceLimits });
+      const slot: Slot = { worker, busy: 0 };
+      worker.on('message', (reply: WorkerReply) => onReply(slot, reply));
+      worker.on('error', (err) => fail(new FtplogError('ERR_WORKER', `worker thread failed: ${err.message}`, { cause: err })));
+      worker.on('exit', (code) => {
+        if (!finished) fail(new FtplogError('ERR_WORKER', `worker thread exited (code ${code}) with blocks unfinished`));
+      });
+      slots.push(slot);
+    }
+  };
+
+  const outstanding = (): number => nextSeq - emitSeq;
+
+  const resumeIfRoom = (): void => {
+    const c = current;
+    if (c === undefined || c.ended || finished) return;
+    if (consumerWants && outstanding() < maxBlocks && c.source.isPaused()) c.source.resume();
+  };
+
+  const dispatch = (input: InputState, block: Block, seq: number): void => {
+    let slot = slots[0]!;
+    for (const s of slots) if (s.busy < slot.busy) slot = s;
+    slot.busy++;
+    const job: Job = {
+      seq,
+      file: input.file,
+      format: input.format,
+      startOffset: block.startOffset,
+      bytes: block.bytes,
+      ...(block.prefix !== undefined ? { prefix: block.prefix, skipped: block.skipped ?? 0 } : {}),
+    };
+    slot.worker.postMessage(job);
+  };
+
+  const submit = (input: InputState, block: Block): void => {
+    const seq = nextSeq++;
+    blocks.set(seq, { input, inputBytes: block.inputBytes });
+    input.open++;
+    if (input.awaitingFormat) {
+      input.held.push({ block, seq });
+      return;
+    }
+    if (input.format === 'auto' && !input.firstDispatched) input.awaitingFormat = true;
+    input.firstDispatched = true;
+    dispatch(input, block, seq);
+  };
+
+  const onReply = (slot: Slot, reply: WorkerReply): void => {
+    if (finished) return;
+    slot.busy--;
+    if (!reply.ok) {
+      fail(new FtplogError('ERR_WORKER', `worker thread: ${reply.message}${reply.code !== undefined ? ` (${reply.code})` : ''}`));
+      return;
+    }
+    const r = reply.result;
+    const info = blocks.get(r.seq);
+    if (info === undefined) return;
+    const input = info.input;
+    if (input.awaitingFormat) {
+      // The first block answered: later blocks of the input use what it found.
+      input.awaitingFormat = false;
+      if (r.format !== undefined) input.format = r.format;
+      for (const h of input.held.splice(0)) dispatch(input, h.block, h.seq);
+    }
+    done.set(r.seq, r);
+    flush();
+    resumeIfRoom();
+  };
+
+  const emit = (r: JobResult, input: InputState, inputBytes: number): void => {
+    const s = input.stats;
+    const c = r.counts;
+    if (r.format !== undefined && s.format === undefined) s.format = r.format;
+    s.lines += c.lines;
+    s.records += c.records;
+    s.parseErrors += c.parseErrors;
+    s.skippedBlank += c.skippedBlank;
+    s.skippedHeader += c.skippedHeader;
+    s.truncated += c.truncated;
+    s.success += c.success;
+    s.failure += c.failure;
+    s.unknown += c.unknown;
+    s.bytes += inputBytes;
+    const base = input.lineBase;
+    input.lineBase += c.lines;
+    if (r.jsonl !== undefined) {
+      if (r.jsonl.length > 0 && !out.push(Buffer.from(r.jsonl.buffer, r.jsonl.byteOffset, r.jsonl.byteLength))) consumerWants = false;
+      return;
+    }
+    for (const run of r.runs ?? []) {
+      const lines = run.lines;
+      if (base > 0) for (let i = 0; i < lines.length; i++) if (lines[i]! > 0) lines[i] += base;
+      const encoded: EncodedRecords = {
+        kind: 'encoded-records',
+        protocol: output as EncodedRecords['protocol'],
+        format: run.format,
+        count: run.ends.length,
+        bytes: Buffer.from(run.bytes.buffer, run.bytes.byteOffset, run.bytes.byteLength),
+        ends: run.ends,
+        file: input.file,
+        lines,
+        offsets: run.offsets,
+      };
+      if (!out.push(encoded)) consumerWants = false;
+    }
+  };
+
+  const flush = (): void => {
+    while (!finished && consumerWants) {
+      const r = done.get(emitSeq);
+      if (r === undefined) break;
+      done.delete(emitSeq);
+      const info = blocks.get(emitSeq)!;
+      blocks.delete(emitSeq);
+      emitSeq++;
+      info.input.open--;
+      emit(r, info.input, info.inputBytes);
+      if (info.input.ended && info.input.open === 0) inputDone(info.input);
+    }
+  };
+
+  const inputDone = (input: InputState): void => {
+    if (current !== input) return;
+    current = undefined;
+    if (!openNext()) {
+      finished = true;
+      for (const s of slots) void s.worker.terminate();
+      slots.length = 0;
+      out.push(null);
+    }
+  };
+
+  const openNext = (): boolean => {
+    const name = queue.shift();
+    if (name === undefined) return false;
+    const isStdin = name === '-';
+    let source: Readable;
+    try {
+      source = isStdin ? stdin : createReadStream(name, { highWaterMark: blockBytes });
+    } catch (err) {
+      fail(new FtplogError('ERR_INPUT', `${name}: ${(err as Error).message}`, { cause: err }));
+      return true;
+    }
+    const inputStats: InputStats = {
+      input: name,
+      format: undefined,
+      lines: 0,
+      records: 0,
+      parseErrors: 0,
+      skippedBlank: 0,
+      skippedHeader: 0,
+      truncated: 0,
+      success: 0,
+      failure: 0,
+      unknown: 0,
+      bytes: 0,
+    };
+    stats.inputs.push(inputStats);
+    const input: InputState = {
+      name,
+      file: isStdin ? undefined : name,
+      stats: inputStats,
+      cutter: new BlockCutter(maxLineBytes),
+      source,
+      format,
+      awaitingFormat: false,
+      firstDispatched: false,
+      held: [],
+      lineBase: 0,
+      ended: false,
+      open: 0,
+    };
+    current = input;
+    startWorkers();
+    source.on('data', (chunk: Buffer | string) => {
+      if (finished) return;
+      const block = input.cutter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      if (block !== undefined) submit(input, block);
+      if (outstanding() >= maxBlocks || !consumerWants) source.pause();
+    });
+    source.once('end', () => {
+      if (finished) return;
+      const block = input.cutter.end();
+      if (block !== undefined) submit(input, block);
+      input.ended = true;
+      if (input.open === 0) inputDone(input);
+    });
+    source.once('error', (err) => fail(new FtplogError('ERR_INPUT', `${name}: ${err.message}`, { cause: err })));
+    return true;
+  };
+
+  Object.assign(out, {
+    stats,
+    workers: workerCount,
+    stop() {
+      if (finished || out.destroyed) return;
+      shutdown();
+      out.push(null);
+    },
+    totals() {
+      const t = { lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, bytes: 0 };
+      for (const s of stats.inputs) {
+        for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += s[k];
+      }
+      return t;
+    },
+  });
+
+  if (!openNext()) {
+    finished = true;
+    out.push(null);
+  }
+  return out;
+}
