@@ -7,7 +7,7 @@
  */
 import { cutSplit, cutSplitStringify, rawCut, sdkBatch, sdkExporterDirect } from './baselines.js';
 import { measure, type Counts, type Format, type MeasureContext } from './harness.js';
-import { runParseEnrich, runShipGzip, runShipProtobuf } from './scenarios.js';
+import { runParseEnrich, runShipGzip, runShipProtobuf, runShipProtobufOneThread } from './scenarios.js';
 
 interface ChildArgs {
   file: string;
@@ -32,6 +32,7 @@ const CHILD_SCENARIOS: Record<string, Runner> = {
   'parse-enrich': (a, ctx) => runParseEnrich(a.file, a.format, ctx),
   'ship-protobuf': (a, ctx) => runShipProtobuf(a.file, a.format, needUrl(a), ctx),
   'ship-gzip': (a, ctx) => runShipGzip(a.file, a.format, needUrl(a), ctx),
+  'ship-protobuf-1thread': (a, ctx) => runShipProtobufOneThread(a.file, a.format, needUrl(a), ctx),
 };
 
 function parse(argv: string[]): { scenario: string; args: ChildArgs } {

@@ -132,12 +132,27 @@ const USAGE_PRELOAD = join(BENCH_DIR, 'usage-preload.js');
  * same V8 settings as `ftplog-otel` itself.
  */
 export function executableNodeFlags(): string[] {
+  return executableShebang().flags;
+}
+
+/** Environment assignments the executable's `#!/usr/bin/env -S NAME=value node ...` line makes. */
+export function executableEnv(): Record<string, string> {
+  return executableShebang().env;
+}
+
+function executableShebang(): { env: Record<string, string>; flags: string[] } {
   try {
     const first = readFileSync(join(ROOT, 'dist', 'src', 'cli', 'bin.js'), 'utf8').split('\n', 1)[0]!;
-    const m = /^#!\S*env\s+(?:-S\s+)?node\s+(.*)$/.exec(first);
-    return m === null ? [] : m[1]!.trim().split(/\s+/).filter((f) => f.startsWith('--'));
+    const m = /^#!\S*env\s+(?:-S\s+)?((?:\w+=\S*\s+)*)node\s+(.*)$/.exec(first);
+    if (m === null) return { env: {}, flags: [] };
+    const env: Record<string, string> = {};
+    for (const a of m[1]!.trim().split(/\s+/).filter((x) => x.includes('='))) {
+      const eq = a.indexOf('=');
+      env[a.slice(0, eq)] = a.slice(eq + 1);
+    }
+    return { env, flags: m[2]!.trim().split(/\s+/).filter((f) => f.startsWith('--')) };
   } catch {
-    return [];
+    return { env: {}, flags: [] };
   }
 }
 

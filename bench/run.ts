@@ -22,6 +22,7 @@ import {
   ROOT,
   ensureInput,
   formatRate,
+  executableEnv,
   executableNodeFlags,
   machineInfo,
   renderTable,
@@ -72,9 +73,11 @@ function child(name: string, nodeFlags: string[] = []): (input: InputFile, url: 
 
 /** Project scenarios run with the executable's node flags; baselines with Node's defaults. */
 const PROJECT_FLAGS = executableNodeFlags();
-const project = (name: string) => child(name, PROJECT_FLAGS);
+/** The executable's environment (its #! line), on top of this process's. */
+const PROJECT_ENV = { ...process.env, ...executableEnv() };
+const project = (name: string) => (input: InputFile, url: string | undefined): ChildSpec => ({ ...child(name, PROJECT_FLAGS)(input, url), env: PROJECT_ENV });
 
-const cliSpec = (input: InputFile): ChildSpec => ({ ...cliParseJsonl(input.path, input.lines), nodeFlags: PROJECT_FLAGS });
+const cliSpec = (input: InputFile): ChildSpec => ({ ...cliParseJsonl(input.path, input.lines), nodeFlags: PROJECT_FLAGS, env: PROJECT_ENV });
 
 const RSS_TARGET: Target = { kind: 'rss', maxMB: 150 };
 
@@ -88,6 +91,7 @@ const SCENARIOS: readonly ScenarioDef[] = [
   { name: 'parse-enrich', group: 'parse-enrich', kind: 'project', summary: 'library streams into a null sink', unit: 'lines', input: 'lines', receiver: false, baseline: 'cut-split-stringify', target: { kind: 'rate', min: 800_000 }, spec: project('parse-enrich') },
   { name: 'cli-parse-jsonl', group: 'cli-parse-jsonl', kind: 'project', summary: 'ftplog-otel parse FILE > /dev/null', unit: 'lines', input: 'lines', receiver: false, baseline: 'cut-split-stringify', target: { kind: 'rate', min: 400_000 }, spec: cliSpec },
   { name: 'ship-protobuf', group: 'ship-protobuf', kind: 'project', summary: 'pipeline to OTLP/HTTP protobuf, zero loss', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', target: { kind: 'rate', min: 200_000, zeroLoss: true }, spec: project('ship-protobuf') },
+  { name: 'ship-protobuf-1thread', group: 'ship-protobuf', kind: 'project', summary: 'the same, all on the main thread (--workers 0)', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', spec: project('ship-protobuf-1thread') },
   { name: 'ship-gzip', group: 'ship-gzip', kind: 'project', summary: 'the same with gzip bodies', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', target: { kind: 'rate', min: 120_000, zeroLoss: true }, spec: project('ship-gzip') },
   { name: 'rss-1gb:parse-enrich', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, library into a null sink', unit: 'lines', input: 'big', receiver: false, target: RSS_TARGET, big: true, spec: project('parse-enrich') },
   { name: 'rss-1gb:cli-parse-jsonl', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, CLI parse', unit: 'lines', input: 'big', receiver: false, target: RSS_TARGET, big: true, spec: cliSpec },

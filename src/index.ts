@@ -37,11 +37,13 @@ export { createEnricher, normalizeEftOperation, type EnrichOptions, type Enriche
 export { createCivilToEpoch, localTimeZone } from './enrich/timezone.js';
 export { LineCutter, type LineCutterOptions, type LineEncoding } from './split/line-cutter.js';
 export { toJsonRecord, fromJsonRecord, type JsonRecord } from './jsonl/record-json.js';
+export { JsonLineWriter } from './jsonl/json-bytes.js';
 export { toOtelLogRecord } from './otel/log-record.js';
 export { resourceAttributes, parseResourceAttributes, type ResourceOptions } from './otel/resource.js';
 export { encodeLogsProtobuf } from './otlp/encode-protobuf.js';
 export { encodeLogsJson } from './otlp/encode-json.js';
 export type { LogsBatch } from './otlp/types.js';
+export { EncodedRecordsBuilder, isEncodedRecords, type EncodedRecords, type OtlpProtocol } from './otlp/encoded.js';
 
 // Streams
 export { splitLines, type SplitLinesOptions, type SplitLinesStream } from './transforms/split-lines.js';
@@ -50,6 +52,7 @@ export { enrich, type EnrichStageOptions, type EnrichStream, type EnrichStats } 
 export { logRecords, type LogRecordsOptions, type LogRecordsStream } from './transforms/log-records.js';
 export { toJsonLines, fromJsonLines, type ToJsonLinesOptions, type FromJsonLinesStream } from './transforms/json-lines.js';
 export { readLogs, resolveInputs, type ReadLogsOptions, type ReadLogsStream } from './sources/log-files.js';
+export { readLogsParallel, type ReadLogsParallelOptions, type ParallelLogsStream } from './parallel/read-parallel.js';
 export { loggerSink, type LoggerSinkOptions, type LoggerSinkStream } from './sinks/logger.js';
 export { otlpSink, type OtlpSink, type OtlpSinkOptions, type OtlpSinkStats, type AckInfo } from './sinks/otlp/sink.js';
 export { resolveOtlpConfig, type OtlpConfig, type OtlpFlags } from './sinks/otlp/config.js';

@@ -29,7 +29,7 @@ export const DELIVERY_HELP = `Delivery (nothing is dropped: when the queue is fu
   --batch-delay D         longest a record waits for its batch to fill (default 200ms)
   --max-in-flight N       requests at once (default 4)
   --queue-records N       most records queued in memory (default 16384)
-  --queue-bytes N         most bytes queued in memory, estimated (default 33554432, at most 67108864)
+  --queue-bytes N         most encoded bytes queued in memory (default 33554432, at most 67108864)
   --max-retry-time D      give up when a batch has failed for this long, e.g. 10m (default: retry forever)
   --retry-initial D       first retry delay (default 500ms); --retry-max D: cap of the delay (default 30s)
   --dead-letter FILE      where records the collector refuses (HTTP 400 etc.) are written as JSONL with the reason
@@ -217,8 +217,8 @@ export function deliveryOptions(values: DeliveryValues): {
     maxBatchDelayMs: durationOption('batch-delay', values['batch-delay']),
     maxInFlight: intOption('max-in-flight', values['max-in-flight'], 1, 64),
     maxQueueRecords,
-    // The executable's heap is capped at 192 MiB (see bin.ts): 64 MiB of queued
-    // records (estimated encoded bytes) is about 90 MiB of heap.
+    // The executable's heap is capped at 192 MiB (see bin.ts); queued records
+    // are held as their encoded bytes, so 64 MiB of queue is 64 MiB of buffers.
     maxQueueBytes: intOption('queue-bytes', values['queue-bytes'], 65536, 64 * 1024 * 1024),
     maxRetryTimeMs: durationOption('max-retry-time', values['max-retry-time']),
     backoff: { ...(initialMs !== undefined ? { initialMs } : {}), ...(maxMs !== undefined ? { maxMs } : {}) },

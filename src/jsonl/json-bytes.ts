@@ -34,6 +34,7 @@ const BODY = latin1Bytes(',"body":');
 const ATTRIBUTES = latin1Bytes(',"attributes":{');
 const END = latin1Bytes('}}\n');
 const TRUE = latin1Bytes('true');
+const EMPTY = Buffer.alloc(0);
 const FALSE = latin1Bytes('false');
 
 /** Buffer's native latin1 writer (no argument parsing); every Node Buffer has it. */
@@ -51,8 +52,9 @@ export class JsonLineWriter {
   private lastObsIso = '';
 
   constructor(private readonly initialBytes = 64 * 1024) {
-    // Never from the shared pool: the bytes may be transferred to another thread.
-    this.buf = Buffer.allocUnsafeSlow(initialBytes);
+    // Allocated on first use, never from Buffer's shared pool: the bytes may be
+    // transferred to another thread.
+    this.buf = EMPTY;
   }
 
   /** Bytes written since the last take(). */
@@ -60,10 +62,13 @@ export class JsonLineWriter {
     return this.pos;
   }
 
-  /** The bytes written so far (a view of a buffer the writer then leaves to the caller). */
+  /**
+   * The bytes written so far: a view of a buffer the writer leaves to the
+   * caller (it takes a new one, of the initial size, on the next write).
+   */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(this.initialBytes);
+    this.buf = EMPTY;
     this.pos = 0;
     return out;
   }
@@ -113,7 +118,7 @@ export class JsonLineWriter {
   private ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, this.initialBytes);
     while (size < need) size *= 2;
     const bigger = Buffer.allocUnsafeSlow(size);
     this.buf.copy(bigger, 0, 0, this.pos);

@@ -15,6 +15,8 @@ import type { FtpLogRecord, LogFormat, SourcePosition } from '../model.js';
 import { encodeLogRecordEntryProtobuf } from './encode-protobuf.js';
 import { encodeLogRecordEntryJson } from './encode-json.js';
 
+const EMPTY = Buffer.alloc(0);
+
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
 export interface EncodedRecords {
@@ -80,8 +82,9 @@ export class EncodedRecordsBuilder {
     readonly file: string | undefined,
     private readonly initialBytes = 64 * 1024,
   ) {
-    // Never from the shared pool: a finished run's buffer may be transferred to another thread.
-    this.buf = Buffer.allocUnsafeSlow(initialBytes);
+    // Allocated on first use, never from Buffer's shared pool: the bytes may be
+    // transferred to another thread.
+    this.buf = EMPTY;
   }
 
   get count(): number {
@@ -96,7 +99,8 @@ export class EncodedRecordsBuilder {
   append(entry: Uint8Array, position: SourcePosition | undefined): void {
     const need = this.used + entry.length;
     if (need > this.buf.length) {
-      let size = this.buf.length * 2;
+      // Doubling, from the initial size; never from the shared pool.
+      let size = Math.max(this.buf.length * 2, this.initialBytes);
       while (size < need) size *= 2;
       const bigger = Buffer.allocUnsafeSlow(size);
       this.buf.copy(bigger, 0, 0, this.used);
@@ -127,7 +131,8 @@ export class EncodedRecordsBuilder {
       this.buf.copy(bytes, 0, 0, this.used);
     } else {
       bytes = this.buf.subarray(0, this.used);
-      this.buf = Buffer.allocUnsafeSlow(this.initialBytes);
+      // A new buffer is taken on the next append.
+      this.buf = EMPTY;
     }
     const run: EncodedRecords = {
       kind: 'encoded-records',

@@ -53,7 +53,7 @@ export interface ReadLogsParallelOptions {
   blockBytes?: number;
   /** Most blocks out at once. @default 2 per worker */
   maxBlocks?: number;
-  /** Heap limits of each worker. @default { maxOldGenerationSizeMb: 48 } */
+  /** Heap limits of each worker. @default { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 } */
   resourceLimits?: ResourceLimits;
 }
 
@@ -108,7 +108,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
   const format = validateFormat(options.format ?? 'auto');
   const stdin = options.stdin ?? process.stdin;
   const settings: JobSettings = { output, encoding, maxLineBytes };
-  const resourceLimits = options.resourceLimits ?? { maxOldGenerationSizeMb: 48 };
+  const resourceLimits = options.resourceLimits ?? { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
 
   const queue = [...inputs.length === 0 ? ['-'] : inputs];
   const stats: ReadLogsStats = { inputs: [] };

@@ -3,7 +3,7 @@
  * without losing any.
  *
  * Design. Records wait in one bounded queue, counted by records and by
- * (estimated encoded) bytes; the queue holds the records not yet batched,
+ * encoded bytes; the queue holds the records not yet batched,
  * the batches ready to send, the batches in flight and the batches waiting to
  * be retried. A write's callback is held while the queue is full, so the
  * upstream pipeline — and the file reader behind it — waits: memory stays
@@ -60,11 +60,11 @@ export interface OtlpSinkOptions {
   scope?: { name: string; version?: string };
   /** Most records queued (pending, ready, in flight, awaiting retry). @default 16384 */
   maxQueueRecords?: number;
-  /** Most estimated encoded bytes queued. @default 33554432 (32 MiB) */
+  /** Most encoded bytes queued. @default 33554432 (32 MiB) */
   maxQueueBytes?: number;
   /** Most records in one request. @default 2048 */
   maxBatchRecords?: number;
-  /** Most estimated encoded bytes in one request. @default 4194304 (4 MiB) */
+  /** Most encoded bytes of records in one request. @default 4194304 (4 MiB) */
   maxBatchBytes?: number;
   /** Longest a record waits for its batch to fill. @default 200 */
   maxBatchDelayMs?: number;
