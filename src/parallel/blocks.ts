@@ -7,7 +7,9 @@
  * last LF of a chunk are carried into the next block; the carry is bounded:
  * once an unfinished line is longer than `maxLineBytes` + 2 bytes, only that
  * much of it is kept (the `prefix` of the next block) and the rest is counted
- * (`skipped`) and dropped up to the line's LF. The block's LineCutter then
+ * (`skipped`) and dropped up to the line's LF. (The input's first line keeps
+ * 3 bytes more when it starts with a UTF-8 BOM: LineCutter strips the BOM
+ * before it measures the line.) The block's LineCutter then
  * sees an over-long line, keeps the part it would have kept from the whole
  * line, and takes `skipped` into account for the offsets, so records and
  * positions are the same as when the input is cut in one pass.
@@ -24,8 +26,9 @@ export interface Block {
   startOffset: number;
   /**
    * The start of an over-long line that began in earlier chunks (its first
-   * maxLineBytes + 2 bytes), when there is one; `bytes` then continues after
-   * the `skipped` bytes that were dropped.
+   * maxLineBytes + 2 bytes; 3 more for a BOM at the start of the input),
+   * when there is one; `bytes` then continues after the `skipped` bytes that
+   * were dropped.
    */
   prefix?: Buffer;
   skipped?: number;
@@ -49,7 +52,7 @@ export class BlockCutter {
     this.keep = maxLineBytes + 2;
   }
 
-  /** Bytes held for an unfinished line (bounded by maxLineBytes + 2). */
+  /** Bytes held for an unfinished line (bounded by maxLineBytes + 2, or + 5 on a first line that starts with a BOM). */
   get heldBytes(): number {
     return this.overLong !== undefined ? this.overLong.prefix.length : this.carryBytes;
   }
@@ -74,7 +77,15 @@ export class BlockCutter {
       this.carryBytes += chunk.length;
       if (this.carryBytes > this.keep) {
         const all = Buffer.concat(this.carry, this.carryBytes);
-        this.overLong = { prefix: Buffer.from(all.subarray(0, this.keep)), skipped: all.length - this.keep };
+        // The input's first line (no block out yet): LineCutter strips a BOM
+        // before measuring it, so 3 more bytes are kept for it to see the line
+        // as over-long (or not) exactly as it would in one pass.
+        const keep = this.offset === 0 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? this.keep + 3 : this.keep;
+        if (all.length <= keep) {
+          this.carry = [all];
+          return undefined;
+        }
+        this.overLong = { prefix: Buffer.from(all.subarray(0, keep)), skipped: all.length - keep };
         this.carry = [];
         this.carryBytes = 0;
       }

@@ -73,12 +73,23 @@ export interface JobResult {
 
 /**
  * The ArrayBuffers of a result, for postMessage's transfer list. Each one
- * belongs to the result alone (never Buffer's shared pool).
+ * belongs to the result alone (never Buffer's shared pool). Empty ones are
+ * left out: there is nothing to gain by moving them, and an empty view may
+ * be of a buffer shared by every empty result (JsonLineWriter.take() with
+ * nothing written), which a transfer would detach for the next one.
  */
 export function transferList(r: JobResult): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  if (r.jsonl !== undefined) out.push(r.jsonl.buffer as ArrayBuffer);
-  for (const run of r.runs ?? []) out.push(run.bytes.buffer as ArrayBuffer, run.ends.buffer as ArrayBuffer, run.lines.buffer as ArrayBuffer, run.offsets.buffer as ArrayBuffer);
+  const add = (view: ArrayBufferView): void => {
+    if (view.byteLength > 0) out.push(view.buffer as ArrayBuffer);
+  };
+  if (r.jsonl !== undefined) add(r.jsonl);
+  for (const run of r.runs ?? []) {
+    add(run.bytes);
+    add(run.ends);
+    add(run.lines);
+    add(run.offsets);
+  }
   return out;
 }
 

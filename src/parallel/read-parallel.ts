@@ -305,7 +305,8 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     }
     const inputStats: InputStats = {
       input: name,
-      format: undefined,
+      // As readLogs() reports it: a format given is the input's format, even with no lines.
+      format: format === 'auto' ? undefined : format,
       lines: 0,
       records: 0,
       parseErrors: 0,

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+import { eftLines } from '../helpers/lines.js';
+import { startReceiver, type OtlpReceiver, type ReceivedLogRecord } from '../../src/receiver/receiver.js';
+import { workersOption } from '../../src/cli/parse.js';
+
+const FIXTURES = [
+  fixture('eft', 'eft-client-vendor.log'),
+  fixture('eft', 'eft-client-headers.txt'),
+  fixture('ncftpd', 'ncftpd-xfer-vendor.log'),
+  fixture('ncftpd', 'ncftpd-xfer-fixture.crlf.log'),
+];
+
+function withoutObserved(text: string): string {
+  return text.replace(/"observedTimestamp":"[^"]*"/g, '"observedTimestamp":""');
+}
+
+/** The summary line without its elapsed time. */
+function summary(stderr: string): string {
+  return stderr.replace(/, [\d.]+ s(?=[ \n(])/g, ', T s');
+}
+
+/** What a collector got, apart from the observed time. */
+function shape(records: readonly ReceivedLogRecord[]): unknown[] {
+  return records.map((r) => ({
+    resource: r.resource,
+    scope: r.scope,
+    time: r.timeUnixNano,
+    severity: [r.severityNumber, r.severityText],
+    eventName: r.eventName,
+    body: r.body,
+    attributes: r.attributes,
+    attributeKinds: r.attributeKinds,
+  }));
+}
+
+describe('ftplog-otel --workers', () => {
+  let dir: string;
+  let receiver: OtlpReceiver;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ftplog-workers-'));
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('parse --workers 2 writes the JSONL and summary of --workers 0', async () => {
+    const big = join(dir, 'cl241118.log');
+    writeFileSync(big, '\uFEFF' + eftLines(1000));
+    const files = [...FIXTURES, big];
+    const serial = await cli(['parse', '--workers', '0', '--timezone', 'America/Chicago', ...files]);
+    const threads = await cli(['parse', '--workers', '2', '--timezone', 'America/Chicago', ...files]);
+    assert.equal(serial.code, 0, serial.stderr);
+    assert.equal(threads.code, 0, threads.stderr);
+    assert.equal(serial.stdout.split('\n').length, 1000 + 11 + 1);
+    assert.equal(withoutObserved(threads.stdout), withoutObserved(serial.stdout));
+    assert.equal(summary(threads.stderr), summary(serial.stderr));
+    assert.match(threads.stderr, /5 input\(s\), [\d,]+ lines, 1,011 records/);
+  });
+
+  it('parse --workers 2 reads stdin like --workers 0', async () => {
+    const input = eftLines(50) + 'not a log line\n';
+    const serial = await cli(['parse', '--workers', '0', '--timezone', 'UTC', '--format', 'eft', '-'], { stdin: input });
+    const threads = await cli(['parse', '--workers', '2', '--timezone', 'UTC', '--format', 'eft', '-'], { stdin: input });
+    assert.equal(threads.code, 0, threads.stderr);
+    assert.equal(withoutObserved(threads.stdout), withoutObserved(serial.stdout));
+    assert.equal(summary(threads.stderr), summary(serial.stderr));
+  });
+
+  for (const protocol of ['http/protobuf', 'http/json'] as const) {
+    it(`ship --workers 2 delivers the records of --workers 0 (${protocol})`, async () => {
+      const args = ['ship', '--endpoint', receiver.url, '--protocol', protocol, '--timezone', 'America/Chicago', '--batch-size', '2', '--max-in-flight', '1', '--dead-letter', join(dir, 'dead.jsonl'), ...FIXTURES];
+      const serial = await cli([args[0]!, '--workers', '0', ...args.slice(1)]);
+      assert.equal(serial.code, 0, serial.stderr);
+      const expected = shape(receiver.records);
+      assert.equal(expected.length, 2 + 2 + 7);
+      receiver.clear();
+      const threads = await cli([args[0]!, '--workers', '2', ...args.slice(1)]);
+      assert.equal(threads.code, 0, threads.stderr);
+      assert.deepEqual(shape(receiver.records), expected);
+      assert.match(threads.stderr, /accepted 11, rejected by collector 0, dead-lettered 0, not delivered 0/);
+    });
+  }
+
+  it('--workers must be auto or an integer from 0 to 64 (usage error, exit 2)', async () => {
+    for (const bad of ['x', '-1', '65', '1.5', '']) {
+      for (const command of ['parse', 'ship']) {
+        const r = await cli([command, `--workers=${bad}`, fixture('eft', 'eft-client-vendor.log')]);
+        assert.equal(r.code, 2, `${command} --workers ${JSON.stringify(bad)}: ${r.stderr}`);
+        assert.match(r.stderr, /--workers must be an integer from 0 to 64/);
+        assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+        assert.equal(r.stdout, '');
+      }
+    }
+    assert.equal(receiver.requests.length, 0);
+  });
+
+  it('--workers auto: no threads for small files and stdin', () => {
+    assert.equal(workersOption(undefined, FIXTURES), 0);
+    assert.equal(workersOption('auto', FIXTURES), 0);
+    assert.equal(workersOption('auto', ['-']), 0);
+    assert.equal(workersOption('3', ['-']), 3);
+    assert.equal(workersOption('0', FIXTURES), 0);
+  });
+});

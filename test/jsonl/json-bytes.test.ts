@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import fc from 'fast-check';
+import { JsonLineWriter } from '../../src/jsonl/json-bytes.js';
+import { recordToJsonLine, toJsonRecord } from '../../src/jsonl/record-json.js';
+import { logRecords } from '../../src/transforms/log-records.js';
+import type { Attributes, FtpLogRecord } from '../../src/model.js';
+import { fixture } from '../helpers/paths.js';
+import { eftLines } from '../helpers/lines.js';
+import { readFileSync } from 'node:fs';
+import { sampleBatch, parseErrorRecord, record } from '../otlp/fixtures.js';
+import { eftLog, latin1Log, ncftpdLog } from '../parallel/inputs.js';
+
+const NOW = Date.parse('2026-01-02T03:04:05.678Z');
+
+async function recordsOf(bytes: Buffer, file: string, options: { encoding?: 'utf8' | 'latin1'; maxLineBytes?: number } = {}): Promise<FtpLogRecord[]> {
+  const out: FtpLogRecord[] = [];
+  await pipeline(
+    Readable.from([bytes]),
+    logRecords({ timezone: 'America/Chicago', now: () => NOW, file, ...options }),
+    new Writable({ objectMode: true, write: (r: FtpLogRecord, _e, cb) => (out.push(r), cb()) }),
+  );
+  return out;
+}
+
+function expectedBytes(records: readonly FtpLogRecord[]): Buffer {
+  return Buffer.concat(records.map((r) => Buffer.from(recordToJsonLine(r))));
+}
+
+/** String pieces that take every path of the writer: plain ASCII (short and long), escapes, controls, surrogates, non-ASCII. */
+const SPECIALS = ['"', '\\', '\n', '\r', '\t', '\u0000', '\u0001', '\u001f', '\u007f', '\u0080', '\u00e9', '\u2028', '\u2029', '\ud800', '\udbff', '\udc00', '\udfff', '😀', 'ファ', '\ufeff', '\uffff', '/'];
+const unit = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) },
+  { weight: 2, arbitrary: fc.constantFrom(...SPECIALS) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) },
+  { weight: 1, arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) },
+);
+const text = fc.oneof(
+  fc.string({ unit, maxLength: 40 }),
+  // Long printable ASCII: the native latin1 copy.
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 20, maxLength: 200 }),
+);
+const number = fc.oneof(
+  fc.integer({ min: -(2 ** 53), max: 2 ** 53 }),
+  fc.double(),
+  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.1, 1e21, 1e-7, -1.5, 2 ** 40),
+);
+const value = fc.oneof(text, number, fc.boolean(), fc.array(text, { maxLength: 4 }), fc.constant(undefined));
+const attributes = fc
+  .array(fc.tuple(fc.oneof(text, fc.constantFrom('ftp.status.code', 'file.path', '1', '0', '__proto__', 'constructor')), value), { maxLength: 12 })
+  .map((entries) => {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+    return o as Attributes;
+  });
+const time = fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }); // years 1..9999
+const recordArb: fc.Arbitrary<FtpLogRecord> = fc.record({
+  timestamp: fc.option(time, { nil: undefined }),
+  observedTimestamp: time,
+  severityNumber: fc.oneof(fc.constantFrom(9, 13, 17), number),
+  severityText: text,
+  eventName: text,
+  body: text,
+  attributes,
+}) as fc.Arbitrary<FtpLogRecord>;
+
+describe('JsonLineWriter', () => {
+  it('writes the bytes of recordToJsonLine for every record of the fixtures and generated logs', async () => {
+    const records: FtpLogRecord[] = [
+      ...(await recordsOf(readFileSync(fixture('eft', 'eft-client-vendor.log')), fixture('eft', 'eft-client-vendor.log'))),
+      ...(await recordsOf(readFileSync(fixture('ncftpd', 'ncftpd-xfer-vendor.log')), 'ncftpd-xfer-vendor.log')),
+      ...(await recordsOf(readFileSync(fixture('ncftpd', 'ncftpd-xfer-fixture.crlf.log')), 'x.log')),
+      ...(await recordsOf(eftLog(), 'cl241118.log', { maxLineBytes: 256 })),
+      ...(await recordsOf(ncftpdLog(), 'xfer.log', { maxLineBytes: 256 })),
+      ...(await recordsOf(latin1Log(), 'cl241119.log', { encoding: 'latin1' })),
+      ...sampleBatch().records,
+      parseErrorRecord(),
+    ];
+    assert.ok(records.length > 100, `${records.length} records`);
+    const w = new JsonLineWriter();
+    for (const r of records) {
+      const before = w.length;
+      w.write(r);
+      assert.equal(w.length - before, Buffer.byteLength(recordToJsonLine(r)));
+    }
+    const got = w.take();
+    assert.deepEqual(got, expectedBytes(records));
+    // And one record at a time.
+    for (const r of records) {
+      w.write(r);
+      assert.deepEqual(w.take(), Buffer.from(recordToJsonLine(r)));
+    }
+  });
+
+  it('property: byte-identical to recordToJsonLine (and JSON.stringify) for arbitrary records', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 256 }), (records, initial) => {
+        const w = new JsonLineWriter(initial);
+        for (const r of records) w.write(r);
+        const got = w.take();
+        assert.deepEqual(got, expectedBytes(records));
+        assert.equal(got.toString('utf8'), records.map((r) => JSON.stringify(toJsonRecord(r)) + '\n').join(''));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes non-finite numbers as null, keeps negative numbers and floats, skips undefined attributes', () => {
+    const r = record({
+      severityNumber: 9,
+      attributes: { a: NaN, b: Infinity, c: -Infinity, d: -42, e: 0.125, f: 1e21, g: undefined as never, h: true, i: false, j: ['x', 'y"z'], k: '' },
+    });
+    const w = new JsonLineWriter(8);
+    w.write(r);
+    const line = w.take().toString('utf8');
+    assert.equal(line, recordToJsonLine(r));
+    assert.ok(line.endsWith(',"attributes":{"a":null,"b":null,"c":null,"d":-42,"e":0.125,"f":1e+21,"h":true,"i":false,"j":["x","y\\"z"],"k":""}}\n'), line);
+    const noTime = record({ timestamp: undefined });
+    w.write(noTime);
+    assert.match(w.take().toString('utf8'), /^\{"timestamp":null,"observedTimestamp":"2026-01-02T03:04:05.678Z",/);
+  });
+
+  it('take() hands over what was written since the last take and starts afresh; taken bytes are never overwritten', () => {
+    const w = new JsonLineWriter(16);
+    assert.equal(w.length, 0);
+    assert.equal(w.take().length, 0);
+    const a = record({ body: 'first' });
+    const b = record({ body: 'second ☃' });
+    w.write(a);
+    assert.equal(w.length, Buffer.byteLength(recordToJsonLine(a)));
+    const first = w.take();
+    assert.equal(w.length, 0);
+    w.write(b);
+    w.write(b);
+    const second = w.take();
+    assert.equal(first.toString('utf8'), recordToJsonLine(a));
+    assert.equal(second.toString('utf8'), recordToJsonLine(b) + recordToJsonLine(b));
+    assert.equal(w.take().length, 0);
+    // The taken buffers do not share memory.
+    assert.notEqual(first.buffer, second.buffer);
+  });
+
+  it('grows its buffer past the initial size, keeping what was written', () => {
+    const w = new JsonLineWriter(4);
+    const records: FtpLogRecord[] = [];
+    for (let i = 0; i < 200; i++) records.push(record({ body: eftLines(1, i).trimEnd() + ' é'.repeat(i % 7), timestamp: Date.UTC(2024, 10, 18, 8, 0, i % 60) }));
+    for (const r of records) w.write(r);
+    const expected = expectedBytes(records);
+    assert.ok(expected.length > 20_000);
+    assert.equal(w.length, expected.length);
+    assert.deepEqual(w.take(), expected);
+    // One record much larger than the buffer at once.
+    const big = record({ body: 'x'.repeat(100_000) + '\u0001' + 'ü'.repeat(50_000) });
+    w.write(big);
+    assert.deepEqual(w.take(), Buffer.from(recordToJsonLine(big)));
+  });
+});

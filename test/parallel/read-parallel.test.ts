@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { readLogsParallel, type ParallelLogsStream, type ReadLogsParallelOptions } from '../../src/parallel/read-parallel.js';
+import { readLogs, type ReadLogsOptions } from '../../src/sources/log-files.js';
+import { toJsonLines } from '../../src/transforms/json-lines.js';
+import { isEncodedRecords, recordPosition, type EncodedRecords } from '../../src/otlp/encoded.js';
+import { recordFormat } from '../../src/otel/resource.js';
+import type { FtpLogRecord, SourcePosition } from '../../src/model.js';
+import { fixture } from '../helpers/paths.js';
+import { eftLines } from '../helpers/lines.js';
+import { MAX_LINE_BYTES, eftLog, writeInputs } from './inputs.js';
+
+const NOW = Date.parse('2026-01-02T03:04:05.678Z');
+
+const FIXTURES = [
+  fixture('eft', 'eft-client-vendor.log'),
+  fixture('eft', 'eft-client-headers.txt'),
+  fixture('ncftpd', 'ncftpd-xfer-vendor.log'),
+  fixture('ncftpd', 'ncftpd-xfer-fixture.crlf.log'),
+];
+
+type Common = Pick<ReadLogsParallelOptions, 'format' | 'timezone' | 'encoding' | 'maxLineBytes'>;
+
+function withoutObserved(text: string): string {
+  return text.replace(/"observedTimestamp":"[^"]*"/g, '"observedTimestamp":""');
+}
+
+async function serialJsonl(inputs: string[], options: Common & { stdin?: Readable }) {
+  const src = readLogs(inputs, { ...(options as ReadLogsOptions), now: () => NOW });
+  const chunks: Buffer[] = [];
+  await pipeline(src, toJsonLines(), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+  return { text: Buffer.concat(chunks).toString('utf8'), stats: src.stats, totals: src.totals() };
+}
+
+async function serialRecords(inputs: string[], options: Common) {
+  const src = readLogs(inputs, { ...(options as ReadLogsOptions), now: () => NOW });
+  const records: FtpLogRecord[] = [];
+  for await (const r of src) records.push(r as FtpLogRecord);
+  return { records, stats: src.stats, totals: src.totals() };
+}
+
+async function collect(s: ParallelLogsStream): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const x of s) out.push(x);
+  return out;
+}
+
+async function parallelJsonl(inputs: string[], options: ReadLogsParallelOptions) {
+  const s = readLogsParallel(inputs, options);
+  const chunks = (await collect(s)) as Buffer[];
+  for (const c of chunks) assert.ok(Buffer.isBuffer(c) && c.length > 0);
+  return { text: Buffer.concat(chunks).toString('utf8'), stats: s.stats, totals: s.totals(), stream: s };
+}
+
+describe('readLogsParallel', () => {
+  let dir: string;
+  let inputs: ReturnType<typeof writeInputs>;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ftplog-parallel-'));
+    inputs = writeInputs(dir);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('jsonl: the fixtures give the bytes and stats of readLogs (apart from observedTimestamp)', async () => {
+    const common: Common = { timezone: 'America/Chicago' };
+    const expected = await serialJsonl(FIXTURES, common);
+    const got = await parallelJsonl(FIXTURES, { ...common, output: 'jsonl', workers: 2, blockBytes: 64 });
+    assert.equal(got.stream.workers, 2);
+    assert.equal(withoutObserved(got.text), withoutObserved(expected.text));
+    assert.equal(got.text.split('\n').length, expected.text.split('\n').length);
+    assert.deepEqual(got.stats, expected.stats);
+    assert.deepEqual(got.totals, expected.totals);
+    assert.equal(got.totals.bytes, FIXTURES.reduce((n, f) => n + statSync(f).size, 0));
+  });
+
+  for (const [blockBytes, format] of [
+    [64, 'auto'],
+    [100, 'eft'],
+    [4096, 'auto'],
+  ] as const) {
+    it(`jsonl: generated inputs (BOM, CRLF, over-long lines, empty and blank files), blockBytes ${blockBytes}, format ${format}`, async () => {
+      const files = [inputs.eft, inputs.empty, inputs.ncftpd, inputs.blankOnly, inputs.eft];
+      const common: Common = { timezone: 'Europe/Berlin', format, maxLineBytes: MAX_LINE_BYTES };
+      const expected = await serialJsonl(files, common);
+      const got = await parallelJsonl(files, { ...common, output: 'jsonl', workers: 2, blockBytes, maxBlocks: 5 });
+      assert.equal(withoutObserved(got.text), withoutObserved(expected.text));
+      assert.deepEqual(got.stats, expected.stats);
+      assert.deepEqual(got.totals, expected.totals);
+      assert.equal(got.totals.truncated, 3); // one line in each EFT file, one in the NcFTPd file
+      assert.ok(got.totals.parseErrors > 0);
+    });
+  }
+
+  it('jsonl: with format auto, a first block without a recognisable line (blank lines) leaves later blocks to detect theirs', async () => {
+    const f = join(dir, 'late.log');
+    writeFileSync(f, '\n\r\n\n' + eftLines(30));
+    const common: Common = { timezone: 'UTC' };
+    const expected = await serialJsonl([f], common);
+    const got = await parallelJsonl([f], { ...common, output: 'jsonl', workers: 2, blockBytes: 16 });
+    assert.equal(withoutObserved(got.text), withoutObserved(expected.text));
+    assert.deepEqual(got.stats, expected.stats);
+    assert.equal(got.stats.inputs[0]!.format, 'eft');
+    assert.equal(got.stats.inputs[0]!.skippedBlank, 3);
+  });
+
+  it('jsonl: latin1 input with encoding latin1', async () => {
+    const common: Common = { timezone: 'UTC', encoding: 'latin1', maxLineBytes: 64 };
+    const expected = await serialJsonl([inputs.latin1], common);
+    const got = await parallelJsonl([inputs.latin1], { ...common, output: 'jsonl', workers: 2, blockBytes: 128 });
+    assert.equal(withoutObserved(got.text), withoutObserved(expected.text));
+    assert.match(got.text, /Jürgen/);
+    assert.deepEqual(got.stats, expected.stats);
+  });
+
+  for (const output of ['http/protobuf', 'http/json'] as const) {
+    it(`${output}: runs carry the records' formats and source positions, in order`, async () => {
+      const files = [...FIXTURES, inputs.eft, inputs.empty, inputs.ncftpd];
+      const common: Common = { timezone: 'UTC', maxLineBytes: MAX_LINE_BYTES };
+      const expected = await serialRecords(files, common);
+      const s = readLogsParallel(files, { ...common, output, workers: 2, blockBytes: 200 });
+      const runs = (await collect(s)) as EncodedRecords[];
+      const positions: (SourcePosition | undefined)[] = [];
+      const formats: unknown[] = [];
+      for (const run of runs) {
+        assert.ok(isEncodedRecords(run));
+        assert.equal(run.protocol, output);
+        assert.ok(run.count > 0);
+        assert.equal(run.count, run.ends.length);
+        assert.equal(run.ends[run.count - 1], run.bytes.length);
+        for (let i = 0; i < run.count; i++) {
+          positions.push(recordPosition(run, i));
+          formats.push(run.format);
+          assert.equal(run.file, recordPosition(run, i)!.file);
+        }
+      }
+      assert.deepEqual(positions, expected.records.map((r) => r.position));
+      assert.deepEqual(formats, expected.records.map((r) => recordFormat(r.attributes)));
+      assert.deepEqual(s.stats, expected.stats);
+      assert.deepEqual(s.totals(), expected.totals);
+    });
+  }
+
+  it('reads stdin for "-" (the Readable given as stdin)', async () => {
+    const bytes = eftLog(40);
+    const chunks = (): Readable => Readable.from(Array.from({ length: Math.ceil(bytes.length / 97) }, (_, k) => bytes.subarray(97 * k, 97 * (k + 1))));
+    const common: Common = { timezone: 'UTC', maxLineBytes: MAX_LINE_BYTES };
+    const expected = await serialJsonl(['-'], { ...common, stdin: chunks() });
+    const got = await parallelJsonl(['-'], { ...common, output: 'jsonl', workers: 2, stdin: chunks() });
+    assert.equal(withoutObserved(got.text), withoutObserved(expected.text));
+    assert.doesNotMatch(got.text, /log\.file\.path/);
+    assert.equal(got.stats.inputs.length, 1);
+    assert.equal(got.stats.inputs[0]!.input, '-');
+    // Same counts; the parallel reader also counts stdin's bytes.
+    assert.deepEqual({ ...got.stats.inputs[0]!, bytes: 0 }, { ...expected.stats.inputs[0]!, bytes: 0 });
+    assert.equal(got.stats.inputs[0]!.bytes, bytes.length);
+    // No inputs at all means stdin too.
+    const none = await parallelJsonl([], { ...common, output: 'jsonl', workers: 1, stdin: chunks() });
+    assert.equal(withoutObserved(none.text), withoutObserved(expected.text));
+    // Strings from stdin are read as UTF-8.
+    const str = await parallelJsonl(['-'], { ...common, output: 'jsonl', workers: 1, stdin: Readable.from([bytes.toString('utf8')]) });
+    assert.equal(withoutObserved(str.text), withoutObserved(expected.text));
+  });
+
+  it('stop(): ends the stream without error and emits nothing it had not already pushed', async () => {
+    const s = readLogsParallel([inputs.eft, inputs.ncftpd, inputs.eft], { output: 'jsonl', workers: 2, timezone: 'UTC', maxLineBytes: MAX_LINE_BYTES, blockBytes: 64 });
+    let afterStop = 0;
+    let bufferedAtStop = -1;
+    let errored: Error | undefined;
+    s.on('error', (e) => (errored = e));
+    await new Promise<void>((resolve) => {
+      s.on('data', () => {
+        if (bufferedAtStop < 0) {
+          bufferedAtStop = s.readableLength;
+          s.stop();
+          s.stop(); // twice is harmless
+        } else {
+          afterStop++;
+        }
+      });
+      s.on('end', resolve);
+    });
+    assert.equal(errored, undefined);
+    assert.equal(afterStop, bufferedAtStop);
+    const full = await serialJsonl([inputs.eft, inputs.ncftpd, inputs.eft], { timezone: 'UTC', maxLineBytes: MAX_LINE_BYTES });
+    assert.ok(s.totals().lines < full.totals.lines, `stopped at ${s.totals().lines} of ${full.totals.lines} lines`);
+    // stop() after the end changes nothing.
+    s.stop();
+  });
+
+  it('reading waits while the consumer does not read (maxBlocks 2): bytes pulled stay bounded, then all arrive', async () => {
+    const chunk = 1024;
+    const text = Buffer.from(eftLines(2000));
+    let pulled = 0;
+    const stdin = new Readable({
+      highWaterMark: chunk,
+      read() {
+        if (pulled >= text.length) {
+          this.push(null);
+          return;
+        }
+        const part = text.subarray(pulled, pulled + chunk);
+        pulled += part.length;
+        this.push(part);
+      },
+    });
+    const s = readLogsParallel(['-'], { output: 'jsonl', workers: 1, maxBlocks: 2, blockBytes: chunk, timezone: 'UTC', stdin });
+    // Nobody reads: the stream's own buffer fills (highWaterMark 4 results) and reading stops.
+    for (let i = 0; i < 500 && s.readableLength < 4; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(s.readableLength, 4);
+    await new Promise((r) => setTimeout(r, 100));
+    // Blocks cut: at most 4 emitted + 2 out; plus the cutter's carry and stdin's own buffer (one chunk each, and one chunk read ahead).
+    assert.ok(pulled <= (4 + 2 + 3) * chunk, `pulled ${pulled} bytes of ${text.length}`);
+    assert.ok(s.stats.inputs[0]!.bytes <= 4 * 2 * chunk, `emitted ${s.stats.inputs[0]!.bytes}`);
+    assert.ok(pulled < text.length / 10);
+    const rest = (await collect(s)) as Buffer[];
+    assert.ok(rest.length > 0);
+    assert.equal(pulled, text.length);
+    assert.equal(s.totals().lines, 2000);
+    assert.equal(s.totals().records, 2000);
+    assert.equal(s.totals().bytes, text.length);
+  });
+
+  it('fails with ERR_INPUT for an input it cannot read, after the inputs before it', async () => {
+    const missing = join(dir, 'missing.log');
+    await assert.rejects(collect(readLogsParallel([missing], { output: 'jsonl', workers: 1 })), { name: 'FtplogError', code: 'ERR_INPUT' });
+    const s = readLogsParallel([inputs.eft, dir], { output: 'http/protobuf', workers: 2, timezone: 'UTC', maxLineBytes: MAX_LINE_BYTES });
+    const seen: unknown[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const x of s) seen.push(x);
+      })(),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'ERR_INPUT');
+        assert.ok(err.message.startsWith(dir), err.message);
+        return true;
+      },
+    );
+    assert.ok(seen.length > 0);
+    assert.ok(s.destroyed);
+  });
+
+  it('rejects invalid options with ERR_INVALID_OPTION before starting any thread', () => {
+    const base: ReadLogsParallelOptions = { output: 'jsonl', workers: 1 };
+    const bad: Partial<Record<keyof ReadLogsParallelOptions, unknown>>[] = [
+      { output: 'xml' },
+      { output: undefined },
+      { workers: 0 },
+      { workers: 1.5 },
+      { workers: -2 },
+      { blockBytes: 0 },
+      { maxBlocks: 0 },
+      { maxBlocks: 2.5 },
+      { maxLineBytes: 0 },
+      { encoding: 'utf16le' },
+      { format: 'csv' },
+    ];
+    for (const over of bad) {
+      assert.throws(() => readLogsParallel([inputs.eft], { ...base, ...over } as ReadLogsParallelOptions), { code: 'ERR_INVALID_OPTION' }, JSON.stringify(over));
+    }
+  });
+});
