@@ -4,8 +4,8 @@
  * (see README). Pure: no streams.
  */
 import type {
+  AttributeValue,
   Attributes,
-  CivilTime,
   EftEntry,
   FtpLogRecord,
   LogFormat,
@@ -16,7 +16,7 @@ import type {
   SeverityText,
 } from '../model.js';
 import { SeverityNumber } from '../model.js';
-import type { DecodedStatus, Outcome } from '../codes/types.js';
+import type { Outcome } from '../codes/types.js';
 import { decodeEftCode, decodeNcftpdStatus } from '../codes/decode.js';
 import { createCivilToEpoch, localTimeZone, type CivilToEpoch } from './timezone.js';
 import { invalidOption } from '../errors.js';
@@ -68,18 +68,41 @@ const EFT_OPERATIONS: Record<string, string> = {
   move: 'rename',
 };
 
-let lastOp = '';
-let lastNormalized = '';
+/** Operation words seen so far, with their normalized name and event name; bounded. */
+interface OperationNames {
+  readonly operation: string;
+  readonly eventName: string;
+}
+const operationNames = new Map<string, OperationNames>();
+const OPERATION_CACHE_MAX = 256;
+
+function eftOperationNames(op: string): OperationNames {
+  let names = operationNames.get(op);
+  if (names === undefined) {
+    const lower = op.toLowerCase();
+    const operation = Object.hasOwn(EFT_OPERATIONS, lower) ? EFT_OPERATIONS[lower]! : lower.replace(/\s+/g, '_');
+    names = { operation, eventName: 'ftp.' + operation };
+    if (operationNames.size >= OPERATION_CACHE_MAX) operationNames.clear();
+    operationNames.set(op, names);
+  }
+  return names;
+}
 
 /** Normalized operation of an EFT operation word (unknown words: lowercased, spaces as `_`). */
 export function normalizeEftOperation(op: string): string {
-  if (op === lastOp) return lastNormalized;
-  const lower = op.toLowerCase();
-  const normalized = Object.hasOwn(EFT_OPERATIONS, lower) ? EFT_OPERATIONS[lower]! : lower.replace(/\s+/g, '_');
-  lastOp = op;
-  lastNormalized = normalized;
-  return normalized;
+  return eftOperationNames(op).operation;
 }
+
+const NCFTPD_EVENTS: Record<NcftpdEntryType, string> = {
+  R: 'ftp.download',
+  S: 'ftp.upload',
+  T: 'ftp.list',
+  D: 'ftp.delete',
+  M: 'ftp.mkdir',
+  C: 'ftp.chmod',
+  L: 'ftp.symlink',
+  N: 'ftp.rename',
+};
 
 export function severityOf(outcome: Outcome, transient: boolean): SeverityText {
   if (outcome !== 'failure') return 'INFO';
@@ -94,28 +117,7 @@ export function createEnricher(options: EnrichOptions = {}): Enricher {
     throw invalidOption('timezone', 'an IANA time zone name', options.timezone);
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw invalidOption('now', 'a function', options.now);
-  const zoneToEpoch = createCivilToEpoch(options.timezone ?? localTimeZone());
-  // Consecutive lines mostly share their second: reuse the last conversion.
-  let lastTime: CivilTime | undefined;
-  let lastEpoch = 0;
-  const toEpoch: CivilToEpoch = (t) => {
-    const p = lastTime;
-    if (
-      p !== undefined &&
-      p.second === t.second &&
-      p.minute === t.minute &&
-      p.hour === t.hour &&
-      p.day === t.day &&
-      p.month === t.month &&
-      p.year === t.year &&
-      p.millisecond === t.millisecond
-    ) {
-      return lastEpoch;
-    }
-    lastTime = t;
-    lastEpoch = zoneToEpoch(t);
-    return lastEpoch;
-  };
+  const toEpoch = createCivilToEpoch(options.timezone ?? localTimeZone());
   const now = options.now ?? Date.now;
   return (parsed) => {
     const observed = now();
@@ -164,21 +166,191 @@ export function parseErrorRecord(line: LogLine, format: LogFormat | undefined, r
   };
 }
 
-function statusAttributes(attrs: Attributes, status: DecodedStatus): void {
-  attrs['ftp.status.kind'] = status.kind;
-  if (status.name !== undefined) attrs['ftp.status.name'] = status.name;
-  if (status.description !== undefined) attrs['ftp.status.description'] = status.description;
+/*
+ * Attribute objects. Which attributes a record has varies from line to line,
+ * and adding them one by one gives every combination its own chain of hidden
+ * classes: the stores see dozens of shapes and go megamorphic, and the
+ * property backing store is regrown several times per record. Instead the
+ * values are put in numbered slots, a bit mask says which are present, and one
+ * small function per mask seen builds the object from a single object literal
+ * (one allocation, one shape per combination, keys in the documented order).
+ * Those functions are generated from the slot names; where code generation is
+ * not allowed, and past a bound on the number of combinations, the object is
+ * built key by key with the same result.
+ */
+
+type AttributeBuilder = (v: readonly AttributeValue[]) => Attributes;
+
+const MAX_SHAPES = 512;
+
+/** Exported for tests only. */
+export class AttributeShapes {
+  /** Values of the record being built, by slot; read only where the mask has the slot's bit. */
+  readonly values: AttributeValue[];
+  private readonly builders = new Map<number, AttributeBuilder>();
+  private codegen: boolean;
+
+  constructor(
+    private readonly keys: readonly string[],
+    options: { codegen?: boolean } = {},
+  ) {
+    if (keys.length > 30) throw new RangeError('too many attribute slots');
+    this.values = new Array<AttributeValue>(keys.length).fill('');
+    this.codegen = options.codegen ?? true;
+  }
+
+  /** Number of generated builders (one per combination of slots seen). */
+  get shapes(): number {
+    return this.builders.size;
+  }
+
+  build(mask: number): Attributes {
+    const builder = this.builders.get(mask) ?? this.compile(mask);
+    return builder === undefined ? this.buildSlowly(mask) : builder(this.values);
+  }
+
+  private compile(mask: number): AttributeBuilder | undefined {
+    if (!this.codegen || this.builders.size >= MAX_SHAPES) return undefined;
+    const props: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      if ((mask & (1 << i)) !== 0) props.push(`${JSON.stringify(this.keys[i])}: v[${i}]`);
+    }
+    let builder: AttributeBuilder;
+    try {
+      builder = new Function('v', `return { ${props.join(', ')} };`) as AttributeBuilder;
+    } catch {
+      this.codegen = false; // e.g. --disallow-code-generation-from-strings
+      return undefined;
+    }
+    this.builders.set(mask, builder);
+    return builder;
+  }
+
+  private buildSlowly(mask: number): Attributes {
+    const a: Attributes = {};
+    for (let i = 0; i < this.keys.length; i++) if ((mask & (1 << i)) !== 0) a[this.keys[i]!] = this.values[i]!;
+    return a;
+  }
+}
+
+// EFT attribute slots, in record order.
+const E_FORMAT = 0;
+const E_OPERATION = 1;
+const E_OUTCOME = 2;
+const E_ERROR_TYPE = 3;
+const E_CODE = 4;
+const E_KIND = 5;
+const E_NAME = 6;
+const E_DESCRIPTION = 7;
+const E_HTTP_CODE = 8;
+const E_PROTOCOL = 9;
+const E_HOST = 10;
+const E_PORT = 11;
+const E_USER = 12;
+const E_REMOTE = 13;
+const E_LOCAL = 14;
+const E_ACTION = 15;
+const E_MISMATCH = 16;
+const E_FILE_PATH = 17;
+const E_FILE_NAME = 18;
+const EFT_SHAPES = new AttributeShapes([
+  'ftp.log.format',
+  'ftp.operation',
+  'ftp.outcome',
+  'error.type',
+  'ftp.status.code',
+  'ftp.status.kind',
+  'ftp.status.name',
+  'ftp.status.description',
+  'http.response.status_code',
+  'network.protocol.name',
+  'server.address',
+  'server.port',
+  'user.name',
+  'file.path',
+  'ftp.local.path',
+  'eft.action_result',
+  'eft.outcome_mismatch',
+  'log.file.path',
+  'log.file.name',
+]);
+
+// NcFTPd attribute slots, in record order.
+const N_FORMAT = 0;
+const N_OPERATION = 1;
+const N_OUTCOME = 2;
+const N_ERROR_TYPE = 3;
+const N_KIND = 4;
+const N_NAME = 5;
+const N_DESCRIPTION = 6;
+const N_PROTOCOL = 7;
+const N_CLIENT = 8;
+const N_USER = 9;
+const N_EMAIL = 10;
+const N_PATH = 11;
+const N_TARGET = 12;
+const N_MODE = 13;
+const N_SESSION = 14;
+const N_PROCESS = 15;
+const N_BYTES = 16;
+const N_DURATION = 17;
+const N_RATE = 18;
+const N_TYPE = 19;
+const N_NOTES = 20;
+const N_SUFFIX = 21;
+const N_START_TIME = 22;
+const N_START_SIZE = 23;
+const N_START_OFFSET = 24;
+const N_PATTERN = 25;
+const N_RECURSIVE = 26;
+const N_EXTRA = 27;
+const N_FILE_PATH = 28;
+const N_FILE_NAME = 29;
+const NCFTPD_SHAPES = new AttributeShapes([
+  'ftp.log.format',
+  'ftp.operation',
+  'ftp.outcome',
+  'error.type',
+  'ftp.status.kind',
+  'ftp.status.name',
+  'ftp.status.description',
+  'network.protocol.name',
+  'client.address',
+  'user.name',
+  'user.email',
+  'file.path',
+  'ftp.target.path',
+  'file.mode',
+  'session.id',
+  'ncftpd.process',
+  'ftp.transfer.bytes',
+  'ftp.transfer.duration',
+  'ftp.transfer.rate',
+  'ftp.transfer.type',
+  'ftp.transfer.notes',
+  'ftp.transfer.suffix',
+  'ftp.transfer.start_time',
+  'ftp.transfer.start_size',
+  'ftp.transfer.start_offset',
+  'ftp.list.pattern',
+  'ftp.list.recursive',
+  'ftp.extra',
+  'log.file.path',
+  'log.file.name',
+]);
+
+function severityNumber(severity: SeverityText): number {
+  return severity === 'INFO' ? SeverityNumber.INFO : severity === 'WARN' ? SeverityNumber.WARN : SeverityNumber.ERROR;
 }
 
 /** The record of a parsed entry, once its attributes are built. */
-function entryRecord(a: Attributes, line: LogLine, timestamp: number, observed: number, severity: SeverityText, operation: string): FtpLogRecord {
-  fileAttributes(a, line);
+function entryRecord(a: Attributes, line: LogLine, timestamp: number, observed: number, severity: SeverityText, eventName: string): FtpLogRecord {
   return {
     timestamp,
     observedTimestamp: observed,
-    severityNumber: SeverityNumber[severity],
+    severityNumber: severityNumber(severity),
     severityText: severity,
-    eventName: 'ftp.' + operation,
+    eventName,
     body: line.text,
     attributes: a,
     position: line.position,
@@ -186,7 +358,7 @@ function entryRecord(a: Attributes, line: LogLine, timestamp: number, observed: 
 }
 
 function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: number): FtpLogRecord {
-  const operation = normalizeEftOperation(e.operation);
+  const names = eftOperationNames(e.operation);
   const status = decodeEftCode(e.protocol, e.code);
   let outcome: Outcome = status.outcome;
   let mismatch: boolean | undefined;
@@ -205,70 +377,188 @@ function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: 
       severity = 'ERROR';
     }
   }
-  const a: Attributes = {
-    'ftp.log.format': 'eft.client',
-    'ftp.operation': operation,
-    'ftp.outcome': outcome,
-  };
-  if (errorType !== undefined) a['error.type'] = errorType;
-  if (e.code !== undefined) {
-    a['ftp.status.code'] = e.code;
-    statusAttributes(a, status);
-    if (status.kind === 'http') a['http.response.status_code'] = e.code;
+  const v = EFT_SHAPES.values;
+  let m = (1 << E_FORMAT) | (1 << E_OPERATION) | (1 << E_OUTCOME);
+  v[E_FORMAT] = 'eft.client';
+  v[E_OPERATION] = names.operation;
+  v[E_OUTCOME] = outcome;
+  if (errorType !== undefined) {
+    m |= 1 << E_ERROR_TYPE;
+    v[E_ERROR_TYPE] = errorType;
   }
-  if (e.protocol !== '') a['network.protocol.name'] = e.protocol;
-  if (e.host !== '') a['server.address'] = e.host;
-  if (e.port !== undefined) a['server.port'] = e.port;
-  if (e.user !== '') a['user.name'] = e.user;
-  if (e.remotePath !== '') a['file.path'] = e.remotePath;
-  if (e.localPath !== '') a['ftp.local.path'] = e.localPath;
-  if (e.actionResult !== undefined) a['eft.action_result'] = e.actionResult;
-  if (mismatch !== undefined) a['eft.outcome_mismatch'] = mismatch;
-  return entryRecord(a, line, toEpoch(e.time), observed, severity, operation);
+  if (e.code !== undefined) {
+    m |= (1 << E_CODE) | (1 << E_KIND);
+    v[E_CODE] = e.code;
+    v[E_KIND] = status.kind;
+    if (status.name !== undefined) {
+      m |= 1 << E_NAME;
+      v[E_NAME] = status.name;
+    }
+    if (status.description !== undefined) {
+      m |= 1 << E_DESCRIPTION;
+      v[E_DESCRIPTION] = status.description;
+    }
+    if (status.kind === 'http') {
+      m |= 1 << E_HTTP_CODE;
+      v[E_HTTP_CODE] = e.code;
+    }
+  }
+  if (e.protocol !== '') {
+    m |= 1 << E_PROTOCOL;
+    v[E_PROTOCOL] = e.protocol;
+  }
+  if (e.host !== '') {
+    m |= 1 << E_HOST;
+    v[E_HOST] = e.host;
+  }
+  if (e.port !== undefined) {
+    m |= 1 << E_PORT;
+    v[E_PORT] = e.port;
+  }
+  if (e.user !== '') {
+    m |= 1 << E_USER;
+    v[E_USER] = e.user;
+  }
+  if (e.remotePath !== '') {
+    m |= 1 << E_REMOTE;
+    v[E_REMOTE] = e.remotePath;
+  }
+  if (e.localPath !== '') {
+    m |= 1 << E_LOCAL;
+    v[E_LOCAL] = e.localPath;
+  }
+  if (e.actionResult !== undefined) {
+    m |= 1 << E_ACTION;
+    v[E_ACTION] = e.actionResult;
+  }
+  if (mismatch !== undefined) {
+    m |= 1 << E_MISMATCH;
+    v[E_MISMATCH] = mismatch;
+  }
+  const file = line.position.file;
+  if (file !== undefined) {
+    m |= (1 << E_FILE_PATH) | (1 << E_FILE_NAME);
+    v[E_FILE_PATH] = file;
+    v[E_FILE_NAME] = fileName(file);
+  }
+  return entryRecord(EFT_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName);
 }
 
 function ncftpdRecord(e: NcftpdEntry, line: LogLine, toEpoch: CivilToEpoch, observed: number): FtpLogRecord {
-  const operation = NCFTPD_OPERATIONS[e.type];
   let outcome: Outcome = 'success'; // D M C L N are only logged on success
   let severity: SeverityText = 'INFO';
-  let status: DecodedStatus | undefined;
+  const v = NCFTPD_SHAPES.values;
+  let m = (1 << N_FORMAT) | (1 << N_OPERATION) | (1 << N_OUTCOME) | (1 << N_PROTOCOL) | (1 << N_PROCESS);
+  v[N_FORMAT] = 'ncftpd.xfer';
+  v[N_OPERATION] = NCFTPD_OPERATIONS[e.type];
   if (e.status !== undefined) {
-    status = decodeNcftpdStatus(e.status);
+    const status = decodeNcftpdStatus(e.status);
     outcome = status.outcome;
     severity = severityOf(status.outcome, status.transient);
+    if (status.errorType !== undefined) {
+      m |= 1 << N_ERROR_TYPE;
+      v[N_ERROR_TYPE] = status.errorType;
+    }
+    m |= 1 << N_KIND;
+    v[N_KIND] = status.kind;
+    if (status.name !== undefined) {
+      m |= 1 << N_NAME;
+      v[N_NAME] = status.name;
+    }
+    if (status.description !== undefined) {
+      m |= 1 << N_DESCRIPTION;
+      v[N_DESCRIPTION] = status.description;
+    }
   } else if (e.type === 'R' || e.type === 'S' || e.type === 'T') {
     outcome = 'unknown';
   }
-  const a: Attributes = {
-    'ftp.log.format': 'ncftpd.xfer',
-    'ftp.operation': operation,
-    'ftp.outcome': outcome,
-  };
-  if (status !== undefined) {
-    if (status.errorType !== undefined) a['error.type'] = status.errorType;
-    statusAttributes(a, status);
+  v[N_OUTCOME] = outcome;
+  v[N_PROTOCOL] = 'ftp';
+  if (e.host !== undefined) {
+    m |= 1 << N_CLIENT;
+    v[N_CLIENT] = e.host;
   }
-  a['network.protocol.name'] = 'ftp';
-  if (e.host !== undefined) a['client.address'] = e.host;
-  if (e.user !== undefined) a['user.name'] = e.user;
-  if (e.email !== undefined) a['user.email'] = e.email;
-  if (e.path !== '') a['file.path'] = e.path;
-  if (e.target !== undefined) a['ftp.target.path'] = e.target;
-  if (e.mode !== undefined) a['file.mode'] = e.mode;
-  if (e.sessionId !== undefined) a['session.id'] = e.sessionId;
-  a['ncftpd.process'] = e.process;
-  if (e.size !== undefined) a['ftp.transfer.bytes'] = e.size;
-  if (e.duration !== undefined) a['ftp.transfer.duration'] = e.duration;
-  if (e.rate !== undefined) a['ftp.transfer.rate'] = e.rate;
-  if (e.transferType === 'A') a['ftp.transfer.type'] = 'ascii';
-  else if (e.transferType === 'I') a['ftp.transfer.type'] = 'binary';
-  if (e.notes !== undefined && e.notes.length > 0) a['ftp.transfer.notes'] = e.notes;
-  if (e.suffix !== undefined) a['ftp.transfer.suffix'] = e.suffix;
-  if (e.startTime !== undefined) a['ftp.transfer.start_time'] = e.startTime;
-  if (e.startSize !== undefined) a['ftp.transfer.start_size'] = e.startSize;
-  if (e.startOffset !== undefined) a['ftp.transfer.start_offset'] = e.startOffset;
-  if (e.pattern !== undefined) a['ftp.list.pattern'] = e.pattern;
-  if (e.type === 'T') a['ftp.list.recursive'] = e.recursive === true;
-  if (e.extra !== undefined) a['ftp.extra'] = e.extra;
-  return entryRecord(a, line, toEpoch(e.time), observed, severity, operation);
+  if (e.user !== undefined) {
+    m |= 1 << N_USER;
+    v[N_USER] = e.user;
+  }
+  if (e.email !== undefined) {
+    m |= 1 << N_EMAIL;
+    v[N_EMAIL] = e.email;
+  }
+  if (e.path !== '') {
+    m |= 1 << N_PATH;
+    v[N_PATH] = e.path;
+  }
+  if (e.target !== undefined) {
+    m |= 1 << N_TARGET;
+    v[N_TARGET] = e.target;
+  }
+  if (e.mode !== undefined) {
+    m |= 1 << N_MODE;
+    v[N_MODE] = e.mode;
+  }
+  if (e.sessionId !== undefined) {
+    m |= 1 << N_SESSION;
+    v[N_SESSION] = e.sessionId;
+  }
+  v[N_PROCESS] = e.process;
+  if (e.size !== undefined) {
+    m |= 1 << N_BYTES;
+    v[N_BYTES] = e.size;
+  }
+  if (e.duration !== undefined) {
+    m |= 1 << N_DURATION;
+    v[N_DURATION] = e.duration;
+  }
+  if (e.rate !== undefined) {
+    m |= 1 << N_RATE;
+    v[N_RATE] = e.rate;
+  }
+  if (e.transferType === 'A') {
+    m |= 1 << N_TYPE;
+    v[N_TYPE] = 'ascii';
+  } else if (e.transferType === 'I') {
+    m |= 1 << N_TYPE;
+    v[N_TYPE] = 'binary';
+  }
+  if (e.notes !== undefined && e.notes.length > 0) {
+    m |= 1 << N_NOTES;
+    v[N_NOTES] = e.notes;
+  }
+  if (e.suffix !== undefined) {
+    m |= 1 << N_SUFFIX;
+    v[N_SUFFIX] = e.suffix;
+  }
+  if (e.startTime !== undefined) {
+    m |= 1 << N_START_TIME;
+    v[N_START_TIME] = e.startTime;
+  }
+  if (e.startSize !== undefined) {
+    m |= 1 << N_START_SIZE;
+    v[N_START_SIZE] = e.startSize;
+  }
+  if (e.startOffset !== undefined) {
+    m |= 1 << N_START_OFFSET;
+    v[N_START_OFFSET] = e.startOffset;
+  }
+  if (e.pattern !== undefined) {
+    m |= 1 << N_PATTERN;
+    v[N_PATTERN] = e.pattern;
+  }
+  if (e.type === 'T') {
+    m |= 1 << N_RECURSIVE;
+    v[N_RECURSIVE] = e.recursive === true;
+  }
+  if (e.extra !== undefined) {
+    m |= 1 << N_EXTRA;
+    v[N_EXTRA] = e.extra;
+  }
+  const file = line.position.file;
+  if (file !== undefined) {
+    m |= (1 << N_FILE_PATH) | (1 << N_FILE_NAME);
+    v[N_FILE_PATH] = file;
+    v[N_FILE_NAME] = fileName(file);
+  }
+  return entryRecord(NCFTPD_SHAPES.build(m), line, toEpoch(e.time), observed, severity, NCFTPD_EVENTS[e.type]);
 }

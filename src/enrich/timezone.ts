@@ -36,9 +36,30 @@ export function validateTimeZone(timeZone: string): string {
   }
 }
 
+// Date.UTC costs about as much as the rest of the conversion; consecutive
+// lines share their day, so the day's start is kept and the time of day added.
+let lastYear = NaN;
+let lastMonth = NaN;
+let lastDayOfMonth = NaN;
+let lastDayStart = NaN;
+
 /** Milliseconds since the epoch of `t` read as UTC (no validation). */
 export function civilAsUtc(t: CivilTime): number {
-  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond);
+  const { hour, minute, second, millisecond } = t;
+  // Only small non-negative integers add up exactly as Date.UTC combines them.
+  if (hour === (hour & 127) && minute === (minute & 127) && second === (second & 127) && millisecond === (millisecond & 1023)) {
+    if (t.day !== lastDayOfMonth || t.month !== lastMonth || t.year !== lastYear) {
+      const start = Date.UTC(t.year, t.month - 1, t.day);
+      // Far from the ±8.64e15 clip, where Date.UTC would give NaN for the sum.
+      if (!(Math.abs(start) < 8e15)) return Date.UTC(t.year, t.month - 1, t.day, hour, minute, second, millisecond);
+      lastYear = t.year;
+      lastMonth = t.month;
+      lastDayOfMonth = t.day;
+      lastDayStart = start;
+    }
+    return lastDayStart + hour * 3600000 + minute * 60000 + second * 1000 + millisecond;
+  }
+  return Date.UTC(t.year, t.month - 1, t.day, hour, minute, second, millisecond);
 }
 
 export function createCivilToEpoch(timeZone: string): CivilToEpoch {

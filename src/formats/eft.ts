@@ -92,6 +92,16 @@ function nextSemi(text: string, from: number, end: number): number {
   return i >= 0 && i < end ? i : -1;
 }
 
+/**
+ * Index of the last `;` at or before `from` (>= 0), or -1. A loop rather than
+ * lastIndexOf, which V8 runs outside compiled code; it is only used to walk
+ * back over the short right-hand columns.
+ */
+function prevSemi(text: string, from: number): number {
+  for (let i = from; i >= 0; i--) if (text.charCodeAt(i) === SEMI) return i;
+  return -1;
+}
+
 function countFields(text: string, start: number, end: number): number {
   let n = 1;
   for (let i = nextSemi(text, start, end); i >= 0; i = nextSemi(text, i + 1, end)) n++;
@@ -244,13 +254,15 @@ export function parseEftLine(text: string): ParseResult<EftEntry> {
   const s4 = s3 < 0 ? -1 : nextSemi(text, s3 + 1, end);
   const s5 = s4 < 0 ? -1 : nextSemi(text, s4 + 1, end);
   // Right anchors: ...; operation; code[; action result]
-  const p1 = s5 < 0 ? -1 : text.lastIndexOf(';', end - 1);
-  const p2 = p1 > s5 ? text.lastIndexOf(';', p1 - 1) : -1;
-  const p3 = p2 > s5 ? text.lastIndexOf(';', p2 - 1) : -1;
+  const p1 = s5 < 0 ? -1 : prevSemi(text, end - 1);
+  const p2 = p1 > s5 ? prevSemi(text, p1 - 1) : -1;
+  const p3 = p2 > s5 ? prevSemi(text, p2 - 1) : -1;
   if (p3 <= s5) {
     return failure(`expected 9 or 10 fields, found ${countFields(text, start, end)}`);
   }
-  const p4 = p3 > s5 + 1 ? text.lastIndexOf(';', p3 - 1) : -1;
+  // Room for ten columns: another `;` between the user and p3 (searched
+  // forwards: the path before p3 is long, and indexOf is fast).
+  const tenFields = p3 > s5 + 1 && nextSemi(text, s5 + 1, p3) >= 0;
 
   const ta = skipWs(text, start, s1);
   const tb = trimEnd(text, ta, s1);
@@ -282,7 +294,7 @@ export function parseEftLine(text: string): ParseResult<EftEntry> {
   let middleEnd = -1;
   let tenShaped = false;
 
-  if (p4 > s5 && r0a < r0b) {
+  if (tenFields && r0a < r0b) {
     const ar = parseInteger(text, r0a, r0b);
     const c = r1a < r1b ? parseInteger(text, r1a, r1b) : undefined;
     if (!Number.isNaN(ar) && !Number.isNaN(c) && isOperation(text, r2a, r2b)) {

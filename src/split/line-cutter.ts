@@ -76,13 +76,26 @@ export class LineCutter {
 
   /** Feeds one chunk; calls `emit` once per complete line, in order. */
   push(chunk: Buffer, emit: (line: LogLine) => void): void {
-    let buf = chunk;
-    let base = 0; // bytes of `buf` that belong to earlier chunks' tail
-    if (this.tail !== undefined) {
-      base = this.tail.length;
-      buf = Buffer.concat([this.tail, chunk], base + chunk.length);
-      this.tail = undefined;
+    const tail = this.tail;
+    if (tail === undefined) {
+      this.cutLines(chunk, 0, emit);
+      return;
     }
+    this.tail = undefined;
+    // Only the carried line is joined with the chunk's first bytes, not the
+    // whole chunk (a copy of every chunk otherwise).
+    const nl = chunk.indexOf(LF);
+    if (nl < 0 || nl === chunk.length - 1) {
+      this.cutLines(Buffer.concat([tail, chunk], tail.length + chunk.length), tail.length, emit);
+      return;
+    }
+    // The joined part ends with LF, so it leaves no tail behind.
+    this.cutLines(Buffer.concat([tail, chunk.subarray(0, nl + 1)], tail.length + nl + 1), tail.length, emit);
+    this.cutLines(chunk.subarray(nl + 1), 0, emit);
+  }
+
+  /** Cuts `buf`, whose first `base` bytes were searched for LF before (a carried tail). */
+  private cutLines(buf: Buffer, base: number, emit: (line: LogLine) => void): void {
     let start = 0;
     if (!this.bomChecked) {
       if (buf.length < 3 && buf.length > 0 && isBomPrefix(buf)) {
@@ -193,10 +206,26 @@ export class LineCutter {
       this.file === undefined
         ? { line: this.lineNo, offset: this.offset }
         : { file: this.file, line: this.lineNo, offset: this.offset };
-    const text = buf.toString(this.encoding, start, end);
+    const text = this.encoding === 'utf8' ? utf8Slice(buf, start, end) : latin1Slice(buf, start, end);
     return truncated ? { text, position, truncated: true } : { text, position };
   }
 }
+
+// Buffer's own decoders, without toString()'s argument checks and encoding
+// lookup (a share of the per-line cost); toString() where they are missing.
+interface SliceDecoders {
+  utf8Slice?: (start: number, end: number) => string;
+  latin1Slice?: (start: number, end: number) => string;
+}
+const proto = Buffer.prototype as unknown as SliceDecoders;
+const utf8Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof proto.utf8Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as Required<SliceDecoders>).utf8Slice(start, end)
+    : (buf, start, end) => buf.toString('utf8', start, end);
+const latin1Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof proto.latin1Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as Required<SliceDecoders>).latin1Slice(start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end);
 
 function isBomPrefix(buf: Buffer): boolean {
   const bom = [0xef, 0xbb, 0xbf];

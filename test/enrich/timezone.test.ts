@@ -47,3 +47,49 @@ describe('createCivilToEpoch', () => {
     assert.throws(() => createCivilToEpoch('Mars/Olympus'), { code: 'ERR_INVALID_OPTION' });
   });
 });
+
+describe('civilAsUtc', () => {
+  const dateUtc = (t: CivilTime): number => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond);
+  const t = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0): CivilTime => ({ year, month, day, hour, minute, second, millisecond });
+
+  it('agrees with Date.UTC, also for values no parser produces', () => {
+    const cases: CivilTime[] = [
+      t(2024, 3, 10, 2, 30, 0, 123),
+      t(2024, 3, 10, 23, 59, 60, 999), // leap second rolls into the next day
+      t(2024, 2, 31, 12), // day past the month's end rolls over
+      t(2024, 13, 1), // month 13
+      t(2024, 0, 0),
+      t(50, 1, 1, 1), // two-digit years are 19xx for Date.UTC
+      t(0, 1, 1),
+      t(-1, 6, 15, 3),
+      t(275760, 9, 13), // the last valid day
+      t(275760, 9, 13, 0, 0, 0, 1), // one past it
+      t(2024, 1, 1, 24, 0, 0, 0),
+      t(2024, 1, 1, 200, 0, 0, 0),
+      t(2024, 1, 1, 1.5, 0, 0, 0),
+      t(2024, 1, 1, 0, -1, 0, 0),
+      t(2024, 1, 1, 0, 0, 0, 1500),
+      t(2024, 1, 1, 0, 0, 0, -0),
+      t(2024, 1, 1, NaN, 0, 0, 0),
+      t(NaN, 1, 1),
+      t(2024.7, 1.2, 1.9, 3),
+      t(1e9, 1, 1),
+    ];
+    const f = createCivilToEpoch('UTC');
+    for (const c of cases) {
+      // Each case after a different day, and after the same day, so both the cached and the fresh path run.
+      f(t(1999, 1, 1));
+      assert.equal(f({ ...c }), f(c), JSON.stringify(c));
+      assert.deepEqual([f(c)], [dateUtc(c)], JSON.stringify(c));
+    }
+  });
+
+  it('agrees with Date.UTC over consecutive seconds across day, month and year ends', () => {
+    const f = createCivilToEpoch('UTC');
+    for (let ms = Date.UTC(2023, 11, 31, 23, 59, 0); ms < Date.UTC(2024, 0, 1, 0, 1, 0); ms += 997) {
+      const d = new Date(ms);
+      const c = t(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+      assert.equal(f(c), ms);
+    }
+  });
+});

@@ -109,6 +109,39 @@ describe('LineCutter', () => {
     assert.deepEqual(cut([Buffer.from('\n')]).map((l) => l.text), ['']);
   });
 
+  it('joins a line carried across chunks with the next chunk exactly (tail ends at, before, or past the next LF)', () => {
+    const input = Buffer.from('ab\r\ncd é\nef\r\n\ngh ファイル\r\nij', 'utf8');
+    const expected = [
+      { text: 'ab', position: { line: 1, offset: 4 } },
+      { text: 'cd é', position: { line: 2, offset: 10 } },
+      { text: 'ef', position: { line: 3, offset: 14 } },
+      { text: '', position: { line: 4, offset: 15 } },
+      { text: 'gh ファイル', position: { line: 5, offset: 32 } },
+      { text: 'ij', position: { line: 6, offset: 34 } },
+    ];
+    // Every way of cutting the input in three.
+    for (let i = 1; i < input.length; i++) {
+      for (let j = i + 1; j < input.length; j++) {
+        const way = [input.subarray(0, i), input.subarray(i, j), input.subarray(j)];
+        assert.deepEqual(cut(way), expected, `chunks ${i}+${j - i}+${input.length - j}`);
+      }
+    }
+  });
+
+  it('truncates over-long lines the same way whatever the chunking, with latin1 and utf8', () => {
+    const input = Buffer.from('short\r\n' + 'é'.repeat(12) + '\nx\n' + 'y'.repeat(30) + '\r\nz', 'utf8');
+    for (const encoding of ['utf8', 'latin1'] as const) {
+      const expected = cut([input], { maxLineBytes: 9, encoding });
+      assert.equal(expected.length, 5);
+      for (let i = 1; i < input.length; i++) {
+        for (let j = i + 1; j < input.length; j += 3) {
+          const way = [input.subarray(0, i), input.subarray(i, j), input.subarray(j)];
+          assert.deepEqual(cut(way, { maxLineBytes: 9, encoding }), expected, `${encoding} chunks ${i}+${j - i}+${input.length - j}`);
+        }
+      }
+    }
+  });
+
   it('rejects bad options with ERR_INVALID_OPTION', () => {
     assert.throws(() => new LineCutter({ maxLineBytes: 0 }), { code: 'ERR_INVALID_OPTION' });
     assert.throws(() => new LineCutter({ encoding: 'utf16le' as never }), { code: 'ERR_INVALID_OPTION' });

@@ -50,6 +50,19 @@ describe('composed streams', () => {
     }
   });
 
+  it('logRecords reads the clock once per chunk: the lines of a chunk share their observed time', async () => {
+    let calls = 0;
+    const clock = (): number => NOW + 1000 * ++calls;
+    const lines = readFileSync(fixture('ncftpd', 'ncftpd-xfer-fixture.crlf.log'), 'latin1').split('\n').filter((l) => l.trim() !== '');
+    const parts = [Buffer.from(lines.slice(0, 3).join('\n') + '\n', 'latin1'), Buffer.from(lines.slice(3).join('\n'), 'latin1')];
+    const records = await collect<FtpLogRecord>(Readable.from(parts, { objectMode: false }), logRecords({ timezone: 'UTC', now: clock }));
+    assert.equal(records.length, 7);
+    // Chunk 1, chunk 2, then end (the last line has no LF, so it is emitted at the end).
+    assert.equal(calls, 3);
+    assert.deepEqual(records.map((r) => r.observedTimestamp), [1, 1, 1, 2, 2, 2, 3].map((k) => NOW + 1000 * k));
+    assert.throws(() => logRecords({ now: 5 as never }), { code: 'ERR_INVALID_OPTION' });
+  });
+
   it('counts headers, blank lines and parse errors without dropping a line', async () => {
     const split = splitLines();
     const p = parse({ format: 'auto' });
