@@ -121,14 +121,26 @@ export function encodeLogsJsonEnvelope(
   parts: readonly Uint8Array[],
   recordsBytes: number,
 ): Buffer {
-  const head = Buffer.from(envelopeHead(resource, scope), 'utf8');
-  const out = Buffer.allocUnsafe(head.length + recordsBytes - 1 + ENVELOPE_TAIL.length);
-  let o = head.copy(out, 0);
-  for (const part of parts) {
-    out.set(part, o);
-    o += part.length;
-  }
-  // The last record's trailing comma becomes the end of the array.
-  out.write(ENVELOPE_TAIL, o - 1, 'latin1');
+  return Buffer.concat(encodeLogsJsonEnvelopeParts(resource, scope, parts, recordsBytes));
+}
+
+/**
+ * encodeLogsJsonEnvelope() as the list of its pieces, for a writer that
+ * sends them one after the other without joining them: the head, the parts
+ * (the last one without its trailing comma) and the tail.
+ */
+export function encodeLogsJsonEnvelopeParts(
+  resource: Attributes,
+  scope: { name: string; version?: string },
+  parts: readonly Uint8Array[],
+  recordsBytes: number,
+): Uint8Array[] {
+  if (recordsBytes < 1 || parts.length === 0) throw new RangeError('an OTLP/JSON request needs at least one record');
+  const out: Uint8Array[] = [Buffer.from(envelopeHead(resource, scope), 'utf8')];
+  for (let i = 0; i < parts.length - 1; i++) out.push(parts[i]!);
+  const last = parts[parts.length - 1]!;
+  out.push(last.subarray(0, last.length - 1), TAIL_BYTES);
   return out;
 }
+
+const TAIL_BYTES = Buffer.from(ENVELOPE_TAIL, 'latin1');

@@ -501,16 +501,30 @@ export function encodeLogRecordEntryProtobuf(r: FtpLogRecord): Uint8Array {
 }
 
 /**
- * An `ExportLogsServiceRequest` around records already encoded by
- * encodeLogRecordEntryProtobuf() (concatenated in `parts`, `recordsBytes` in
- * all): the same bytes encodeLogsProtobuf() gives for those records.
+ * Encodes a record's log_records entry straight into `target` at `at`, as
+ * encodeLogRecordEntryProtobuf() would, without a copy. `target` grows by
+ * doubling when the record does not fit (a new buffer of 4 KiB or more, so
+ * never from Buffer's shared pool): use the returned buffer from then on.
  */
-export function encodeLogsProtobufEnvelope(
-  resource: Attributes,
-  scope: { name: string; version?: string },
-  parts: readonly Uint8Array[],
-  recordsBytes: number,
-): Buffer {
+export function appendLogRecordEntryProtobuf(target: Buffer, at: number, r: FtpLogRecord): { buf: Buffer; end: number } {
+  const scratch = buf;
+  setScratch(target);
+  pos = at;
+  try {
+    putRecord(r);
+    return { buf, end: pos };
+  } finally {
+    setScratch(scratch);
+    pos = 0;
+  }
+}
+
+/**
+ * The bytes of an `ExportLogsServiceRequest` that come before its records:
+ * followed by records encoded by encodeLogRecordEntryProtobuf() (`recordsBytes`
+ * in all), they make the request encodeLogsProtobuf() gives for those records.
+ */
+export function encodeLogsProtobufEnvelopeHead(resource: Attributes, scope: { name: string; version?: string }, recordsBytes: number): Buffer {
   pos = 0;
   try {
     putAttributes(TAG_1_LEN, resource);
@@ -522,7 +536,9 @@ export function encodeLogsProtobufEnvelope(
     const scopeSize = scopeEnd - resourceEnd;
     const scopeLogsSize = lenField(scopeSize) + recordsBytes;
     const resourceLogsSize = lenField(resourceSize) + lenField(scopeLogsSize);
-    const out = Buffer.allocUnsafe(lenField(resourceLogsSize));
+    // Tags and lengths of resource_logs, resource and scope_logs, the resource, then scope's field whole.
+    const headSize = 2 + varintSize(resourceLogsSize) + varintSize(resourceSize) + resourceSize + 1 + varintSize(scopeLogsSize) + lenField(scopeSize);
+    const out = Buffer.allocUnsafe(headSize);
     let o = 0;
     const putHead = (tag: number, n: number): void => {
       out[o++] = tag;
@@ -538,13 +554,31 @@ export function encodeLogsProtobufEnvelope(
     putHead(TAG_2_LEN, scopeLogsSize);
     putHead(TAG_1_LEN, scopeSize);
     o += buf.copy(out, o, resourceEnd, scopeEnd);
-    for (const part of parts) {
-      out.set(part, o);
-      o += part.length;
-    }
-    if (o !== out.length) throw new Error(`protobuf size mismatch: wrote ${o} of ${out.length} bytes`);
+    if (o !== out.length) throw new Error(`protobuf size mismatch: wrote ${o} of ${out.length} header bytes`);
     return out;
   } finally {
     pos = 0;
   }
+}
+
+/**
+ * An `ExportLogsServiceRequest` around records already encoded by
+ * encodeLogRecordEntryProtobuf() (concatenated in `parts`, `recordsBytes` in
+ * all): the same bytes encodeLogsProtobuf() gives for those records.
+ */
+export function encodeLogsProtobufEnvelope(
+  resource: Attributes,
+  scope: { name: string; version?: string },
+  parts: readonly Uint8Array[],
+  recordsBytes: number,
+): Buffer {
+  const head = encodeLogsProtobufEnvelopeHead(resource, scope, recordsBytes);
+  const out = Buffer.allocUnsafe(head.length + recordsBytes);
+  let o = head.copy(out, 0);
+  for (const part of parts) {
+    out.set(part, o);
+    o += part.length;
+  }
+  if (o !== out.length) throw new Error(`protobuf size mismatch: wrote ${o} of ${out.length} bytes`);
+  return out;
 }

@@ -12,7 +12,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord, LogFormat, SourcePosition } from '../model.js';
-import { encodeLogRecordEntryProtobuf } from './encode-protobuf.js';
+import { appendLogRecordEntryProtobuf, encodeLogRecordEntryProtobuf } from './encode-protobuf.js';
 import { encodeLogRecordEntryJson } from './encode-json.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -98,14 +98,7 @@ export class EncodedRecordsBuilder {
   /** Appends one record's bytes (from encodeRecordEntry()) with the record's position. */
   append(entry: Uint8Array, position: SourcePosition | undefined): void {
     const need = this.used + entry.length;
-    if (need > this.buf.length) {
-      // Doubling, from the initial size; never from the shared pool.
-      let size = Math.max(this.buf.length * 2, this.initialBytes);
-      while (size < need) size *= 2;
-      const bigger = Buffer.allocUnsafeSlow(size);
-      this.buf.copy(bigger, 0, 0, this.used);
-      this.buf = bigger;
-    }
+    if (need > this.buf.length) this.reserve(entry.length);
     this.buf.set(entry, this.used);
     this.used = need;
     this.ends.push(need);
@@ -113,9 +106,33 @@ export class EncodedRecordsBuilder {
     this.offsets.push(position === undefined ? 0 : position.offset);
   }
 
-  /** Encodes and appends a record. */
+  /** Room for `extra` more bytes: doubling, from the initial size; never from the shared pool. */
+  private reserve(extra: number): void {
+    const need = this.used + extra;
+    if (need <= this.buf.length) return;
+    let size = Math.max(this.buf.length * 2, this.initialBytes);
+    while (size < need) size *= 2;
+    const bigger = Buffer.allocUnsafeSlow(size);
+    this.buf.copy(bigger, 0, 0, this.used);
+    this.buf = bigger;
+  }
+
+  /** Encodes and appends a record (protobuf: straight into the run's buffer). */
   add(r: FtpLogRecord): void {
-    this.append(encodeRecordEntry(this.protocol, r), r.position);
+    if (this.protocol !== 'http/protobuf') {
+      this.append(encodeRecordEntry(this.protocol, r), r.position);
+      return;
+    }
+    // At least 4 KiB of room: if the encoder must grow the buffer, its new one
+    // (twice the size) is then too large to come from Buffer's shared pool.
+    if (this.buf.length - this.used < 4096) this.reserve(4096);
+    const { buf, end } = appendLogRecordEntryProtobuf(this.buf, this.used, r);
+    this.buf = buf;
+    this.used = end;
+    const position = r.position;
+    this.ends.push(end);
+    this.lines.push(position === undefined ? 0 : position.line);
+    this.offsets.push(position === undefined ? 0 : position.offset);
   }
 
   /**

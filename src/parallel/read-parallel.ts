@@ -49,7 +49,12 @@ export interface ReadLogsParallelOptions {
   maxLineBytes?: number;
   /** Stream read for the input `-`. @default process.stdin */
   stdin?: Readable;
-  /** Bytes read at a time, about the size of a block. @default 262144 */
+  /**
+   * Bytes read at a time, about the size of a block. Measured (parse, 2
+   * workers, 1M EFT lines): 64 KiB and 256 KiB blocks run at the same speed,
+   * but peak RSS is ~128 MB with 64 KiB and ~235 MB with 256 KiB, where each
+   * block's buffers are a few MiB. @default 65536
+   */
   blockBytes?: number;
   /** Most blocks out at once. @default 2 per worker */
   maxBlocks?: number;
@@ -100,7 +105,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     throw invalidOption('output', '"jsonl", "http/protobuf" or "http/json"', output);
   }
   const workerCount = positiveInt('workers', options.workers, availableParallelism());
-  const blockBytes = positiveInt('blockBytes', options.blockBytes, 256 * 1024);
+  const blockBytes = positiveInt('blockBytes', options.blockBytes, 64 * 1024);
   const maxBlocks = positiveInt('maxBlocks', options.maxBlocks, 2 * workerCount);
   const maxLineBytes = positiveInt('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
   const encoding = options.encoding ?? 'utf8';

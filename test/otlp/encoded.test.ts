@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { encodeLogsProtobuf } from '../../src/otlp/encode-protobuf.js';
 import { encodeLogsProtobufEnvelope } from '../../src/otlp/encode-protobuf.js';
-import { encodeLogsJson, encodeLogsJsonEnvelope } from '../../src/otlp/encode-json.js';
+import { encodeLogsJson, encodeLogsJsonEnvelope, encodeLogsJsonEnvelopeParts } from '../../src/otlp/encode-json.js';
+import { encodeLogsProtobufEnvelopeHead } from '../../src/otlp/encode-protobuf.js';
 import {
   EncodedRecordsBuilder,
   isEncodedRecords,
@@ -55,6 +56,19 @@ describe('encoded records', () => {
     assert.equal(body.toString('utf8'), encodeLogsJson({ resource: RESOURCE, scope: SCOPE, records }));
     const one = run.bytes.subarray(recordStart(run, 2), run.ends[2]);
     assert.equal(encodeLogsJsonEnvelope(RESOURCE, SCOPE, [one], one.length).toString('utf8'), encodeLogsJson({ resource: RESOURCE, scope: SCOPE, records: [records[2]!] }));
+  });
+
+  it('the envelope pieces, sent one after the other, are the same request', () => {
+    const pb = runOf('http/protobuf', records);
+    const head = encodeLogsProtobufEnvelopeHead(RESOURCE, SCOPE, pb.bytes.length);
+    assert.deepEqual(Buffer.concat([head, pb.bytes]), Buffer.from(encodeLogsProtobuf({ resource: RESOURCE, scope: SCOPE, records })));
+    const js = runOf('http/json', records);
+    const a = js.bytes.subarray(0, js.ends[2]);
+    const b = js.bytes.subarray(js.ends[2], js.ends[js.count - 1]);
+    const parts = encodeLogsJsonEnvelopeParts(RESOURCE, SCOPE, [a, b], a.length + b.length);
+    assert.equal(parts.length, 4);
+    assert.equal(Buffer.concat(parts).toString('utf8'), encodeLogsJson({ resource: RESOURCE, scope: SCOPE, records }));
+    assert.throws(() => encodeLogsJsonEnvelopeParts(RESOURCE, SCOPE, [], 0), RangeError);
   });
 
   it('keeps each record position, 0 standing for none', () => {

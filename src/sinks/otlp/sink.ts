@@ -30,8 +30,8 @@ import { Writable } from 'node:stream';
 import { gzip as gzipCb } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Attributes, FtpLogRecord, LogFormat, SourcePosition } from '../../model.js';
-import { encodeLogsProtobufEnvelope } from '../../otlp/encode-protobuf.js';
-import { encodeLogsJsonEnvelope } from '../../otlp/encode-json.js';
+import { encodeLogsProtobufEnvelopeHead } from '../../otlp/encode-protobuf.js';
+import { encodeLogsJsonEnvelopeParts } from '../../otlp/encode-json.js';
 import {
   EncodedRecordsBuilder,
   encodeRecordEntry,
@@ -411,14 +411,15 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     if (moved) sink.emit('ack', { records: acknowledged.records, position: acknowledged.position });
   };
 
-  const encode = async (b: Batch): Promise<Buffer> => {
-    const parts = b.slices.map(sliceView);
+  /** The request body: pieces sent one after the other (views of the queued runs), or one gzipped buffer. */
+  const encode = async (b: Batch): Promise<Buffer | Uint8Array[]> => {
+    const records = b.slices.map(sliceView);
     const resource = resourceFor(b.format);
-    const buf =
+    const parts =
       config.protocol === 'http/json'
-        ? encodeLogsJsonEnvelope(resource, scope, parts, b.bytes)
-        : encodeLogsProtobufEnvelope(resource, scope, parts, b.bytes);
-    return config.compression === 'gzip' ? gzip(buf) : buf;
+        ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
+        : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
+    return config.compression === 'gzip' ? gzip(Buffer.concat(parts)) : parts;
   };
 
   const fail = (err: Error): void => {
@@ -520,7 +521,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     stats.inFlight++;
     if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight;
     try {
-      let body: Buffer;
+      let body: Buffer | Uint8Array[];
       try {
         body = await encode(b);
       } catch (err) {
@@ -529,7 +530,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       }
       if (stopped) return;
       stats.requests++;
-      stats.bytesSent += body.length;
+      stats.bytesSent += Array.isArray(body) ? body.reduce((n, p) => n + p.byteLength, 0) : body.length;
       let res: HttpResponse;
       try {
         res = await transport.send(body, config.compression === 'gzip');

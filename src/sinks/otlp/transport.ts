@@ -29,7 +29,11 @@ export class HttpTransport {
     this.agent = config.url.protocol === 'https:' ? new https.Agent(opts) : new http.Agent(opts);
   }
 
-  send(body: Uint8Array, gzipped: boolean): Promise<HttpResponse> {
+  /** POSTs the body, given whole or as pieces written one after the other (no copy to join them). */
+  send(body: Uint8Array | readonly Uint8Array[], gzipped: boolean): Promise<HttpResponse> {
+    const parts: readonly Uint8Array[] = body instanceof Uint8Array ? [body] : body;
+    let length = 0;
+    for (const p of parts) length += p.byteLength;
     const { url } = this.config;
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise<HttpResponse>((resolve, reject) => {
@@ -41,7 +45,7 @@ export class HttpTransport {
           headers: {
             ...this.config.headers,
             'content-type': this.contentType,
-            'content-length': String(body.byteLength),
+            'content-length': String(length),
             'user-agent': 'ftplog-otel',
             ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
           },
@@ -75,7 +79,12 @@ export class HttpTransport {
         this.inflight.delete(req);
         reject(err);
       });
-      req.end(body);
+      if (parts.length === 1) req.end(parts[0]);
+      else {
+        req.cork();
+        for (const p of parts) req.write(p);
+        req.end();
+      }
     });
   }
 
