@@ -17,6 +17,7 @@ export const OTLP_HELP = `Collector (flags win over the standard OTEL_EXPORTER_O
                           (default: $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, $OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318)
   --protocol P            http/protobuf | http/json (default http/protobuf; $OTEL_EXPORTER_OTLP_PROTOCOL)
   --compression C         gzip | none (default none; $OTEL_EXPORTER_OTLP_COMPRESSION)
+  --gzip-level N          1 (fastest, default) … 9 (smallest bodies)
   --header NAME=VALUE     extra request header, repeatable ($OTEL_EXPORTER_OTLP_HEADERS); values are never printed
   --timeout D             per-request timeout, e.g. 10s (default 10s; $OTEL_EXPORTER_OTLP_TIMEOUT in ms)
   --ca-file PEM           CA bundle to trust for https ($OTEL_EXPORTER_OTLP_CERTIFICATE)
@@ -63,6 +64,7 @@ export const OTLP_OPTIONS = {
   endpoint: { type: 'string' },
   protocol: { type: 'string' },
   compression: { type: 'string' },
+  'gzip-level': { type: 'string' },
   header: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'ca-file': { type: 'string' },
@@ -88,6 +90,7 @@ export interface OtlpValues {
   endpoint?: string;
   protocol?: string;
   compression?: string;
+  'gzip-level'?: string;
   header?: string[];
   timeout?: string;
   'ca-file'?: string;
@@ -136,6 +139,12 @@ export function otlpConfigFrom(values: OtlpValues, env: NodeJS.ProcessEnv): Otlp
     if (err instanceof FtplogError && err.code === 'ERR_CONFIG') throw new FtplogError('ERR_INVALID_ARGUMENT', err.message, { cause: err });
     throw err;
   }
+}
+
+/** `--gzip-level` as an otlpSink option. */
+export function gzipLevelOption(values: OtlpValues): { gzipLevel?: number } {
+  const level = intOption('gzip-level', values['gzip-level'], 1, 9);
+  return level === undefined ? {} : { gzipLevel: level };
 }
 
 export interface Delivery {
@@ -278,6 +287,7 @@ export const shipCommand: Command = {
         ...(opts.maxRetryTimeMs !== undefined ? { maxRetryTimeMs: opts.maxRetryTimeMs } : {}),
         backoff: opts.backoff,
         ...(opts.deadLetter !== undefined ? { deadLetter: opts.deadLetter } : {}),
+        ...gzipLevelOption(values),
       }),
     };
     if (values.quiet !== true) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);

@@ -110,7 +110,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: Enricher): JobRe
   let lines = 0;
   let truncated = 0;
 
-  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(Math.max(64 * 1024, 8 * job.bytes.length)) : undefined;
+  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(Math.max(64 * 1024, 12 * job.bytes.length)) : undefined;
   const runs: JobRun[] = [];
   let builder: EncodedRecordsBuilder | undefined;
   const seal = (): void => {

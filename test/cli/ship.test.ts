@@ -154,6 +154,7 @@ describe('ftplog-otel ship', () => {
       [['ship', '-'], { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }, /OTEL_EXPORTER_OTLP_HEADERS: an entry is not name=value/],
       [['ship', '--batch-size', '0', '-'], {}, /--batch-size must be an integer from 1/],
       [['ship', '--max-retry-time', 'forever', '-'], {}, /--max-retry-time must be a duration/],
+      [['ship', '--gzip-level', '0', '-'], {}, /--gzip-level must be an integer from 1/],
     ];
     for (const [args, env, re] of cases) {
       const r = await cli(args, { env });

@@ -49,7 +49,14 @@ import { HttpTransport, type HttpResponse } from './transport.js';
 import { DEFAULT_BACKOFF, backoffDelay, classifyError, classifyStatus, type BackoffOptions, type Verdict } from './retry.js';
 import { DeadLetterFile } from './dead-letter.js';
 
-const gzip = promisify(gzipCb);
+const gzipAsync = promisify(gzipCb) as (buf: Buffer, options: { level: number }) => Promise<Buffer>;
+
+/**
+ * gzip level of request bodies. Measured (`ship`, 1M EFT lines, 2 workers):
+ * level 1 sends 111k records/s with bodies at 12.8% of their size, level 6
+ * 90k-103k records/s at 9.1%; compression competes with parsing for the CPU.
+ */
+export const DEFAULT_GZIP_LEVEL = 1;
 
 export interface OtlpSinkOptions {
   /** Endpoint, protocol, headers, compression, timeout, TLS (see resolveOtlpConfig()). */
@@ -78,6 +85,8 @@ export interface OtlpSinkOptions {
   deadLetter?: string | DeadLetterFile;
   /** Records buffered by the Writable itself before the queue. @default 256 */
   highWaterMark?: number;
+  /** zlib level (1 fastest … 9 smallest) when the config asks for gzip. @default 1 */
+  gzipLevel?: number;
   /** Randomness for jitter (tests). @default Math.random */
   random?: () => number;
 }
@@ -211,6 +220,8 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     throw invalidOption('backoff', 'initialMs >= 0, maxMs >= initialMs, multiplier >= 1', JSON.stringify(backoff));
   }
   const random = options.random ?? Math.random;
+  const gzipLevel = options.gzipLevel ?? DEFAULT_GZIP_LEVEL;
+  if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw invalidOption('gzipLevel', 'an integer from 1 to 9', gzipLevel);
   const config = options.config;
   const scope = options.scope ?? { name: 'ftplog-otel' };
   const fixedResource = options.resource;
@@ -419,7 +430,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       config.protocol === 'http/json'
         ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
         : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
-    return config.compression === 'gzip' ? gzip(Buffer.concat(parts)) : parts;
+    return config.compression === 'gzip' ? gzipAsync(Buffer.concat(parts), { level: gzipLevel }) : parts;
   };
 
   const fail = (err: Error): void => {

@@ -138,6 +138,26 @@ describe('otlpSink', () => {
     assert.ok(acceptedThenDropped > 0);
   });
 
+  it('gzips at the level asked for: level 9 bodies are smaller than level 1, both decode to the same records', async () => {
+    const sent: Record<number, number> = {};
+    for (const gzipLevel of [1, 9]) {
+      const before = receiver.records.length;
+      const s = sink({ compression: 'gzip', gzipLevel, maxBatchRecords: 1000 });
+      await pipeline(records(1000), s);
+      assert.equal(s.stats.accepted, 1000);
+      assert.equal(receiver.records.length - before, 1000);
+      sent[gzipLevel] = s.stats.bytesSent;
+    }
+    assert.ok(sent[9]! < sent[1]!, `level 9 ${sent[9]} bytes, level 1 ${sent[1]}`);
+    assert.deepEqual(
+      receiver.records.slice(0, 1000).map((r) => r.body),
+      receiver.records.slice(1000).map((r) => r.body),
+    );
+    for (const bad of [0, 10, 1.5]) {
+      assert.throws(() => sink({ compression: 'gzip', gzipLevel: bad }), (e: Error & { code?: string }) => e.code === 'ERR_INVALID_OPTION');
+    }
+  });
+
   it('dead-letters a batch refused with 400, delivers every other record and reports it', async () => {
     receiver.setBehavior(sequence([{}, {}, { status: 400 }]));
     const n = 1000;
