@@ -368,6 +368,47 @@ function putRecord(r: FtpLogRecord): void {
   pos += size;
 }
 
+/** Writes the resource attributes, then the scope's fields, at the start of the scratch; returns where the scope starts. */
+function putResourceAndScope(resource: Attributes, scope: { name: string; version?: string }): number {
+  putAttributes(TAG_1_LEN, resource);
+  const resourceEnd = pos;
+  if (scope.name) putStringField(TAG_1_LEN, scope.name);
+  if (scope.version) putStringField(TAG_2_LEN, scope.version);
+  return resourceEnd;
+}
+
+/**
+ * Writes an `ExportLogsServiceRequest` up to its records (`recordsBytes` of
+ * them) into a new buffer, with room for the records when `withRecords`: the
+ * resource attributes are scratch [0, resourceEnd), the scope fields
+ * [resourceEnd, scopeEnd). Returns the buffer and where the records go.
+ */
+function envelopeHead(resourceEnd: number, scopeEnd: number, recordsBytes: number, withRecords: boolean): { out: Buffer; at: number } {
+  const resourceSize = resourceEnd;
+  const scopeSize = scopeEnd - resourceEnd;
+  const scopeLogsSize = lenField(scopeSize) + recordsBytes;
+  const resourceLogsSize = lenField(resourceSize) + lenField(scopeLogsSize);
+  const room = withRecords ? recordsBytes : 0;
+  const out = Buffer.allocUnsafe(lenField(resourceLogsSize) - recordsBytes + room);
+  let o = 0;
+  const putHead = (tag: number, n: number): void => {
+    out[o++] = tag;
+    while (n >= 0x80) {
+      out[o++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    out[o++] = n;
+  };
+  putHead(TAG_1_LEN, resourceLogsSize); // ExportLogsServiceRequest.resource_logs
+  putHead(TAG_1_LEN, resourceSize); // ResourceLogs.resource
+  o += buf.copy(out, o, 0, resourceEnd);
+  putHead(TAG_2_LEN, scopeLogsSize); // ResourceLogs.scope_logs
+  putHead(TAG_1_LEN, scopeSize); // ScopeLogs.scope
+  o += buf.copy(out, o, resourceEnd, scopeEnd);
+  if (o + room !== out.length) throw new Error(`protobuf size mismatch: head of ${o} + ${room} bytes in ${out.length}`);
+  return { out, at: o };
+}
+
 /**
  * Encodes a batch as an OTLP `ExportLogsServiceRequest` (one ResourceLogs,
  * one ScopeLogs). Attribute value types follow src/schema.ts. Throws
@@ -379,35 +420,12 @@ export function encodeLogsProtobuf(batch: LogsBatch): Uint8Array {
   pos = 0;
   try {
     // Resource attributes, then the scope's fields, then the records, each region measured as written.
-    putAttributes(TAG_1_LEN, resource);
-    const resourceEnd = pos;
-    if (scope.name) putStringField(TAG_1_LEN, scope.name);
-    if (scope.version) putStringField(TAG_2_LEN, scope.version);
+    const resourceEnd = putResourceAndScope(resource, scope);
     const scopeEnd = pos;
     for (let i = 0; i < records.length; i++) putRecord(records[i]!);
     const end = pos;
-
-    const resourceSize = resourceEnd;
-    const scopeSize = scopeEnd - resourceEnd;
-    const scopeLogsSize = lenField(scopeSize) + (end - scopeEnd);
-    const resourceLogsSize = lenField(resourceSize) + lenField(scopeLogsSize);
-    const out = Buffer.allocUnsafe(lenField(resourceLogsSize));
-    let o = 0;
-    const putHead = (tag: number, n: number): void => {
-      out[o++] = tag;
-      while (n >= 0x80) {
-        out[o++] = (n & 0x7f) | 0x80;
-        n >>>= 7;
-      }
-      out[o++] = n;
-    };
-    putHead(TAG_1_LEN, resourceLogsSize); // ExportLogsServiceRequest.resource_logs
-    putHead(TAG_1_LEN, resourceSize); // ResourceLogs.resource
-    o += buf.copy(out, o, 0, resourceEnd);
-    putHead(TAG_2_LEN, scopeLogsSize); // ResourceLogs.scope_logs
-    putHead(TAG_1_LEN, scopeSize); // ScopeLogs.scope
-    o += buf.copy(out, o, resourceEnd, end);
-    if (o !== out.length) throw new Error(`protobuf size mismatch: wrote ${o} of ${out.length} bytes`);
+    const { out, at } = envelopeHead(resourceEnd, scopeEnd, end - scopeEnd, true);
+    buf.copy(out, at, scopeEnd, end);
     return out;
   } finally {
     pos = 0;
@@ -527,35 +545,9 @@ export function appendLogRecordEntryProtobuf(target: Buffer, at: number, r: FtpL
 export function encodeLogsProtobufEnvelopeHead(resource: Attributes, scope: { name: string; version?: string }, recordsBytes: number): Buffer {
   pos = 0;
   try {
-    putAttributes(TAG_1_LEN, resource);
-    const resourceEnd = pos;
-    if (scope.name) putStringField(TAG_1_LEN, scope.name);
-    if (scope.version) putStringField(TAG_2_LEN, scope.version);
+    const resourceEnd = putResourceAndScope(resource, scope);
     const scopeEnd = pos;
-    const resourceSize = resourceEnd;
-    const scopeSize = scopeEnd - resourceEnd;
-    const scopeLogsSize = lenField(scopeSize) + recordsBytes;
-    const resourceLogsSize = lenField(resourceSize) + lenField(scopeLogsSize);
-    // Tags and lengths of resource_logs, resource and scope_logs, the resource, then scope's field whole.
-    const headSize = 2 + varintSize(resourceLogsSize) + varintSize(resourceSize) + resourceSize + 1 + varintSize(scopeLogsSize) + lenField(scopeSize);
-    const out = Buffer.allocUnsafe(headSize);
-    let o = 0;
-    const putHead = (tag: number, n: number): void => {
-      out[o++] = tag;
-      while (n >= 0x80) {
-        out[o++] = (n & 0x7f) | 0x80;
-        n >>>= 7;
-      }
-      out[o++] = n;
-    };
-    putHead(TAG_1_LEN, resourceLogsSize);
-    putHead(TAG_1_LEN, resourceSize);
-    o += buf.copy(out, o, 0, resourceEnd);
-    putHead(TAG_2_LEN, scopeLogsSize);
-    putHead(TAG_1_LEN, scopeSize);
-    o += buf.copy(out, o, resourceEnd, scopeEnd);
-    if (o !== out.length) throw new Error(`protobuf size mismatch: wrote ${o} of ${out.length} header bytes`);
-    return out;
+    return envelopeHead(resourceEnd, scopeEnd, recordsBytes, false).out;
   } finally {
     pos = 0;
   }

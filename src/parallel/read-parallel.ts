@@ -26,7 +26,7 @@ import { Buffer } from 'node:buffer';
 import { BlockCutter, type Block } from './blocks.js';
 import type { Job, JobOutput, JobResult, JobSettings } from './job.js';
 import type { WorkerData, WorkerReply } from './worker.js';
-import type { InputStats, ReadLogsStats } from '../sources/log-files.js';
+import { newInputStats, sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
 import type { EncodedRecords } from '../otlp/encoded.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
@@ -71,7 +71,7 @@ export interface ReadLogsParallelOptions {
 export interface ParallelLogsStream extends Readable {
   readonly stats: ReadLogsStats;
   readonly workers: number;
-  totals(): Omit<InputStats, 'input' | 'format'>;
+  totals(): InputTotals;
   /** Stops reading: blocks not yet handed out are dropped, and the stream ends after the ones already emitted. */
   stop(): void;
 }
@@ -314,21 +314,8 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       fail(new FtplogError('ERR_INPUT', `${name}: ${(err as Error).message}`, { cause: err }));
       return true;
     }
-    const inputStats: InputStats = {
-      input: name,
-      // As readLogs() reports it: a format given is the input's format, even with no lines.
-      format: format === 'auto' ? undefined : format,
-      lines: 0,
-      records: 0,
-      parseErrors: 0,
-      skippedBlank: 0,
-      skippedHeader: 0,
-      truncated: 0,
-      success: 0,
-      failure: 0,
-      unknown: 0,
-      bytes: 0,
-    };
+    // As readLogs() reports it: a format given is the input's format, even with no lines.
+    const inputStats = newInputStats(name, format === 'auto' ? undefined : format);
     stats.inputs.push(inputStats);
     const input: InputState = {
       name,
@@ -372,11 +359,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       out.push(null);
     },
     totals() {
-      const t = { lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, bytes: 0 };
-      for (const s of stats.inputs) {
-        for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += s[k];
-      }
-      return t;
+      return sumInputStats(stats.inputs);
     },
   });
 

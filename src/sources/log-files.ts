@@ -42,10 +42,26 @@ export interface ReadLogsStats {
   inputs: InputStats[];
 }
 
+export type InputTotals = Omit<InputStats, 'input' | 'format'>;
+
+/** Zeroed stats of an input. */
+export function newInputStats(input: string, format: string | undefined): InputStats {
+  return { input, format, lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, bytes: 0 };
+}
+
+/** The counts of several inputs added up. */
+export function sumInputStats(inputs: readonly InputStats[]): InputTotals {
+  const { input: _i, format: _f, ...t } = newInputStats('', undefined);
+  for (const s of inputs) {
+    for (const k of Object.keys(t) as (keyof InputTotals)[]) t[k] += s[k];
+  }
+  return t;
+}
+
 export interface ReadLogsStream extends Readable {
   readonly stats: ReadLogsStats;
   /** Totals over all inputs read so far (including the one being read). */
-  totals(): Omit<InputStats, 'input' | 'format'>;
+  totals(): InputTotals;
   /**
    * Stops reading: the input being read is closed, no further input is
    * opened, and the stream ends normally after the records it already holds.
@@ -142,20 +158,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
       inputKind === 'jsonl'
         ? fromJsonLines({ ...fileOption, ...(recordOptions.maxLineBytes !== undefined ? { maxLineBytes: recordOptions.maxLineBytes } : {}), ...(recordOptions.now ? { now: recordOptions.now } : {}) })
         : logRecords({ ...recordOptions, ...fileOption });
-    const inputStats: InputStats = {
-      input,
-      format: undefined,
-      lines: 0,
-      records: 0,
-      parseErrors: 0,
-      skippedBlank: 0,
-      skippedHeader: 0,
-      truncated: 0,
-      success: 0,
-      failure: 0,
-      unknown: 0,
-      bytes: 0,
-    };
+    const inputStats = newInputStats(input, undefined);
     stats.inputs.push(inputStats);
     current = stage;
     currentStats = inputStats;
@@ -221,11 +224,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     },
     totals() {
       snapshot();
-      const t = { lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, bytes: 0 };
-      for (const s of stats.inputs) {
-        for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += s[k];
-      }
-      return t;
+      return sumInputStats(stats.inputs);
     },
   });
   return out;
