@@ -164,33 +164,35 @@ describe('ftplog-otel ship', () => {
     }
   });
 
-  it('on SIGTERM stops reading, delivers what is queued, reports the rest, exits 130', async function () {
-    this.timeout(30000);
-    receiver.setBehavior({ delayMs: 100 });
-    const f = join(dir, 'big.log');
-    writeFileSync(f, eftLines(200_000));
-    const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'bin.js'), 'ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--batch-size', '500', '--queue-records', '2000', f], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+  for (const workers of ['0', '2']) {
+    it(`on SIGTERM stops reading, delivers what is queued, reports the rest, exits 130 (--workers ${workers})`, async function () {
+      this.timeout(30000);
+      receiver.setBehavior({ delayMs: 100 });
+      const f = join(dir, 'big.log');
+      writeFileSync(f, eftLines(200_000));
+      const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'bin.js'), 'ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--batch-size', '500', '--queue-records', '2000', '--workers', workers, f], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      await receiver.waitForRecords(1000, 10000);
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((res) => child.on('close', res));
+      assert.equal(code, 130, stderr);
+      const m = /(\d[\d,]*) records \(success/.exec(stderr);
+      const acc = /accepted ([\d,]+), rejected by collector 0, dead-lettered 0, not delivered ([\d,]+)/.exec(stderr);
+      assert.ok(m && acc, stderr);
+      const num = (s: string) => Number(s.replace(/,/g, ''));
+      const received = num(m[1]!);
+      const accepted = num(acc[1]!);
+      // Everything the sink took in was delivered (nothing silently lost), and the
+      // collector holds exactly those records, each once.
+      assert.equal(accepted, received);
+      assert.equal(num(acc[2]!), 0);
+      assert.equal(receiver.records.length, accepted);
+      assert.equal(new Set(receiver.records.map((x) => x.attributes['file.path'])).size, accepted);
+      assert.ok(accepted < 200_000, 'stopped before the end of the file');
+      assert.match(stderr, /stopping: no more input is read/);
     });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    await receiver.waitForRecords(1000, 10000);
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((res) => child.on('close', res));
-    assert.equal(code, 130, stderr);
-    const m = /(\d[\d,]*) records \(success/.exec(stderr);
-    const acc = /accepted ([\d,]+), rejected by collector 0, dead-lettered 0, not delivered ([\d,]+)/.exec(stderr);
-    assert.ok(m && acc, stderr);
-    const num = (s: string) => Number(s.replace(/,/g, ''));
-    const received = num(m[1]!);
-    const accepted = num(acc[1]!);
-    // Everything the sink took in was delivered (nothing silently lost), and the
-    // collector holds exactly those records, each once.
-    assert.equal(accepted, received);
-    assert.equal(num(acc[2]!), 0);
-    assert.equal(receiver.records.length, accepted);
-    assert.equal(new Set(receiver.records.map((x) => x.attributes['file.path'])).size, accepted);
-    assert.ok(accepted < 200_000, 'stopped before the end of the file');
-    assert.match(stderr, /stopping: no more input is read/);
-  });
+  }
 });
