@@ -526,16 +526,31 @@ export function encodeLogRecordEntryProtobuf(r: FtpLogRecord): Uint8Array {
  */
 export function appendLogRecordEntryProtobuf(target: Buffer, at: number, r: FtpLogRecord): { buf: Buffer; end: number } {
   const scratch = buf;
-  setScratch(target);
+  const scratchView = view;
+  // One DataView per target buffer, not per record.
+  if (target !== lastTarget) {
+    lastTarget = target;
+    lastTargetView = new DataView(target.buffer, target.byteOffset, target.length);
+  }
+  buf = target;
+  view = lastTargetView!;
   pos = at;
   try {
     putRecord(r);
+    if (buf !== target) {
+      lastTarget = buf;
+      lastTargetView = view;
+    }
     return { buf, end: pos };
   } finally {
-    setScratch(scratch);
+    buf = scratch;
+    view = scratchView;
     pos = 0;
   }
 }
+
+let lastTarget: Buffer | undefined;
+let lastTargetView: DataView | undefined;
 
 /**
  * The bytes of an `ExportLogsServiceRequest` that come before its records:
