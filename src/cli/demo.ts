@@ -62,7 +62,7 @@ export const demoCommand: Command = {
       io.stderr.write(`ftplog-otel demo: OTLP/HTTP receiver listening on ${receiver.endpoint}; shipping ${cfg.inputs.join(', ')}\n`);
       const d: Delivery = {
         started: Date.now(),
-        records: readInputs(cfg, io),
+        records: readInputs(cfg, io, 'log', config.protocol),
         sink: otlpSink({ config, resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}) }), maxBatchDelayMs: 50 }),
       };
       const { error, interrupted } = await runDelivery(d, io, 5000);
