@@ -93,6 +93,15 @@ export function transferList(r: JobResult): ArrayBuffer[] {
   return out;
 }
 
+/**
+ * First size of a block's output buffer: room for all of it at `expansion`
+ * times the block's bytes (JSONL ~7x, protobuf ~4x), within 64 KiB..16 MiB;
+ * a block with a line far longer than that grows its buffer as needed.
+ */
+function outputRoom(expansion: number, blockBytes: number): number {
+  return Math.min(16 * 1024 * 1024, Math.max(64 * 1024, expansion * blockBytes));
+}
+
 function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
@@ -110,7 +119,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: Enricher): JobRe
   let lines = 0;
   let truncated = 0;
 
-  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(Math.max(64 * 1024, 12 * job.bytes.length)) : undefined;
+  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length)) : undefined;
   const runs: JobRun[] = [];
   let builder: EncodedRecordsBuilder | undefined;
   const seal = (): void => {
@@ -130,7 +139,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: Enricher): JobRe
       if (builder === undefined || builder.format !== format) {
         seal();
         // Room for the block's records at once: OTLP protobuf is ~4x the log text.
-        builder = new EncodedRecordsBuilder(protocol, format, job.file, Math.max(64 * 1024, 5 * job.bytes.length));
+        builder = new EncodedRecordsBuilder(protocol, format, job.file, outputRoom(5, job.bytes.length));
       }
       builder.add(r);
     };

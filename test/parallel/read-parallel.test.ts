@@ -108,6 +108,22 @@ describe('readLogsParallel', () => {
     assert.equal(got.stats.inputs[0]!.skippedBlank, 3);
   });
 
+  it('jsonl: a line of 30 MB, allowed by maxLineBytes, is read whole (worker heaps grow with maxLineBytes)', async function () {
+    this.timeout(20000);
+    const f = join(dir, 'huge-line.log');
+    const local = 'C:\\in\\' + 'a'.repeat(30_000_000) + '.csv';
+    const first = `2024-11-18 10:00:00; ftp; host; 21; user; ${local}; /r.txt; download; 226;`;
+    writeFileSync(f, `${first}\n2024-11-18 10:00:01; ftp; host; 21; user; C:\\y.txt; /y.txt; download; 226;\n`);
+    const got = await parallelJsonl([f], { output: 'jsonl', workers: 2, timezone: 'UTC', maxLineBytes: 64 * 1024 * 1024 });
+    const lines = got.text.trimEnd().split('\n').map((l) => JSON.parse(l) as { body: string; attributes: Record<string, unknown> });
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0]!.body, first);
+    assert.equal(lines[0]!.attributes['ftp.local.path'], local);
+    assert.equal(lines[1]!.attributes['file.path'], '/y.txt');
+    assert.equal(got.totals.parseErrors, 0);
+    assert.equal(got.totals.truncated, 0);
+  });
+
   it('jsonl: latin1 input with encoding latin1', async () => {
     const common: Common = { timezone: 'UTC', encoding: 'latin1', maxLineBytes: 64 };
     const expected = await serialJsonl([inputs.latin1], common);
