@@ -182,6 +182,8 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       const slot: Slot = { worker, busy: 0 };
       worker.on('message', (reply: WorkerReply) => onReply(slot, reply));
       worker.on('error', (err) => fail(new FtplogError('ERR_WORKER', `worker thread failed: ${err.message}`, { cause: err })));
+      // A result that cannot be deserialized would leave its block unanswered: fail instead of waiting.
+      worker.on('messageerror', (err) => fail(new FtplogError('ERR_WORKER', `worker thread result unreadable: ${err.message}`, { cause: err })));
       worker.on('exit', (code) => {
         if (!finished) fail(new FtplogError('ERR_WORKER', `worker thread exited (code ${code}) with blocks unfinished`));
       });
