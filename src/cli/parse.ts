@@ -23,8 +23,9 @@ export const INPUT_HELP = `Input:
   --timezone TZ           IANA zone the logs' times are written in (default: this machine's, ${localTimeZone()})
   --encoding E            utf8 | latin1 (ANSI-encoded Windows files) (default utf8)
   --max-line-bytes N      longer lines become parse-error records with their first N bytes (default 65536)
-  --workers N|auto        threads that parse, enrich and encode (0: all on the main thread; default auto:
-                          one per core when the input files total 16 MiB or more, else 0; stdin: 0)`;
+  --workers N|auto        threads that parse, enrich and encode log files (0: all on the main thread; default auto:
+                          one per core when the input files total 16 MiB or more, else 0; stdin: 0;
+                          JSONL input (ship --input jsonl) is always read on the main thread)`;
 
 export const INPUT_OPTIONS = {
   format: { type: 'string' },
