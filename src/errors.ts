@@ -33,3 +33,10 @@ export function invalidOption(name: string, expected: string, got: unknown): Ftp
   }
   return new FtplogError('ERR_INVALID_OPTION', `option "${name}" must be ${expected} (got ${shown})`);
 }
+
+/** An optional positive-integer option: `def` when absent, ERR_INVALID_OPTION when not a positive integer. */
+export function positiveIntOption(name: string, value: number | undefined, def: number): number {
+  if (value === undefined) return def;
+  if (!Number.isInteger(value) || value < 1) throw invalidOption(name, 'a positive integer', value);
+  return value;
+}

@@ -97,11 +97,15 @@ export class EncodedRecordsBuilder {
 
   /** Appends one record's bytes (from encodeRecordEntry()) with the record's position. */
   append(entry: Uint8Array, position: SourcePosition | undefined): void {
-    const need = this.used + entry.length;
-    if (need > this.buf.length) this.reserve(entry.length);
+    this.reserve(entry.length);
     this.buf.set(entry, this.used);
-    this.used = need;
-    this.ends.push(need);
+    this.ended(this.used + entry.length, position);
+  }
+
+  /** Records that a record's bytes end at `end`, and its position. */
+  private ended(end: number, position: SourcePosition | undefined): void {
+    this.used = end;
+    this.ends.push(end);
     this.lines.push(position === undefined ? 0 : position.line);
     this.offsets.push(position === undefined ? 0 : position.offset);
   }
@@ -117,22 +121,20 @@ export class EncodedRecordsBuilder {
     this.buf = bigger;
   }
 
-  /** Encodes and appends a record (protobuf: straight into the run's buffer). */
+  /** Encodes and appends a record, straight into the run's buffer. */
   add(r: FtpLogRecord): void {
     if (this.protocol !== 'http/protobuf') {
-      this.append(encodeRecordEntry(this.protocol, r), r.position);
+      const json = encodeLogRecordEntryJson(r);
+      this.reserve(3 * json.length);
+      this.ended(this.used + this.buf.write(json, this.used, 'utf8'), r.position);
       return;
     }
     // At least 4 KiB of room: if the encoder must grow the buffer, its new one
     // (twice the size) is then too large to come from Buffer's shared pool.
-    if (this.buf.length - this.used < 4096) this.reserve(4096);
+    this.reserve(4096);
     const { buf, end } = appendLogRecordEntryProtobuf(this.buf, this.used, r);
     this.buf = buf;
-    this.used = end;
-    const position = r.position;
-    this.ends.push(end);
-    this.lines.push(position === undefined ? 0 : position.line);
-    this.offsets.push(position === undefined ? 0 : position.offset);
+    this.ended(end, r.position);
   }
 
   /**
@@ -166,7 +168,7 @@ export class EncodedRecordsBuilder {
     this.ends = [];
     this.lines = [];
     this.offsets = [];
-    if (this.buf.length > 4 * this.initialBytes) this.buf = Buffer.allocUnsafeSlow(this.initialBytes);
+    if (this.buf.length > 4 * this.initialBytes) this.buf = EMPTY;
     return run;
   }
 }

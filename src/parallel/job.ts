@@ -9,15 +9,16 @@
  * blocks before it when it puts results back in order.
  */
 import { Buffer } from 'node:buffer';
-import type { FtpLogRecord, LogFormat, LogLine, ParsedLine } from '../model.js';
+import type { FtpLogRecord, LogFormat } from '../model.js';
 import { LineCutter, type LineEncoding } from '../split/line-cutter.js';
 import { LineParser } from '../transforms/parse.js';
-import { countRecord, newEnrichStats } from '../transforms/enrich.js';
+import { RecordsPipeline } from '../transforms/log-records.js';
 import type { Enricher } from '../enrich/enrich.js';
 import { JsonLineWriter } from '../jsonl/json-bytes.js';
 import { EncodedRecordsBuilder, type OtlpProtocol } from '../otlp/encoded.js';
 import { recordFormat } from '../otel/resource.js';
 import type { FormatOption } from '../formats/detect.js';
+import { recordsCounts, type InputTotals } from '../sources/log-files.js';
 
 export type JobOutput = 'jsonl' | OtlpProtocol;
 
@@ -38,17 +39,7 @@ export interface Job {
 }
 
 /** Counters of one block, summed by the reader into its per-input stats. */
-export interface JobCounts {
-  lines: number;
-  truncated: number;
-  records: number;
-  parseErrors: number;
-  skippedBlank: number;
-  skippedHeader: number;
-  success: number;
-  failure: number;
-  unknown: number;
-}
+export type JobCounts = Omit<InputTotals, 'bytes'>;
 
 /** One run of OTLP-encoded records (a block holds several when its records change format). */
 export interface JobRun {
@@ -114,10 +105,6 @@ export function runJob(job: Job, settings: JobSettings, enrich: Enricher): JobRe
     startOffset: job.startOffset,
     ...(job.file !== undefined ? { file: job.file } : {}),
   });
-  const parser = new LineParser(job.format);
-  const enrichStats = newEnrichStats();
-  let lines = 0;
-  let truncated = 0;
 
   const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length)) : undefined;
   const runs: JobRun[] = [];
@@ -144,41 +131,15 @@ export function runJob(job: Job, settings: JobSettings, enrich: Enricher): JobRe
       builder.add(r);
     };
   }
-  const onParsed = (p: ParsedLine): void => {
-    const r = enrich(p);
-    countRecord(enrichStats, r);
-    onRecord(r);
-  };
-  const onLine = (line: LogLine): void => {
-    lines++;
-    if (line.truncated === true) truncated++;
-    parser.push(line, onParsed);
-  };
-
+  const pipeline = new RecordsPipeline(cutter, new LineParser(job.format), enrich, onRecord);
   if (job.prefix !== undefined) {
-    cutter.push(asBuffer(job.prefix), onLine);
-    cutter.skip(job.skipped ?? 0);
+    pipeline.push(asBuffer(job.prefix));
+    pipeline.skip(job.skipped ?? 0);
   }
-  cutter.push(asBuffer(job.bytes), onLine);
-  cutter.end(onLine);
-  parser.end(onParsed);
+  pipeline.push(asBuffer(job.bytes));
+  pipeline.end();
 
-  const ps = parser.stats;
-  const result: JobResult = {
-    seq: job.seq,
-    format: ps.format,
-    counts: {
-      lines,
-      truncated,
-      records: enrichStats.records,
-      parseErrors: ps.errors,
-      skippedBlank: ps.skippedBlank,
-      skippedHeader: ps.skippedHeader,
-      success: enrichStats.success,
-      failure: enrichStats.failure,
-      unknown: enrichStats.unknown,
-    },
-  };
+  const result: JobResult = { seq: job.seq, format: pipeline.stats.parse.format, counts: recordsCounts(pipeline.stats) };
   if (jsonl !== undefined) {
     result.jsonl = jsonl.take();
   } else {

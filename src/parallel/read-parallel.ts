@@ -24,7 +24,7 @@ import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import { BlockCutter, type Block } from './blocks.js';
-import type { Job, JobOutput, JobResult, JobSettings } from './job.js';
+import type { Job, JobCounts, JobOutput, JobResult, JobSettings } from './job.js';
 import type { WorkerData, WorkerReply } from './worker.js';
 import { newInputStats, sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
 import type { EncodedRecords } from '../otlp/encoded.js';
@@ -32,7 +32,7 @@ import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../split/line-cutter.js';
 import { validateFormat } from '../transforms/parse.js';
-import { FtplogError, invalidOption } from '../errors.js';
+import { FtplogError, invalidOption, positiveIntOption } from '../errors.js';
 
 export interface ReadLogsParallelOptions {
   /** What comes out: JSONL buffers, or records encoded for an OTLP protocol. */
@@ -79,7 +79,7 @@ export interface ParallelLogsStream extends Readable {
 }
 
 interface InputState {
-  name: string;
+  /** Undefined for stdin. */
   file: string | undefined;
   stats: InputStats;
   cutter: BlockCutter;
@@ -101,21 +101,15 @@ interface Slot {
   busy: number;
 }
 
-function positiveInt(name: string, v: number | undefined, def: number): number {
-  if (v === undefined) return def;
-  if (!Number.isInteger(v) || v < 1) throw invalidOption(name, 'a positive integer', v);
-  return v;
-}
-
 export function readLogsParallel(inputs: readonly string[], options: ReadLogsParallelOptions): ParallelLogsStream {
   const output = options.output;
   if (output !== 'jsonl' && output !== 'http/protobuf' && output !== 'http/json') {
     throw invalidOption('output', '"jsonl", "http/protobuf" or "http/json"', output);
   }
-  const workerCount = positiveInt('workers', options.workers, availableParallelism());
-  const blockBytes = positiveInt('blockBytes', options.blockBytes, 64 * 1024);
-  const maxBlocks = positiveInt('maxBlocks', options.maxBlocks, 2 * workerCount);
-  const maxLineBytes = positiveInt('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
+  const workerCount = positiveIntOption('workers', options.workers, availableParallelism());
+  const blockBytes = positiveIntOption('blockBytes', options.blockBytes, 64 * 1024);
+  const maxBlocks = positiveIntOption('maxBlocks', options.maxBlocks, 2 * workerCount);
+  const maxLineBytes = positiveIntOption('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
   const encoding = options.encoding ?? 'utf8';
   if (encoding !== 'utf8' && encoding !== 'latin1') throw invalidOption('encoding', '"utf8" or "latin1"', encoding);
   const format = validateFormat(options.format ?? 'auto');
@@ -253,15 +247,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     const s = input.stats;
     const c = r.counts;
     if (r.format !== undefined && s.format === undefined) s.format = r.format;
-    s.lines += c.lines;
-    s.records += c.records;
-    s.parseErrors += c.parseErrors;
-    s.skippedBlank += c.skippedBlank;
-    s.skippedHeader += c.skippedHeader;
-    s.truncated += c.truncated;
-    s.success += c.success;
-    s.failure += c.failure;
-    s.unknown += c.unknown;
+    for (const k of Object.keys(c) as (keyof JobCounts)[]) s[k] += c[k];
     s.bytes += inputBytes;
     const base = input.lineBase;
     input.lineBase += c.lines;
@@ -327,7 +313,6 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     const inputStats = newInputStats(name, format === 'auto' ? undefined : format);
     stats.inputs.push(inputStats);
     const input: InputState = {
-      name,
       file: isStdin ? undefined : name,
       stats: inputStats,
       cutter: new BlockCutter(maxLineBytes),

@@ -10,7 +10,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createReadStream, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FtpLogRecord } from '../model.js';
-import { logRecords, type LogRecordsOptions, type LogRecordsStream } from '../transforms/log-records.js';
+import { logRecords, type LogRecordsOptions, type LogRecordsStats, type LogRecordsStream } from '../transforms/log-records.js';
 import { fromJsonLines, type FromJsonLinesStream } from '../transforms/json-lines.js';
 import { FtplogError } from '../errors.js';
 
@@ -43,6 +43,21 @@ export interface ReadLogsStats {
 }
 
 export type InputTotals = Omit<InputStats, 'input' | 'format'>;
+
+/** The per-input counts of a logRecords() stage's (or RecordsPipeline's) stats. */
+export function recordsCounts(s: LogRecordsStats): Omit<InputTotals, 'bytes'> {
+  return {
+    lines: s.split.lines,
+    records: s.enrich.records,
+    parseErrors: s.parse.errors,
+    skippedBlank: s.parse.skippedBlank,
+    skippedHeader: s.parse.skippedHeader,
+    truncated: s.split.truncated,
+    success: s.enrich.success,
+    failure: s.enrich.failure,
+    unknown: s.enrich.unknown,
+  };
+}
 
 /** Zeroed stats of an input. */
 export function newInputStats(input: string, format: string | undefined): InputStats {
@@ -119,18 +134,8 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
       Object.assign(currentStats, { format: 'jsonl', lines: j.lines, records: j.records + j.errors, parseErrors: j.errors });
       return;
     }
-    const s = current.stats;
-    Object.assign(currentStats, {
-      format: s.parse.format,
-      lines: s.split.lines,
-      records: s.enrich.records,
-      parseErrors: s.parse.errors,
-      skippedBlank: s.parse.skippedBlank,
-      skippedHeader: s.parse.skippedHeader,
-      truncated: s.split.truncated,
-      success: s.enrich.success,
-      failure: s.enrich.failure,
-      unknown: s.enrich.unknown,
+    Object.assign(currentStats, recordsCounts(current.stats), {
+      format: current.stats.parse.format,
       bytes: source === undefined ? 0 : (source as Readable & { bytesRead?: number }).bytesRead ?? currentStats.bytes,
     });
   };

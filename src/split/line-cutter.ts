@@ -155,17 +155,11 @@ export class LineCutter {
   }
 
   /**
-   * Whether the cutter is skipping the rest of an over-long line (its kept
-   * part is held; bytes up to the next LF are dropped).
-   */
-  get discardingLine(): boolean {
-    return this.discarding !== undefined;
-  }
-
-  /**
    * Accounts for `bytes` bytes of input that were not passed in because they
    * lie inside the over-long line being discarded (a reader that drops them
-   * itself so as not to hold them). Only valid while `discardingLine`.
+   * itself so as not to hold them). Only valid while such a line is being
+   * skipped: after push() was given more than maxLineBytes + 1 bytes without
+   * a LF.
    */
   skip(bytes: number): void {
     if (this.discarding === undefined) throw new RangeError('LineCutter.skip() outside an over-long line');

@@ -11,7 +11,7 @@ import { stage } from './stage.js';
 import type { FtpLogRecord, LogLine, ParsedLine } from '../model.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 import { LineParser, type ParseStats } from './parse.js';
-import { createEnricher, type EnrichOptions } from '../enrich/enrich.js';
+import { createEnricher, type EnrichOptions, type Enricher } from '../enrich/enrich.js';
 import { countRecord, newEnrichStats, type EnrichStats } from './enrich.js';
 import type { FormatOption } from '../formats/detect.js';
 
@@ -32,6 +32,53 @@ export interface LogRecordsStream extends Transform {
   readonly stats: LogRecordsStats;
 }
 
+/**
+ * The fused steps without a stream: bytes are cut into lines, parsed and
+ * enriched, every record goes to `emit`, and the counters are kept in
+ * `stats`. logRecords() wraps it; worker threads run it on blocks.
+ */
+export class RecordsPipeline {
+  readonly stats: LogRecordsStats;
+  private readonly onLine: (line: LogLine) => void;
+  private readonly onParsed: (p: ParsedLine) => void;
+
+  constructor(
+    private readonly cutter: LineCutter,
+    private readonly parser: LineParser,
+    enrichOne: Enricher,
+    emit: (r: FtpLogRecord) => void,
+  ) {
+    const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats() };
+    this.stats = stats;
+    // Plain closures over locals: they run once per line.
+    const onParsed = (p: ParsedLine): void => {
+      const r = enrichOne(p);
+      countRecord(stats.enrich, r);
+      emit(r);
+    };
+    this.onParsed = onParsed;
+    this.onLine = (line) => {
+      stats.split.lines++;
+      if (line.truncated === true) stats.split.truncated++;
+      parser.push(line, onParsed);
+    };
+  }
+
+  push(chunk: Buffer): void {
+    this.cutter.push(chunk, this.onLine);
+  }
+
+  /** Bytes of an over-long line dropped before they were pushed (see LineCutter.skip()). */
+  skip(bytes: number): void {
+    this.cutter.skip(bytes);
+  }
+
+  end(): void {
+    this.cutter.end(this.onLine);
+    this.parser.end(this.onParsed);
+  }
+}
+
 export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
   const { format = 'auto', highWaterMark = 1024, timezone, now, ...cutterOptions } = options;
   const cutter = new LineCutter(cutterOptions);
@@ -42,32 +89,22 @@ export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
   let observed = 0;
   // (An invalid `now` is passed on for createEnricher to reject as before.)
   const enrichOne = createEnricher({ timezone, now: typeof clock === 'function' ? () => observed : now });
-  const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats() };
+  let pipeline!: RecordsPipeline;
   const stream = stage<Buffer, FtpLogRecord>(
     { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },
     (emit) => {
-      const onParsed = (p: ParsedLine): void => {
-        const r = enrichOne(p);
-        countRecord(stats.enrich, r);
-        emit(r);
-      };
-      const onLine = (line: LogLine): void => {
-        stats.split.lines++;
-        if (line.truncated === true) stats.split.truncated++;
-        parser.push(line, onParsed);
-      };
+      pipeline = new RecordsPipeline(cutter, parser, enrichOne, emit);
       return {
         step: (chunk) => {
           observed = clock();
-          cutter.push(chunk, onLine);
+          pipeline.push(chunk);
         },
         end: () => {
           observed = clock();
-          cutter.end(onLine);
-          parser.end(onParsed);
+          pipeline.end();
         },
       };
     },
   );
-  return Object.assign(stream, { stats }) as LogRecordsStream;
+  return Object.assign(stream, { stats: pipeline.stats }) as LogRecordsStream;
 }

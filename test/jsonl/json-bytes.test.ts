@@ -39,7 +39,7 @@ const unit = fc.oneof(
 );
 const text = fc.oneof(
   fc.string({ unit, maxLength: 40 }),
-  // Long printable ASCII: the native latin1 copy.
+  // Long printable ASCII.
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 20, maxLength: 200 }),
 );
 const number = fc.oneof(

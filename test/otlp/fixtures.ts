@@ -1,8 +1,11 @@
 /** Records and SDK helpers shared by the OTLP encoder tests. */
+import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import fc from 'fast-check';
 import type { Attributes, FtpLogRecord } from '../../src/model.js';
 import { ATTRIBUTE_TYPES, type AttributeType } from '../../src/schema.js';
 import type { LogsBatch } from '../../src/otlp/types.js';
+import { MAX_TIMESTAMP_MS } from '../../src/otlp/values.js';
 import { otlpProto } from '../../src/receiver/decode.js';
 import { LoggerProvider, InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -126,6 +129,72 @@ export function decodeOfficialJson(text: string): Record<string, any> {
   const T = otlpProto.ExportLogsServiceRequest;
   const bytes = T.encode(T.fromObject(JSON.parse(text) as Record<string, unknown>)).finish();
   return decodeOfficial(bytes);
+}
+
+/**
+ * Random records for the encoders' property tests: any severity number OTLP
+ * takes, times OTLP can carry (or none), and attributes outside the schema
+ * (`x.` keys) of the given values.
+ */
+export function recordArbitrary(
+  text: fc.Arbitrary<string>,
+  value: fc.Arbitrary<unknown>,
+  keys: { maxLength: number; maxKeys: number },
+): fc.Arbitrary<FtpLogRecord> {
+  return fc.record({
+    timestamp: fc.option(fc.integer({ min: 0, max: MAX_TIMESTAMP_MS }), { nil: undefined }),
+    observedTimestamp: fc.integer({ min: 0, max: MAX_TIMESTAMP_MS }),
+    severityNumber: fc.integer({ min: 0, max: 24 }),
+    severityText: text,
+    eventName: text,
+    body: text,
+    attributes: fc.dictionary(fc.string({ minLength: 1, maxLength: keys.maxLength }).map((k) => `x.${k}`), value, { maxKeys: keys.maxKeys }),
+  }) as fc.Arbitrary<FtpLogRecord>;
+}
+
+/** A batch of the given records under the test resource and scope. */
+export function batchOf(records: readonly FtpLogRecord[], resource: Attributes = RESOURCE): LogsBatch {
+  return { resource, scope: SCOPE, records };
+}
+
+/** The log records of a request's first ResourceLogs/ScopeLogs (decoded or parsed JSON). */
+export function logRecords(request: Record<string, any>): Record<string, any>[] {
+  return request['resourceLogs'][0].scopeLogs[0].logRecords;
+}
+
+/**
+ * Checks, record by record, the differences the SDK's encoding is known to
+ * have from ours (integer-valued doubles sent as int, a missing timestamp
+ * stamped with the current time, a time before ~1998 taken for a
+ * performance.now() reading), then sets them aside in `sdkRecords` so that
+ * the two decoded requests can be compared whole. `oldTime` makes the
+ * encoding's own checks on the third difference.
+ */
+export function setAsideSdkDifferences(
+  records: readonly FtpLogRecord[],
+  ourRecords: Record<string, any>[],
+  sdkRecords: Record<string, any>[],
+  oldTime: (r: FtpLogRecord & { timestamp: number }, ours: Record<string, any>, sdk: Record<string, any>) => void,
+): void {
+  records.forEach((r, i) => {
+    const o = ourRecords[i]!;
+    const s = sdkRecords[i]!;
+    for (const name of integerValuedDoubles(r.attributes)) {
+      const oa = o['attributes'].find((kv: { key: string }) => kv.key === name);
+      const sa = s['attributes'].find((kv: { key: string }) => kv.key === name);
+      assert.deepEqual(oa.value, { doubleValue: r.attributes[name] });
+      assert.deepEqual(sa.value, { intValue: String(r.attributes[name]) });
+      sa.value = oa.value;
+    }
+    if (r.timestamp === undefined) {
+      assert.equal(o['timeUnixNano'], '0');
+      assert.notEqual(s['timeUnixNano'], '0');
+      s['timeUnixNano'] = '0';
+    } else if (r.timestamp < performance.timeOrigin / 2) {
+      oldTime(r as FtpLogRecord & { timestamp: number }, o, s);
+      s['timeUnixNano'] = o['timeUnixNano'];
+    }
+  });
 }
 
 /** Attributes of a decoded message as `{ key: { kind: value } }`. */

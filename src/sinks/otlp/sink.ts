@@ -43,7 +43,7 @@ import {
 } from '../../otlp/encoded.js';
 import { decodePartialSuccessJson, decodePartialSuccessProtobuf } from '../../otlp/response.js';
 import { recordFormat } from '../../otel/resource.js';
-import { FtplogError, invalidOption } from '../../errors.js';
+import { FtplogError, invalidOption, positiveIntOption } from '../../errors.js';
 import type { OtlpConfig } from './config.js';
 import { HttpTransport, type HttpResponse } from './transport.js';
 import { DEFAULT_BACKOFF, backoffDelay, classifyError, classifyStatus, type BackoffOptions, type Verdict } from './retry.js';
@@ -193,23 +193,17 @@ function slicesBytes(slices: readonly Slice[]): number {
   return n;
 }
 
-function positiveInt(name: string, v: number | undefined, def: number): number {
-  if (v === undefined) return def;
-  if (!Number.isInteger(v) || v < 1) throw invalidOption(name, 'a positive integer', v);
-  return v;
-}
-
 export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   if (options === null || typeof options !== 'object') throw invalidOption('options', 'an object', options);
   if (options.config === undefined || !(options.config.url instanceof URL)) throw invalidOption('config', 'an OtlpConfig (see resolveOtlpConfig)', options.config);
   if (options.resource === undefined || (typeof options.resource !== 'function' && typeof options.resource !== 'object')) {
     throw invalidOption('resource', 'resource attributes or a function of the format', options.resource);
   }
-  const maxQueueRecords = positiveInt('maxQueueRecords', options.maxQueueRecords, 16384);
-  const maxQueueBytes = positiveInt('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024);
-  const maxBatchRecords = positiveInt('maxBatchRecords', options.maxBatchRecords, 2048);
-  const maxBatchBytes = positiveInt('maxBatchBytes', options.maxBatchBytes, 4 * 1024 * 1024);
-  const maxInFlight = positiveInt('maxInFlight', options.maxInFlight, 4);
+  const maxQueueRecords = positiveIntOption('maxQueueRecords', options.maxQueueRecords, 16384);
+  const maxQueueBytes = positiveIntOption('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024);
+  const maxBatchRecords = positiveIntOption('maxBatchRecords', options.maxBatchRecords, 2048);
+  const maxBatchBytes = positiveIntOption('maxBatchBytes', options.maxBatchBytes, 4 * 1024 * 1024);
+  const maxInFlight = positiveIntOption('maxInFlight', options.maxInFlight, 4);
   const maxBatchDelayMs = options.maxBatchDelayMs ?? 200;
   if (!Number.isFinite(maxBatchDelayMs) || maxBatchDelayMs < 0) throw invalidOption('maxBatchDelayMs', 'a non-negative number', maxBatchDelayMs);
   if (maxBatchRecords > maxQueueRecords) throw invalidOption('maxBatchRecords', `at most maxQueueRecords (${maxQueueRecords})`, maxBatchRecords);
@@ -355,8 +349,8 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       formBatch();
       // formBatch() ran no encoder: the entry view is still intact.
     }
-    if (builder !== undefined && (builder.format !== format || builder.file !== file)) sealBuilder();
     if (builder === undefined || builder.format !== format || builder.file !== file) {
+      sealBuilder();
       builder = new EncodedRecordsBuilder(config.protocol, format, file);
     }
     pendingFormat = format;
