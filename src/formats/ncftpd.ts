@@ -47,6 +47,16 @@
  *
  * Entries carry every key of their entry type (undefined when empty, unknown
  * or not logged) so that all entries of a type share one object shape.
+ *
+ * Speed. In optimized code each `charCodeAt` costs some twenty instructions
+ * (string representation dispatch and bounds check), and a call into a
+ * builtin (`indexOf`, `slice`, `startsWith`) some fifty to a hundred, so the
+ * code reads each character it needs once and calls builtins only where they
+ * save many character reads (`indexOf` for the commas). No `charCodeAt` ever
+ * reads past the end of the line: one such read makes V8 deoptimize, and the
+ * call site then stays a slow generic builtin call for good. Tokens whose
+ * characters were compared anyway (status, transfer type, notes) are returned
+ * as constants instead of slices.
  */
 import type { CivilTime, NcftpdEntry, NcftpdEntryType, ParseResult } from '../model.js';
 
@@ -86,12 +96,14 @@ export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 13) end--;
   const s = end === text.length ? text : text.slice(0, end);
-  if (s.length === 0) return BLANK;
-  const c0 = s.charCodeAt(0);
-  if ((c0 < CH_0 || c0 > CH_9) && s.trim() === '') return BLANK;
+  const len = s.length;
+  if (len === 0) return BLANK;
 
   const body = scanPrefix(s);
   if (body < 0) {
+    // A blank line cannot have the prefix, so it is looked for only here.
+    const c0 = s.charCodeAt(0);
+    if ((c0 < CH_0 || c0 > CH_9) && s.trim() === '') return BLANK;
     if (body === NO_TAG) return fail('missing process tag');
     if (body === NO_PIPE) return fail('missing "|" after process tag');
     return fail(`invalid date ${quoteDate(s)}`);
@@ -100,42 +112,52 @@ export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
   if (time === undefined) return fail(`invalid date ${quoteDate(s)}`);
   const process = s.slice(tagStart, tagEnd);
 
-  if (body >= s.length) return fail('missing entry type');
-  let typeComma = s.indexOf(',', body);
-  const typeEnd = typeComma < 0 ? s.length : typeComma;
-  const type = typeEnd - body === 1 ? entryType(s.charCodeAt(body)) : undefined;
-  if (type === undefined) return fail(`unknown entry type ${quote(s, body, typeEnd)}`);
-  if (typeComma < 0) return fail('missing fields');
+  if (body >= len) return fail('missing entry type');
+  // The common case, a type letter and its comma, without a search.
+  const type = body + 1 < len && s.charCodeAt(body + 1) === CH_COMMA ? entryType(s.charCodeAt(body)) : undefined;
+  if (type === undefined) return badEntryType(s, body);
+  if (type === 'R' || type === 'S') {
+    const entry = quickTransfer(s, body + 2, time, process, type);
+    if (entry !== undefined) return { kind: 'entry', entry };
+  }
 
-  // Comma positions of the body.
+  // Comma positions of the body. indexOf (memchr for one-byte strings) costs
+  // far less per character than a charCodeAt loop.
   let nf = 0;
-  P[0] = typeComma;
-  for (;;) {
-    typeComma = s.indexOf(',', typeComma + 1);
-    if (nf + 2 >= P.length) {
-      const grown = new Int32Array(P.length * 2);
-      grown.set(P);
-      P = grown;
-    }
-    if (typeComma < 0) break;
-    P[++nf] = typeComma;
+  let comma = body + 1;
+  P[0] = comma;
+  while ((comma = s.indexOf(',', comma + 1)) >= 0) {
+    if (++nf + 1 >= P.length) P = grown(P);
+    P[nf] = comma;
   }
   nf++;
-  P[nf] = s.length;
-  const trailing = s.charCodeAt(s.length - 1) === CH_COMMA;
-  const last = trailing ? nf - 2 : nf - 1;
+  P[nf] = len;
+  // P[nf - 1] is the last comma: the line ends with a comma when it is the last character.
+  const trailing = P[nf - 1] === len - 1;
+  let last = nf - 1;
+  if (trailing) last--;
 
   const result =
     type === 'R' || type === 'S'
       ? parseTransfer(s, last, trailing, time, process, type)
-      : parseOther(s, last, trailing, { time, process, type });
+      : parseOther(s, last, trailing, time, process, type);
   return typeof result === 'string' ? fail(result) : { kind: 'entry', entry: result };
 }
 
-interface Head {
-  time: CivilTime;
-  process: string;
-  type: NcftpdEntryType;
+/** The error for a line whose entry type is not one known letter followed by a comma. */
+function badEntryType(s: string, body: number): ParseResult<NcftpdEntry> {
+  const typeComma = s.indexOf(',', body);
+  const typeEnd = typeComma < 0 ? s.length : typeComma;
+  const type = typeEnd - body === 1 ? entryType(s.charCodeAt(body)) : undefined;
+  if (type === undefined) return fail(`unknown entry type ${quote(s, body, typeEnd)}`);
+  return fail('missing fields');
+}
+
+/** P, twice as long. */
+function grown(p: typeof P): typeof P {
+  const g = new Int32Array(p.length * 2);
+  g.set(p);
+  return g;
 }
 
 function fail(reason: string): ParseResult<NcftpdEntry> {
@@ -153,83 +175,113 @@ function isDigit(c: number): boolean {
   return c >= CH_0 && c <= CH_9;
 }
 
-function digits(s: string, from: number, n: number): boolean {
-  for (let i = from; i < from + n; i++) if (!isDigit(s.charCodeAt(i))) return false;
-  return true;
+/** The two-digit number at i (in bounds), or -1 when either character is not a digit. */
+function num2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - CH_0;
+  const b = s.charCodeAt(i + 1) - CH_0;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-/** Length of the date part (10 or 8), or 0 when neither form is present. */
-function dateLength(s: string): number {
-  if (s.charCodeAt(4) === CH_MINUS && s.charCodeAt(7) === CH_MINUS && digits(s, 0, 4) && digits(s, 5, 2) && digits(s, 8, 2)) {
-    return 10;
-  }
-  if (s.charCodeAt(2) === CH_SLASH && s.charCodeAt(5) === CH_SLASH && digits(s, 0, 2) && digits(s, 3, 2) && digits(s, 6, 2)) {
-    return 8;
-  }
-  return 0;
-}
-
-/** Where scanPrefix found the date, the end of the time and the process tag. */
-let datePos = 0;
+/**
+ * What scanPrefix found: the date and time numbers (read while checking the
+ * digits, so that readTime need not read them again), where the time ends
+ * and where the process tag is.
+ */
+let pYear = 0;
+let pMonth = 0;
+let pDay = 0;
+let pHour = 0;
+let pMinute = 0;
+let pSecond = 0;
+/** Index of the first fraction digit, when the time has a fraction. */
+let fracPos = 0;
 let timePos = 0;
 let tagStart = 0;
 let tagEnd = 0;
 
-/** Shape check of the prefix; returns the index where the entry starts, or a negative code. */
+/**
+ * Shape check of the prefix; returns the index where the entry starts, or a
+ * negative code. The date and time sit at fixed offsets, and a line too short
+ * to hold them (the character after the time included) cannot have the shape,
+ * so one length test makes every fixed-offset read below safe.
+ */
 function scanPrefix(s: string): number {
-  const d = dateLength(s);
-  if (d === 0 || s.charCodeAt(d) !== CH_SPACE) return BAD_DATE;
+  const len = s.length;
+  // Shortest prefix: `YY/MM/DD HH:MM:SS` and the character after it.
+  if (len < 18) return BAD_DATE;
+  let d: number;
+  if (s.charCodeAt(4) === CH_MINUS) {
+    // YYYY-MM-DD; needs two more characters than YY/MM/DD. (A `-` at 4 rules out YY/MM/DD.)
+    if (len < 20 || s.charCodeAt(7) !== CH_MINUS) return BAD_DATE;
+    const y1 = num2(s, 0);
+    const y2 = num2(s, 2);
+    pMonth = num2(s, 5);
+    pDay = num2(s, 8);
+    if (y1 < 0 || y2 < 0 || pMonth < 0 || pDay < 0) return BAD_DATE;
+    pYear = y1 * 100 + y2;
+    d = 10;
+  } else if (s.charCodeAt(2) === CH_SLASH && s.charCodeAt(5) === CH_SLASH) {
+    const yy = num2(s, 0);
+    pMonth = num2(s, 3);
+    pDay = num2(s, 6);
+    if (yy < 0 || pMonth < 0 || pDay < 0) return BAD_DATE;
+    pYear = yy >= 70 ? 1900 + yy : 2000 + yy;
+    d = 8;
+  } else {
+    return BAD_DATE;
+  }
+  if (s.charCodeAt(d) !== CH_SPACE) return BAD_DATE;
   const t = d + 1;
   if (s.charCodeAt(t + 2) !== CH_COLON || s.charCodeAt(t + 5) !== CH_COLON) return BAD_DATE;
-  if (!digits(s, t, 2) || !digits(s, t + 3, 2) || !digits(s, t + 6, 2)) return BAD_DATE;
+  pHour = num2(s, t);
+  pMinute = num2(s, t + 3);
+  pSecond = num2(s, t + 6);
+  if (pHour < 0 || pMinute < 0 || pSecond < 0) return BAD_DATE;
+  // From here on the reads are bounds-checked, and c is the character at i
+  // (the last one read, when i reached the end), so that none is read twice.
   let i = t + 8;
-  if (s.charCodeAt(i) === CH_DOT) {
+  fracPos = i + 1;
+  let c = s.charCodeAt(i);
+  if (c === CH_DOT) {
     const f = ++i;
-    while (isDigit(s.charCodeAt(i))) i++;
+    while (i < len && isDigit((c = s.charCodeAt(i)))) i++;
     if (i === f) return BAD_DATE;
   }
-  datePos = d;
   timePos = i;
-  if (s.charCodeAt(i) !== CH_SPACE) return BAD_DATE;
-  while (s.charCodeAt(i) === CH_SPACE) i++;
+  if (i === len || c !== CH_SPACE) return BAD_DATE;
+  do {
+    if (++i === len) return NO_TAG;
+    c = s.charCodeAt(i);
+  } while (c === CH_SPACE);
   tagStart = i;
-  for (let c = s.charCodeAt(i); i < s.length && c !== CH_SPACE && c !== CH_PIPE; c = s.charCodeAt(++i));
+  while (c !== CH_SPACE && c !== CH_PIPE && ++i < len) c = s.charCodeAt(i);
   if (i === tagStart) return NO_TAG;
   tagEnd = i;
-  while (s.charCodeAt(i) === CH_SPACE) i++;
-  if (s.charCodeAt(i) !== CH_PIPE) return NO_PIPE;
+  while (c === CH_SPACE && ++i < len) c = s.charCodeAt(i);
+  if (i === len || c !== CH_PIPE) return NO_PIPE;
   i++;
-  if (s.charCodeAt(i) === CH_SPACE) i++;
+  if (i < len && s.charCodeAt(i) === CH_SPACE) i++;
   return i;
 }
 
-function two(s: string, i: number): number {
-  return (s.charCodeAt(i) - CH_0) * 10 + s.charCodeAt(i + 1) - CH_0;
-}
-
-/** Reads and range-checks the prefix time; the shape was checked by scanPrefix. */
+/** Range-checks the prefix time read by scanPrefix. */
 function readTime(s: string): CivilTime | undefined {
-  let year: number;
-  if (datePos === 10) {
-    year = two(s, 0) * 100 + two(s, 2);
-  } else {
-    const yy = two(s, 0);
-    year = yy >= 70 ? 1900 + yy : 2000 + yy;
-  }
-  const p = datePos - 5;
-  const month = two(s, p);
-  const day = two(s, p + 3);
-  const hour = two(s, p + 6);
-  const minute = two(s, p + 9);
-  const second = two(s, p + 12);
+  const year = pYear;
+  const month = pMonth;
+  const day = pDay;
+  const hour = pHour;
+  const minute = pMinute;
+  const second = pSecond;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 60) return undefined;
   let millisecond = 0;
   // Fraction of a second: `.1` is 100 ms, digits past the third are dropped.
-  const f = p + 15;
-  if (timePos > f) millisecond = (s.charCodeAt(f) - CH_0) * 100;
-  if (timePos > f + 1) millisecond += (s.charCodeAt(f + 1) - CH_0) * 10;
-  if (timePos > f + 2) millisecond += s.charCodeAt(f + 2) - CH_0;
+  const f = fracPos;
+  if (timePos > f) {
+    millisecond = (s.charCodeAt(f) - CH_0) * 100;
+    if (timePos > f + 1) millisecond += (s.charCodeAt(f + 1) - CH_0) * 10;
+    if (timePos > f + 2) millisecond += s.charCodeAt(f + 2) - CH_0;
+  }
   return { year, month, day, hour, minute, second, millisecond };
 }
 
@@ -242,7 +294,7 @@ function quoteDate(s: string): string {
   // The date token, and the time token when one follows.
   let end = s.indexOf(' ');
   if (end < 0) return quote(s, 0, s.length);
-  if (isDigit(s.charCodeAt(end + 1))) {
+  if (end + 1 < s.length && isDigit(s.charCodeAt(end + 1))) {
     const next = s.indexOf(' ', end + 1);
     end = next < 0 ? s.length : next;
   }
@@ -297,6 +349,12 @@ function is(s: string, j: number, literal: string): boolean {
   return P[j + 1] - a === literal.length && s.startsWith(literal, a);
 }
 
+/** Field j is `to`. */
+function isTo(s: string, j: number): boolean {
+  const a = P[j] + 1;
+  return P[j + 1] - a === 2 && s.charCodeAt(a) === 116 && s.charCodeAt(a + 1) === 111;
+}
+
 /** Text after field q up to the final comma (or the end), or undefined. */
 function extraAfter(s: string, q: number, last: number, trailing: boolean): string | undefined {
   if (q >= last) return undefined;
@@ -305,14 +363,39 @@ function extraAfter(s: string, q: number, last: number, trailing: boolean): stri
   return a >= b ? undefined : s.slice(a, b);
 }
 
-function isStatus(s: string, j: number): boolean {
-  const a = P[j] + 1;
-  switch (P[j + 1] - a) {
-    case 2: return s.startsWith('OK', a);
-    case 4: return s.startsWith('ABOR', a) || s.startsWith('PERM', a);
-    case 5: return s.startsWith('NOENT', a) || s.startsWith('ERROR', a);
-    case 10: return s.startsWith('INCOMPLETE', a);
-    default: return false;
+/** The known completion statuses; statusCode returns indexes into this. */
+const STATUS = ['', 'OK', 'ABOR', 'PERM', 'NOENT', 'ERROR', 'INCOMPLETE'] as const;
+
+/** Index in STATUS of the status token in field j, or 0 when the field holds none. */
+function statusCode(s: string, j: number): number {
+  return statusAt(s, P[j] + 1, P[j + 1]);
+}
+
+/**
+ * Index in STATUS of the status token s[a..b), or 0. Compares characters
+ * rather than calling startsWith, and lets the entry take the constant string
+ * instead of a slice.
+ */
+function statusAt(s: string, a: number, b: number): number {
+  switch (b - a) {
+    case 2:
+      return s.charCodeAt(a) === 79 && s.charCodeAt(a + 1) === 75 ? 1 : 0;
+    case 4: {
+      const c = s.charCodeAt(a);
+      if (c === 65) return s.startsWith('BOR', a + 1) ? 2 : 0;
+      if (c === 80) return s.startsWith('ERM', a + 1) ? 3 : 0;
+      return 0;
+    }
+    case 5: {
+      const c = s.charCodeAt(a);
+      if (c === 78) return s.startsWith('OENT', a + 1) ? 4 : 0;
+      if (c === 69) return s.startsWith('RROR', a + 1) ? 5 : 0;
+      return 0;
+    }
+    case 10:
+      return s.startsWith('INCOMPLETE', a) ? 6 : 0;
+    default:
+      return 0;
   }
 }
 
@@ -345,13 +428,18 @@ function isAlnum(c: number): boolean {
   return (c >= CH_a && c <= CH_z) || (c >= CH_A && c <= CH_Z) || (c >= CH_0 && c <= CH_9);
 }
 
+/** BASE64[c] is 1 for the characters of a session id (c < 128). */
+const BASE64 = new Uint8Array(128);
+for (let c = 0; c < 128; c++) BASE64[c] = isAlnum(c) || c === CH_PLUS || c === CH_SLASH ? 1 : 0;
+
 /** 12 base64 characters, e.g. `S0u3WAAFv94A`. */
 function isSessionId(s: string, j: number): boolean {
   const a = P[j] + 1;
-  if (P[j + 1] - a !== 12) return false;
-  for (let i = a; i < a + 12; i++) {
+  const end = a + 12;
+  if (P[j + 1] !== end) return false;
+  for (let i = a; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (!isAlnum(c) && c !== CH_PLUS && c !== CH_SLASH) return false;
+    if (c >= 128 || BASE64[c] === 0) return false;
   }
   return true;
 }
@@ -369,13 +457,26 @@ function isNotes(s: string, j: number): boolean {
   return true;
 }
 
+/** Notes field j (checked by isNotes) split in two-letter codes. */
 function splitNotes(s: string, j: number): string[] | undefined {
   const a = P[j] + 1;
   const b = P[j + 1];
   if (a === b) return undefined;
+  // Array literals of the final length for the usual one or two codes: no push calls.
+  if (b - a === 2) return [note(s.charCodeAt(a), s.charCodeAt(a + 1))];
+  if (b - a === 4) return [note(s.charCodeAt(a), s.charCodeAt(a + 1)), note(s.charCodeAt(a + 2), s.charCodeAt(a + 3))];
   const notes: string[] = [];
-  for (let i = a; i < b; i += 2) notes.push(s.slice(i, i + 2));
+  for (let i = a; i < b; i += 2) notes.push(note(s.charCodeAt(i), s.charCodeAt(i + 1)));
   return notes;
+}
+
+/** Every possible note code (an uppercase and a lowercase letter), made once instead of a slice per note. */
+const NOTES: string[] = [];
+for (let c = CH_A; c <= CH_Z; c++) for (let d = CH_a; d <= CH_z; d++) NOTES.push(String.fromCharCode(c, d));
+
+/** The note code of the letters c (A-Z) and d (a-z). */
+function note(c: number, d: number): string {
+  return NOTES[(c - CH_A) * 26 + d - CH_a];
 }
 
 /** Empty or one uppercase letter (FTP TYPE: NcFTPd logs A or I). */
@@ -385,6 +486,14 @@ function isTransferType(s: string, j: number): boolean {
   if (len === 0) return true;
   const c = s.charCodeAt(a);
   return len === 1 && c >= CH_A && c <= CH_Z;
+}
+
+/** Transfer type field j (checked by isTransferType), or undefined when empty. */
+function transferType(s: string, j: number): string | undefined {
+  const a = P[j] + 1;
+  if (a === P[j + 1]) return undefined;
+  const c = s.charCodeAt(a);
+  return c === 73 ? 'I' : c === 65 ? 'A' : s.slice(a, a + 1);
 }
 
 function isOctal(s: string, j: number): boolean {
@@ -454,13 +563,25 @@ function decField(s: string, j: number, point: boolean): number {
 // ---------------------------------------------------------------------------
 // R and S
 
+/** The numbers of the triple findTriple found, so that they are read only once. */
+let tripleSize = 0;
+let tripleDuration = 0;
+let tripleRate = 0;
+
 function findTriple(s: string, last: number, point: boolean): number {
   for (let i = 1; i + 2 <= last; i++) {
     const c = s.charCodeAt(P[i] + 1);
     if (c < CH_0 || c > CH_9) continue;
-    if (!Number.isNaN(intField(s, i, false)) && !Number.isNaN(decField(s, i + 1, point)) && !Number.isNaN(decField(s, i + 2, point))) {
-      return i;
-    }
+    const size = intField(s, i, false);
+    if (Number.isNaN(size)) continue;
+    const duration = decField(s, i + 1, point);
+    if (Number.isNaN(duration)) continue;
+    const rate = decField(s, i + 2, point);
+    if (Number.isNaN(rate)) continue;
+    tripleSize = size;
+    tripleDuration = duration;
+    tripleRate = rate;
+    return i;
   }
   return -1;
 }
@@ -493,6 +614,260 @@ function transferTail(s: string, k: number, last: number): string | undefined {
   return undefined;
 }
 
+// The usual R and S entry, in one pass.
+
+/**
+ * The number parsed by the last readUint, readDecimal or readInt call. A
+ * constant typed array rather than a `let`: V8 reads and writes it without
+ * boxing the number or checking the binding, and the readers can return the
+ * field end, so that the caller keeps its position in a local.
+ */
+const VALUE = new Float64Array(1);
+
+/** What readUint and readDecimal return for a number of more than 15 digits. */
+const TOO_LONG = -2;
+
+/**
+ * Reads an R or S entry in one left-to-right pass when it has the form
+ * nearly every entry has: no comma in the e-mail, so that the completion
+ * status comes four fields after the rate, followed by well-formed fields.
+ * The triple is found as findTriple finds it (the leftmost fields that read
+ * as size, duration and rate with points), and the status is the first
+ * candidate of parseTransfer, so when the rest fits, the entry is the one
+ * parseTransfer would build; for any other line this returns undefined and
+ * parseTransfer reads it. `from` is where the path starts.
+ *
+ * Why: the comma ending a number, a status or a short field is found by the
+ * character reads that check its content anyway, which saves the indexOf
+ * call (and the comma table) that parseNcftpdLine spends on every comma.
+ */
+function quickTransfer(
+  s: string,
+  from: number,
+  time: CivilTime,
+  process: string,
+  type: NcftpdEntryType,
+): NcftpdEntry | undefined {
+  const len = s.length;
+  // Size, duration and rate, each followed by a comma: the first fields that
+  // read as such end the path. A number too long to read here, or the line's
+  // end, leaves the line to parseTransfer.
+  let pathEnd = s.indexOf(',', from);
+  let q: number;
+  let size = 0;
+  let duration = 0;
+  for (;; pathEnd = s.indexOf(',', pathEnd + 1)) {
+    if (pathEnd < 0) return undefined;
+    q = readUint(s, pathEnd + 1, len);
+    if (q >= 0) {
+      if (q === len) return undefined;
+      size = VALUE[0];
+      q = readDecimal(s, q + 1, len);
+      if (q >= 0) {
+        if (q === len) return undefined;
+        duration = VALUE[0];
+        q = readDecimal(s, q + 1, len);
+        if (q >= 0) {
+          if (q === len) return undefined;
+          break;
+        }
+      }
+    }
+    if (q === TOO_LONG) return undefined;
+  }
+  const rate = VALUE[0];
+  // User, e-mail and host: free text, no comma in any of them. The e-mail is
+  // often empty: one read then spares an indexOf call.
+  const userStart = q + 1;
+  const emailStart = s.indexOf(',', userStart) + 1;
+  if (emailStart === 0 || emailStart === len) return undefined;
+  const hostStart = (s.charCodeAt(emailStart) === CH_COMMA ? emailStart : s.indexOf(',', emailStart)) + 1;
+  if (hostStart === 0) return undefined;
+  const suffixStart = s.indexOf(',', hostStart) + 1;
+  if (suffixStart === 0) return undefined;
+  // Suffix: empty or dotted, then the status.
+  const statusStart = suffixEnd(s, suffixStart, len) + 1;
+  if (statusStart === 0) return undefined;
+  q = statusStart;
+  while (q < len && q - statusStart <= 10 && s.charCodeAt(q) !== CH_COMMA) q++;
+  const status = statusAt(s, statusStart, q);
+  if (status === 0) return undefined;
+
+  // The fields after the status, as many as the line has (older versions log
+  // fewer). The line has another field when q is neither the line's end nor
+  // its final comma.
+  let transferType: string | undefined;
+  let notes: string[] | undefined;
+  let startTime: number | undefined;
+  let sessionId: string | undefined;
+  let startSize: number | undefined;
+  let startOffset: number | undefined;
+  tail: {
+    if (q >= len - 1) break tail;
+    // Transfer type: empty or one capital letter.
+    let a = q + 1;
+    const c = s.charCodeAt(a);
+    if (c !== CH_COMMA) {
+      if (c < CH_A || c > CH_Z || (++a < len && s.charCodeAt(a) !== CH_COMMA)) return undefined;
+      transferType = c === 73 ? 'I' : c === 65 ? 'A' : s.slice(q + 1, a);
+    }
+    q = a;
+    if (q >= len - 1) break tail;
+    // Notes: two-letter codes, collected into an array of the final length
+    // for the usual one or two.
+    let first: string | undefined;
+    for (a = q + 1; a < len; a += 2) {
+      const c = s.charCodeAt(a);
+      if (c === CH_COMMA) break;
+      if (c < CH_A || c > CH_Z || a + 1 === len) return undefined;
+      const d = s.charCodeAt(a + 1);
+      if (d < CH_a || d > CH_z) return undefined;
+      const code = note(c, d);
+      if (first === undefined) first = code;
+      else if (notes === undefined) notes = [first, code];
+      else notes.push(code);
+    }
+    if (notes === undefined && first !== undefined) notes = [first];
+    q = a;
+    if (q >= len - 1) break tail;
+    a = q + 1;
+    q = readInt(s, a, len);
+    if (q < 0) return undefined;
+    if (q > a) startTime = VALUE[0];
+    if (q >= len - 1) break tail;
+    // Session id: anything.
+    a = q + 1;
+    q = s.indexOf(',', a);
+    if (q < 0) q = len;
+    if (q > a) sessionId = s.slice(a, q);
+    if (q >= len - 1) break tail;
+    a = q + 1;
+    q = readInt(s, a, len);
+    if (q < 0) return undefined;
+    if (q > a && VALUE[0] !== -1) startSize = VALUE[0];
+    if (q >= len - 1) break tail;
+    a = q + 1;
+    q = readInt(s, a, len);
+    if (q < 0) return undefined;
+    if (q > a && VALUE[0] !== -1) startOffset = VALUE[0];
+    // Anything after the known fields (rare) is left to parseTransfer.
+    if (q < len - 1) return undefined;
+  }
+
+  return {
+    format: 'ncftpd',
+    time,
+    process,
+    type,
+    path: s.slice(from, pathEnd),
+    user: emailStart - 1 > userStart ? s.slice(userStart, emailStart - 1) : undefined,
+    email: hostStart - 1 > emailStart ? s.slice(emailStart, hostStart - 1) : undefined,
+    host: suffixStart - 1 > hostStart ? s.slice(hostStart, suffixStart - 1) : undefined,
+    sessionId,
+    size,
+    duration,
+    rate,
+    suffix: statusStart - 1 > suffixStart ? s.slice(suffixStart, statusStart - 1) : undefined,
+    status: STATUS[status],
+    transferType,
+    notes,
+    startTime,
+    startSize,
+    startOffset,
+    extra: undefined,
+  };
+}
+
+/**
+ * Unsigned integer from a up to the next comma or the end, as intField reads
+ * it, into VALUE[0]. Returns where the field ends, -1 if it is not a number,
+ * or TOO_LONG.
+ */
+function readUint(s: string, a: number, len: number): number {
+  let n = -0; // see readDecimal
+  let i = a;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === CH_COMMA) break;
+    if (c < CH_0 || c > CH_9) return -1;
+    n = n * 10 + (c - CH_0);
+  }
+  if (i === a) return -1;
+  if (i - a > 15) return TOO_LONG;
+  VALUE[0] = n;
+  return i;
+}
+
+/**
+ * Decimal with a point from a up to the next comma or the end, as decField
+ * reads it, into VALUE[0]. Returns where the field ends, -1 if it is not a
+ * decimal with a point, or TOO_LONG.
+ */
+function readDecimal(s: string, a: number, len: number): number {
+  // -0 rather than 0: a double from the start, so that V8 compiles the
+  // arithmetic for doubles instead of for small integers, which it would have
+  // to throw away (deoptimize) at the first number past 2^31. -0 * 10 + d is d.
+  let n = -0;
+  let nd = 0;
+  let dot = -1;
+  let i = a;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= CH_0 && c <= CH_9) {
+      n = n * 10 + (c - CH_0);
+      nd++;
+    } else if (c === CH_DOT && dot < 0) {
+      dot = i;
+    } else if (c === CH_COMMA) {
+      break;
+    } else {
+      return -1;
+    }
+  }
+  if (nd === 0 || dot < 0) return -1;
+  if (nd > 15) return TOO_LONG;
+  VALUE[0] = n / POW10[i - dot - 1];
+  return i;
+}
+
+/**
+ * Optionally signed integer from a (below len) up to the next comma or the
+ * end, as intField reads it, into VALUE[0]. Returns where the field ends (a
+ * when it is empty), or -1 if it is not a number of 1 to 15 digits.
+ */
+function readInt(s: string, a: number, len: number): number {
+  let c = s.charCodeAt(a);
+  if (c === CH_COMMA) return a;
+  const negative = c === CH_MINUS;
+  const first = negative ? a + 1 : a;
+  let n = -0; // see readDecimal
+  let i = first;
+  for (; i < len; i++) {
+    c = s.charCodeAt(i);
+    if (c === CH_COMMA) break;
+    if (c < CH_0 || c > CH_9) return -1;
+    n = n * 10 + (c - CH_0);
+  }
+  if (i === first || i - first > 15) return -1;
+  VALUE[0] = negative ? -n || 0 : n;
+  return i;
+}
+
+/** The comma ending the suffix field starting at a (empty or dotted, see isSuffix), or -1. */
+function suffixEnd(s: string, a: number, len: number): number {
+  if (a === len) return -1;
+  let c = s.charCodeAt(a);
+  if (c === CH_COMMA) return a;
+  if (c !== CH_DOT) return -1;
+  let i = a + 1;
+  for (; i < len; i++) {
+    c = s.charCodeAt(i);
+    if (c === CH_COMMA) break;
+    if (!isAlnum(c) && c !== CH_DOT && c !== CH_UNDERSCORE && c !== CH_MINUS && c !== CH_PLUS) return -1;
+  }
+  return i === len || i - a < 2 ? -1 : i;
+}
+
 function parseTransfer(
   s: string,
   last: number,
@@ -501,22 +876,24 @@ function parseTransfer(
   process: string,
   type: NcftpdEntryType,
 ): NcftpdEntry | string {
-  let point = true;
   let i = findTriple(s, last, true);
-  if (i < 0) {
-    point = false;
-    i = findTriple(s, last, false);
-  }
+  if (i < 0) i = findTriple(s, last, false);
   if (i < 0) return 'missing size, duration and rate';
+  const size = tripleSize;
+  const duration = tripleDuration;
+  const rate = tripleRate;
   const u = i + 3;
 
   let k = -1;
+  let status = 0;
   let firstError: string | undefined;
   for (let c = u + 4; c <= last; c++) {
-    if (!isStatus(s, c) || !isSuffix(s, c - 1)) continue;
+    const code = statusCode(s, c);
+    if (code === 0 || !isSuffix(s, c - 1)) continue;
     const error = transferTail(s, c, last);
     if (error === undefined) {
       k = c;
+      status = code;
       break;
     }
     firstError ??= error;
@@ -539,12 +916,12 @@ function parseTransfer(
     email: span(s, u + 1, k - 3),
     host: opt(s, k - 2),
     sessionId: n >= 4 ? opt(s, k + 4) : undefined,
-    size: intField(s, i, false),
-    duration: decField(s, i + 1, point),
-    rate: decField(s, i + 2, point),
+    size,
+    duration,
+    rate,
     suffix: opt(s, k - 1),
-    status: field(s, k),
-    transferType: n >= 1 ? opt(s, k + 1) : undefined,
+    status: status === 0 ? field(s, k) : STATUS[status],
+    transferType: n >= 1 ? transferType(s, k + 1) : undefined,
     notes: n >= 2 ? splitNotes(s, k + 2) : undefined,
     startTime: tailStart,
     startSize: tailSize,
@@ -559,12 +936,19 @@ function parseTransfer(
 /** Index of the session id in the smallest entry of these types (path plus seven fields). */
 const MIN_SESSION = 7;
 
-function parseOther(s: string, last: number, trailing: boolean, head: Head): NcftpdEntry | string {
+function parseOther(
+  s: string,
+  last: number,
+  trailing: boolean,
+  time: CivilTime,
+  process: string,
+  type: NcftpdEntryType,
+): NcftpdEntry | string {
   if (last + 1 < MIN_SESSION) return 'missing fields';
   let firstError: string | undefined;
   let tried = -1;
   if (last >= MIN_SESSION && isSessionId(s, last)) {
-    const r = shaped(s, last, last, trailing, head);
+    const r = shaped(s, last, last, trailing, time, process, type);
     if (typeof r !== 'string') return r;
     firstError = r;
     tried = last;
@@ -573,32 +957,37 @@ function parseOther(s: string, last: number, trailing: boolean, head: Head): Ncf
     if (!isSessionId(s, j)) continue;
     // Two shaped fields in a row are a host that looks like a session id, then the session id.
     if (j + 1 < last && isSessionId(s, j + 1)) j++;
-    const r = shaped(s, j, last, trailing, head);
+    const r = shaped(s, j, last, trailing, time, process, type);
     if (typeof r !== 'string') return r;
     firstError ??= r;
     break;
   }
   // No usable session id shape: the last field is the session id, or the line ends at the host.
   if (last >= MIN_SESSION && tried !== last) {
-    const r = shaped(s, last, last, trailing, head);
+    const r = shaped(s, last, last, trailing, time, process, type);
     if (typeof r !== 'string') return r;
     firstError ??= r;
   }
-  const r = shaped(s, last + 1, last, trailing, head);
+  const r = shaped(s, last + 1, last, trailing, time, process, type);
   if (typeof r !== 'string') return r;
   return firstError ?? r;
 }
 
 /** Reads the entry given the session id's index j (j = last + 1: no session id). */
-function shaped(s: string, j: number, last: number, trailing: boolean, head: Head): NcftpdEntry | string {
-  const sessionId = j <= last ? opt(s, j) : undefined;
-  const extra = j <= last ? extraAfter(s, j, last, trailing) : undefined;
-  const host = opt(s, j - 1);
-  switch (head.type) {
+function shaped(
+  s: string,
+  j: number,
+  last: number,
+  trailing: boolean,
+  time: CivilTime,
+  process: string,
+  type: NcftpdEntryType,
+): NcftpdEntry | string {
+  switch (type) {
     case 'D':
     case 'M':
     case 'C': {
-      const chmod = head.type === 'C';
+      const chmod = type === 'C';
       let i = j - 6;
       for (; i >= 1; i--) {
         if ((chmod ? isOctal(s, i) : isEmpty(i)) && isEmpty(i + 1) && isEmpty(i + 2)) break;
@@ -607,15 +996,19 @@ function shaped(s: string, j: number, last: number, trailing: boolean, head: Hea
       const path = s.slice(P[0] + 1, P[i]);
       const user = opt(s, i + 3);
       const email = span(s, i + 4, j - 2);
-      const { time, process, type } = head;
+      const host = opt(s, j - 1);
+      const sessionId = j <= last ? opt(s, j) : undefined;
+      const extra = j <= last ? extraAfter(s, j, last, trailing) : undefined;
       return chmod
         ? { format: 'ncftpd', time, process, type, path, user, email, host, sessionId, mode: field(s, i), extra }
         : { format: 'ncftpd', time, process, type, path, user, email, host, sessionId, extra };
     }
     case 'T': {
       let st = -1;
+      let status = 0;
       for (let i = 1; i <= j - 6; i++) {
-        if (isStatus(s, i)) {
+        status = statusCode(s, i);
+        if (status !== 0) {
           st = i;
           break;
         }
@@ -627,18 +1020,18 @@ function shaped(s: string, j: number, last: number, trailing: boolean, head: Hea
       if (r < st + 2) return 'missing recursion field';
       return {
         format: 'ncftpd',
-        time: head.time,
-        process: head.process,
-        type: head.type,
+        time,
+        process,
+        type,
         path: s.slice(P[0] + 1, P[st]),
         user: opt(s, r + 1),
         email: span(s, r + 2, j - 2),
-        host,
-        sessionId,
-        status: field(s, st),
+        host: opt(s, j - 1),
+        sessionId: j <= last ? opt(s, j) : undefined,
+        status: status === 0 ? field(s, st) : STATUS[status],
         pattern: span(s, st + 1, r - 1),
         recursive: !isEmpty(r),
-        extra,
+        extra: j <= last ? extraAfter(s, j, last, trailing) : undefined,
       };
     }
     default: {
@@ -649,7 +1042,7 @@ function shaped(s: string, j: number, last: number, trailing: boolean, head: Hea
       const absolute = s.charCodeAt(P[0] + 1) === CH_SLASH;
       let to = -1;
       for (let t = 1; t <= e - 2; t++) {
-        if (!is(s, t, 'to')) continue;
+        if (!isTo(s, t)) continue;
         if (to < 0) to = t;
         if (!absolute || s.charCodeAt(P[t + 1] + 1) === CH_SLASH) {
           to = t;
@@ -659,16 +1052,16 @@ function shaped(s: string, j: number, last: number, trailing: boolean, head: Hea
       if (to < 0) return 'missing "to" field';
       return {
         format: 'ncftpd',
-        time: head.time,
-        process: head.process,
-        type: head.type,
+        time,
+        process,
+        type,
         path: s.slice(P[0] + 1, P[to]),
         user: opt(s, e + 1),
         email: span(s, e + 2, j - 2),
-        host,
-        sessionId,
+        host: opt(s, j - 1),
+        sessionId: j <= last ? opt(s, j) : undefined,
         target: span(s, to + 1, e - 1),
-        extra,
+        extra: j <= last ? extraAfter(s, j, last, trailing) : undefined,
       };
     }
   }
