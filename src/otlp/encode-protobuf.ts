@@ -33,7 +33,7 @@
 import type { Attributes, FtpLogRecord } from '../model.js';
 import { FtplogError } from '../errors.js';
 import type { LogsBatch } from './types.js';
-import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, keyInfo, kindOf, msToNanoHalves, type KeyInfo } from './values.js';
+import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, keyInfo, kindOf, msToNanoHalves, type KeyInfo } from './values.js';
 
 // Tags: (field << 3) | wire type.
 const TAG_LOGRECORD_TIME = 0x09; // 1, fixed64
@@ -53,8 +53,12 @@ const TAG_ANY_DOUBLE = 0x21; // 4, fixed64
 const TAG_ANY_ARRAY = 0x2a; // 5, len
 
 const TWO_32 = 4294967296;
+/** int64 holds integers in [-2^63, 2^63). */
+const INT64_LIMIT = 9223372036854775808;
 /** Strings up to this many code units are written by a JS loop; longer ones by one native call. */
-const SHORT_STRING = 40;
+const SHORT_STRING = 24;
+/** Strings up to this many code units are measured by a JS loop; longer ones by one native call. */
+const SHORT_MEASURE = 40;
 /** Bytes reserved for a record's length prefix: records of 128 B to 16 KiB need no move. */
 const RECORD_PREFIX = 2;
 const SCRATCH_INITIAL = 256 * 1024;
@@ -85,7 +89,7 @@ function lenField(size: number): number {
 // ---- the scratch buffer ----
 
 interface FastWrites {
-  utf8Write?(s: string, offset: number, length?: number): number;
+  utf8Write?(s: string, offset: number): number;
 }
 
 let buf: Buffer = Buffer.allocUnsafe(SCRATCH_INITIAL);
@@ -97,15 +101,22 @@ function setScratch(b: Buffer): void {
   view = new DataView(b.buffer, b.byteOffset, b.length);
 }
 
-/** Native UTF-8 write: Buffer's own method where present (no argument parsing), else the public write(). */
+/**
+ * Native UTF-8 write of `s` at `at`, room for it ensured: Buffer's own method
+ * where present (no argument parsing; without a length, it may write up to
+ * the end of the buffer), else the public write().
+ */
 const nativeUtf8Write: (s: string, at: number) => number =
   typeof (Buffer.prototype as FastWrites).utf8Write === 'function'
-    ? (s, at) => (buf as FastWrites).utf8Write!(s, at, buf.length - at)
+    ? (s, at) => (buf as FastWrites).utf8Write!(s, at)
     : (s, at) => buf.write(s, at, 'utf8');
 
 function ensure(extra: number): void {
+  if (pos + extra > buf.length) grow(extra);
+}
+
+function grow(extra: number): void {
   const need = pos + extra;
-  if (need <= buf.length) return;
   let size = buf.length * 2;
   while (size < need) size *= 2;
   const bigger = Buffer.allocUnsafe(size);
@@ -113,26 +124,57 @@ function ensure(extra: number): void {
   setScratch(bigger);
 }
 
-/** Writes `s` as UTF-8 at `at` (room for 3 bytes per code unit is ensured); returns the byte count. */
-function writeUtf8(s: string, at: number): number {
+/**
+ * `s`, which is a string, as optimized code knows it: a string operand of +
+ * with string feedback gets a string check, after which the optimizing
+ * compiler takes `.length` straight from the string. Without it, reading
+ * strings of many representations (sequential, sliced, internalized, one- or
+ * two-byte) makes the property loads megamorphic.
+ */
+function asString(s: string): string {
+  return '' + s;
+}
+
+/**
+ * String.prototype.charCodeAt, called by its constant name so that the
+ * optimizing compiler inlines it whatever the string's representation
+ * (s.charCodeAt(i) is looked up from the string, and megamorphic like length).
+ */
+function charCodeAt(s: string, i: number): number {
+  return String.prototype.charCodeAt.call(s, i);
+}
+
+/**
+ * Writes `s` at `at` if it is all ASCII, and returns its length; otherwise
+ * returns -1, having written some of it.
+ */
+function writeAscii(b: Buffer, value: string, at: number): number {
+  const s = asString(value);
   const len = s.length;
-  if (len > SHORT_STRING) return nativeUtf8Write(s, at);
-  const b = buf;
   for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) return nativeUtf8Write(s, at);
+    const c = charCodeAt(s, i);
+    if (c >= 0x80) return -1;
     b[at + i] = c;
   }
   return len;
 }
 
+/** Writes `s` as UTF-8 at `at` (room for 3 bytes per code unit is ensured); returns the byte count. */
+function writeUtf8(s: string, at: number): number {
+  if (asString(s).length > SHORT_STRING) return nativeUtf8Write(s, at);
+  const n = writeAscii(buf, s, at);
+  return n >= 0 ? n : nativeUtf8Write(s, at);
+}
+
 function putVarint(n: number): void {
   const b = buf;
+  let p = pos;
   while (n >= 0x80) {
-    b[pos++] = (n & 0x7f) | 0x80;
+    b[p++] = (n & 0x7f) | 0x80;
     n >>>= 7;
   }
-  b[pos++] = n;
+  b[p++] = n;
+  pos = p;
 }
 
 function putInt64(v: number): void {
@@ -142,48 +184,55 @@ function putInt64(v: number): void {
   }
   // Two's complement halves; both divisions are by powers of two and exact.
   const b = buf;
+  let p = pos;
   let lo = v >>> 0;
   let hi = Math.floor(v / TWO_32) >>> 0;
   while (hi !== 0) {
-    b[pos++] = (lo & 0x7f) | 0x80;
+    b[p++] = (lo & 0x7f) | 0x80;
     lo = ((lo >>> 7) | (hi << 25)) >>> 0;
     hi >>>= 7;
   }
   while (lo > 0x7f) {
-    b[pos++] = (lo & 0x7f) | 0x80;
+    b[p++] = (lo & 0x7f) | 0x80;
     lo >>>= 7;
   }
-  b[pos++] = lo;
-}
-
-function putFixed32(n: number): void {
-  const b = buf;
-  b[pos++] = n & 0xff;
-  b[pos++] = (n >>> 8) & 0xff;
-  b[pos++] = (n >>> 16) & 0xff;
-  b[pos++] = n >>> 24;
-}
-
-function putTime(tag: number, ms: number, field: string): void {
-  const [lo, hi] = msToNanoHalves(ms, field);
-  buf[pos++] = tag;
-  putFixed32(lo);
-  putFixed32(hi);
+  b[p++] = lo;
+  pos = p;
 }
 
 /**
- * Copies an attribute key's bytes, four at a time. The last word may write up
- * to three bytes past the key: every caller has ensured room for them, and
- * writes at least four bytes of value prefix (tag, length, tag, length or
- * value) right after the key, so the padding never reaches value bytes
- * already in place.
+ * tag, then the epoch-ms time as fixed64 nanoseconds (room for 9 bytes
+ * ensured). Whole milliseconds (the usual case) take the arithmetic of
+ * msToNanoHalves() inline, without its array; anything else goes through it.
  */
-function putKey(info: KeyInfo): void {
-  const words = info.protoWords;
-  const v = view;
+function putTime(tag: number, ms: number, field: string): void {
+  let lo: number;
+  let hi: number;
+  if (ms >= 0 && ms <= MAX_TIMESTAMP_MS && Math.floor(ms) === ms) {
+    const msHi = Math.floor(ms / TWO_32);
+    const low = (ms - msHi * TWO_32) * 1e6; // < 2^52: exact
+    lo = low >>> 0;
+    hi = (msHi * 1e6 + Math.floor(low / TWO_32)) >>> 0;
+  } else {
+    const halves = msToNanoHalves(ms, field);
+    lo = halves[0];
+    hi = halves[1];
+  }
   const p = pos;
-  for (let i = 0; i < words.length; i++) v.setUint32(p + 4 * i, words[i]!, true);
-  pos += info.proto.length;
+  buf[p] = tag;
+  const v = view;
+  v.setUint32(p + 1, lo, true);
+  v.setUint32(p + 5, hi, true);
+  pos = p + 9;
+}
+
+/**
+ * Copies `bytes` bytes kept as little-endian words to `at`, four at a time.
+ * The last word may write up to three bytes past them: every caller has
+ * ensured room for those, and writes over them what comes next.
+ */
+function putWords(v: DataView, at: number, words: Uint32Array, bytes: number): void {
+  for (let i = 0; 4 * i < bytes; i++) v.setUint32(at + 4 * i, words[i]!, true);
 }
 
 /**
@@ -194,10 +243,106 @@ function settle(at: number, n: number, predicted: number, actual: number): void 
   if (actual !== predicted) buf.copyWithin(pos + actual, at, at + n);
 }
 
+// ---- attribute keys ----
+
+/**
+ * Bytes of a KeyValue (less its tag) kept per key for its last string value:
+ * enough for every KeyValue whose length prefixes are one byte.
+ */
+const VALUE_CACHE_BYTES = 128;
+/** Credit a key starts with, gains per repeated value, and is capped at; each KeyValue kept costs one. */
+const CREDIT_START = 4;
+const CREDIT_HIT = 2;
+const CREDIT_MAX = 64;
+/** A key out of credit still keeps one value in this many, to notice when its values start repeating. */
+const PROBE_EVERY = 64;
+/** Longest key (its KeyValue.key bytes) for which a scalar KeyValue's length always takes one byte: key + 2 + 11 < 128. */
+const SCALAR_KEY_MAX = 114;
+
+/**
+ * What the writer keeps per attribute key: the key's bytes, whether its
+ * schema type is double, the key seen after it last time (so that the
+ * lookup by name is skipped while keys come in the same order as before),
+ * and the encoding of its last string value.
+ *
+ * Attribute values repeat a lot from one record to the next (the log format,
+ * the file, the user, status texts); a string value equal to the last one
+ * kept for its key is written by copying that KeyValue's bytes. Keeping a
+ * value costs a copy, so a key whose values do not repeat (paths) soon runs
+ * out of credit and stops keeping them, but for one in PROBE_EVERY.
+ */
+class ProtoKey {
+  /** The key that followed this one in the last attribute object written. */
+  next: ProtoKey | undefined = undefined;
+  /** The string value whose KeyValue bytes, without the tag, are in `cached` (`cachedBytes` of them). */
+  cachedValue = '';
+  /** Length of cachedValue; -1 until a value is kept. */
+  cachedLength = -1;
+  readonly cached = new Uint32Array(VALUE_CACHE_BYTES / 4);
+  cachedBytes = 0;
+  credit = CREDIT_START;
+  probe = PROBE_EVERY;
+  /** Bytes of KeyValue.key: tag, length, UTF-8. */
+  readonly keyBytes: number;
+  /** The same bytes as little-endian 32-bit words, zero-padded. */
+  readonly words: Uint32Array;
+  /** The schema type is double: an integral number is still sent as a double. */
+  readonly double: boolean;
+  /** Longest string (in code units) whose KeyValue has one-byte length prefixes when it is ASCII. */
+  readonly shortMax: number;
+
+  constructor(
+    readonly key: string,
+    info: KeyInfo | undefined,
+  ) {
+    this.keyBytes = info === undefined ? 0 : info.proto.length;
+    this.words = info === undefined ? new Uint32Array(0) : info.protoWords;
+    this.double = info !== undefined && info.fixed === 'double';
+    // KeyValue length = key + 2 + (2 + n) must stay under 128.
+    this.shortMax = info === undefined ? -1 : 123 - this.keyBytes;
+  }
+}
+
+const PROTO_KEY_LIMIT = 4096;
+const protoKeys = new Map<string, ProtoKey>();
+
+function protoKey(key: string): ProtoKey {
+  let k = protoKeys.get(key);
+  if (k === undefined) {
+    k = new ProtoKey(key, keyInfo(key));
+    if (protoKeys.size < PROTO_KEY_LIMIT) protoKeys.set(key, k);
+  }
+  return k;
+}
+
+/** Heads of the key chains: one for record attributes, one for resource attributes. */
+const RECORD_KEYS = new ProtoKey('', undefined);
+const RESOURCE_KEYS = new ProtoKey('', undefined);
+
+/**
+ * After a string KeyValue was written from `from` (its tag) to `pos`: keeps
+ * it as `k`'s last value if the key has credit, or is due a probe.
+ */
+function keepValue(k: ProtoKey, s: string, from: number): void {
+  if (k.credit > 0) k.credit--;
+  else if (--k.probe > 0) return;
+  else k.probe = PROBE_EVERY;
+  const n = pos - from - 1;
+  if (n > VALUE_CACHE_BYTES) return;
+  const words = k.cached;
+  const v = view;
+  // Reads up to three bytes past pos: within the room ensured for the value.
+  for (let i = 0; 4 * i < n; i++) words[i] = v.getUint32(from + 1 + 4 * i, true);
+  k.cachedValue = s;
+  k.cachedLength = asString(s).length;
+  k.cachedBytes = n;
+}
+
 // ---- fields ----
 
 /** tag, length, UTF-8 of `s`. */
-function putStringField(tag: number, s: string): void {
+function putStringField(tag: number, value: string): void {
+  const s = asString(value);
   const len = s.length;
   ensure(8 + len * 3);
   const predicted = 1 + varintSize(len);
@@ -210,7 +355,8 @@ function putStringField(tag: number, s: string): void {
 }
 
 /** tag, length, AnyValue { string_value }: the body, and the shape of string attributes after their key. */
-function putStringAnyValueField(tag: number, s: string): void {
+function putStringAnyValueField(tag: number, value: string): void {
+  const s = asString(value);
   const len = s.length;
   ensure(16 + len * 3);
   const predictedAny = 1 + varintSize(len) + len;
@@ -226,16 +372,67 @@ function putStringAnyValueField(tag: number, s: string): void {
   pos += n;
 }
 
-/** One KeyValue with a string value. */
-function putStringAttribute(tag: number, key: KeyInfo, s: string): void {
+/**
+ * One KeyValue with a string value. In order: the value kept for the key;
+ * an ASCII string whose length prefixes are one byte each, written straight
+ * behind them; anything else, with predicted prefixes.
+ */
+function putStringAttribute(tag: number, k: ProtoKey, value: string): void {
+  const s = asString(value);
   const len = s.length;
-  const keyLen = key.proto.length;
-  ensure(25 + keyLen + len * 3); // with 3 bytes of key padding
+  const keyLen = k.keyBytes;
+  const from = pos;
+  if (from + 28 + keyLen + len * 3 > buf.length) grow(28 + keyLen + len * 3); // with 3 bytes of padding after a key or a kept value
+  const b = buf;
+  if (len === k.cachedLength && s === k.cachedValue) {
+    b[from] = tag;
+    const n = k.cachedBytes;
+    putWords(view, from + 1, k.cached, n);
+    pos = from + 1 + n;
+    if (k.credit < CREDIT_MAX) k.credit += CREDIT_HIT;
+    return;
+  }
+  if (len <= k.shortMax) {
+    // tag, KeyValue length, key, value tag, AnyValue length, string tag, string length.
+    const at = from + keyLen + 6;
+    let n = len;
+    if (len <= SHORT_STRING) {
+      for (let i = 0; i < len; i++) {
+        const c = charCodeAt(s, i);
+        if (c >= 0x80) {
+          n = -1;
+          break;
+        }
+        b[at + i] = c;
+      }
+    } else n = nativeUtf8Write(s, at);
+    if (n === len) {
+      b[from] = tag;
+      b[from + 1] = keyLen + 4 + len;
+      putWords(view, from + 2, k.words, keyLen);
+      b[at - 4] = TAG_2_LEN;
+      b[at - 3] = len + 2;
+      b[at - 2] = TAG_1_LEN;
+      b[at - 1] = len;
+      pos = at + len;
+      if (k.credit > 0 || k.probe <= 1) keepValue(k, s, from);
+      else k.probe--;
+      return;
+    }
+  }
+  putStringAttributeAnyLength(tag, k, s);
+  keepValue(k, s, from);
+}
+
+/** One KeyValue with a string value of any length and content (room ensured by the caller). */
+function putStringAttributeAnyLength(tag: number, k: ProtoKey, s: string): void {
+  const len = s.length;
+  const keyLen = k.keyBytes;
   const predictedAny = 1 + varintSize(len) + len;
   const predictedKv = keyLen + 1 + varintSize(predictedAny) + predictedAny;
   const predicted = 1 + varintSize(predictedKv) + keyLen + 1 + varintSize(predictedAny) + 1 + varintSize(len);
   const at = pos + predicted;
-  const n = writeUtf8(s, at);
+  const n = nativeUtf8Write(s, at);
   let any = predictedAny;
   let kv = predictedKv;
   if (n !== len) {
@@ -245,7 +442,8 @@ function putStringAttribute(tag: number, key: KeyInfo, s: string): void {
   }
   buf[pos++] = tag;
   putVarint(kv);
-  putKey(key);
+  putWords(view, pos, k.words, keyLen);
+  pos += keyLen;
   buf[pos++] = TAG_2_LEN;
   putVarint(any);
   buf[pos++] = TAG_1_LEN;
@@ -254,8 +452,56 @@ function putStringAttribute(tag: number, key: KeyInfo, s: string): void {
 }
 
 /** One KeyValue with an array of strings. */
-function putArrayAttribute(tag: number, key: KeyInfo, items: readonly unknown[]): void {
-  const keyLen = key.proto.length;
+function putArrayAttribute(tag: number, k: ProtoKey, items: readonly unknown[]): void {
+  const keyLen = k.keyBytes;
+  const count = items.length;
+  // Short ASCII strings, every length prefix one byte: written straight in place.
+  let predictedArray = 0;
+  for (let i = 0; i < count; i++) {
+    const item = items[i];
+    if (typeof item !== 'string' || asString(item).length > SHORT_STRING) {
+      predictedArray = -1;
+      break;
+    }
+    predictedArray += 4 + asString(item).length;
+  }
+  if (predictedArray >= 0 && keyLen + predictedArray < 122) {
+    ensure(keyLen + predictedArray + 12); // with 3 bytes of key padding
+    // tag, KeyValue length, key, value tag, AnyValue length, array tag, array length.
+    const b = buf;
+    const from = pos;
+    let at = from + keyLen + 6;
+    for (let i = 0; i < count; i++) {
+      const item = asString(items[i] as string);
+      const len = item.length;
+      b[at] = TAG_1_LEN;
+      b[at + 1] = len + 2;
+      b[at + 2] = TAG_1_LEN;
+      b[at + 3] = len;
+      if (writeAscii(b, item, at + 4) !== len) {
+        at = -1;
+        break;
+      }
+      at += 4 + len;
+    }
+    if (at >= 0) {
+      b[from] = tag;
+      b[from + 1] = keyLen + 4 + predictedArray;
+      putWords(view, from + 2, k.words, keyLen);
+      const p = from + keyLen + 2;
+      b[p] = TAG_2_LEN;
+      b[p + 1] = predictedArray + 2;
+      b[p + 2] = TAG_ANY_ARRAY;
+      b[p + 3] = predictedArray;
+      pos = at;
+      return;
+    }
+  }
+  putArrayAttributeAnyLength(tag, k, items);
+}
+
+function putArrayAttributeAnyLength(tag: number, k: ProtoKey, items: readonly unknown[]): void {
+  const keyLen = k.keyBytes;
   let predictedArray = 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -285,7 +531,8 @@ function putArrayAttribute(tag: number, key: KeyInfo, items: readonly unknown[])
   }
   buf[pos++] = tag;
   putVarint(kv);
-  putKey(key);
+  putWords(view, pos, k.words, keyLen);
+  pos += keyLen;
   buf[pos++] = TAG_2_LEN;
   putVarint(any);
   buf[pos++] = TAG_ANY_ARRAY;
@@ -293,39 +540,85 @@ function putArrayAttribute(tag: number, key: KeyInfo, items: readonly unknown[])
   pos += array;
 }
 
-/** One KeyValue with an int, double or bool value: sizes known up front. */
-function putScalarAttribute(tag: number, key: KeyInfo, kind: number, value: unknown): void {
-  const keyLen = key.proto.length;
-  const any = kind === KIND_INT ? 1 + int64Size(value as number) : kind === KIND_DOUBLE ? 9 : 2;
-  const kv = keyLen + 2 + any; // value tag + one-byte length: any <= 11
-  ensure(9 + kv); // with 3 bytes of key padding
-  buf[pos++] = tag;
-  putVarint(kv);
-  putKey(key);
-  buf[pos++] = TAG_2_LEN;
-  buf[pos++] = any;
-  if (kind === KIND_INT) {
-    buf[pos++] = TAG_ANY_INT;
-    putInt64(value as number);
-  } else if (kind === KIND_DOUBLE) {
-    buf[pos++] = TAG_ANY_DOUBLE;
-    buf.writeDoubleLE(value as number, pos);
-    pos += 8;
+/**
+ * tag, KeyValue length, key, value tag, AnyValue length and the AnyValue's
+ * own tag: the start of a scalar KeyValue whose AnyValue takes `any` bytes.
+ * Returns where the value goes; room for it is ensured.
+ */
+function putScalarHead(tag: number, k: ProtoKey, any: number, anyTag: number): number {
+  const keyLen = k.keyBytes;
+  if (pos + keyLen + 24 > buf.length) grow(keyLen + 24); // with 3 bytes of key padding
+  const kv = keyLen + 2 + any; // any <= 11
+  let p = pos;
+  const b = buf;
+  b[p++] = tag;
+  if (keyLen <= SCALAR_KEY_MAX) b[p++] = kv;
+  else {
+    pos = p;
+    putVarint(kv);
+    p = pos;
+  }
+  putWords(view, p, k.words, keyLen);
+  p += keyLen;
+  b[p] = TAG_2_LEN;
+  b[p + 1] = any;
+  b[p + 2] = anyTag;
+  return p + 3;
+}
+
+function putIntAttribute(tag: number, k: ProtoKey, v: number): void {
+  if (v >= 0 && v < 0x80000000) {
+    let p = putScalarHead(tag, k, 1 + varintSize(v), TAG_ANY_INT);
+    const b = buf;
+    while (v >= 0x80) {
+      b[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[p] = v;
+    pos = p + 1;
   } else {
-    buf[pos++] = TAG_ANY_BOOL;
-    buf[pos++] = value ? 1 : 0;
+    pos = putScalarHead(tag, k, 1 + int64Size(v), TAG_ANY_INT);
+    putInt64(v);
   }
 }
 
-function putAttributes(tag: number, attributes: Attributes): void {
+function putDoubleAttribute(tag: number, k: ProtoKey, v: number): void {
+  const p = putScalarHead(tag, k, 9, TAG_ANY_DOUBLE);
+  view.setFloat64(p, v, true);
+  pos = p + 8;
+}
+
+function putBoolAttribute(tag: number, k: ProtoKey, v: boolean): void {
+  const p = putScalarHead(tag, k, 2, TAG_ANY_BOOL);
+  buf[p] = v ? 1 : 0;
+  pos = p + 1;
+}
+
+/**
+ * The attributes in their own order, each as its value kind says (the
+ * schema type where the value fits it, else the value's own kind: see
+ * valueKind() in values.ts). Only a double schema type changes the kind of a
+ * value here: a string is always a string, a boolean a bool, an array an
+ * array of strings, an integral number an int.
+ */
+function putAttributes(tag: number, attributes: Attributes, head: ProtoKey): void {
+  let prev = head;
   for (const key in attributes) {
-    const value = attributes[key];
-    const info = keyInfo(key);
-    const kind = kindOf(info, key, value);
-    if (kind === KIND_STRING) putStringAttribute(tag, info, typeof value === 'string' ? value : String(value));
-    else if (kind === KIND_SKIP) continue;
-    else if (kind === KIND_INT || kind === KIND_DOUBLE || kind === KIND_BOOL) putScalarAttribute(tag, info, kind, value);
-    else putArrayAttribute(tag, info, value as unknown as readonly unknown[]);
+    const value = attributes[key] as unknown;
+    let k = prev.next;
+    if (k === undefined || k.key !== key) {
+      k = protoKey(key);
+      prev.next = k;
+    }
+    prev = k;
+    if (typeof value === 'string') putStringAttribute(tag, k, value);
+    else if (typeof value === 'number') {
+      if (!k.double && Number.isInteger(value) && value < INT64_LIMIT && value >= -INT64_LIMIT) putIntAttribute(tag, k, value);
+      else putDoubleAttribute(tag, k, value);
+    } else if (typeof value === 'boolean') putBoolAttribute(tag, k, value);
+    else if (value === undefined || value === null) continue;
+    else if (Array.isArray(value)) putArrayAttribute(tag, k, value);
+    else putStringAttribute(tag, k, String(value));
   }
 }
 
@@ -351,7 +644,7 @@ function putRecord(r: FtpLogRecord): void {
   }
   if (r.severityText) putStringField(TAG_LOGRECORD_SEVERITY_TEXT, r.severityText);
   putStringAnyValueField(TAG_LOGRECORD_BODY, typeof r.body === 'string' ? r.body : String(r.body));
-  putAttributes(TAG_LOGRECORD_ATTRIBUTE, r.attributes);
+  putAttributes(TAG_LOGRECORD_ATTRIBUTE, r.attributes, RECORD_KEYS);
   ensure(32);
   putTime(TAG_LOGRECORD_OBSERVED_TIME, r.observedTimestamp, 'observedTimestamp');
   if (r.eventName) putStringField(TAG_LOGRECORD_EVENT_NAME, r.eventName);
@@ -370,7 +663,7 @@ function putRecord(r: FtpLogRecord): void {
 
 /** Writes the resource attributes, then the scope's fields, at the start of the scratch; returns where the scope starts. */
 function putResourceAndScope(resource: Attributes, scope: { name: string; version?: string }): number {
-  putAttributes(TAG_1_LEN, resource);
+  putAttributes(TAG_1_LEN, resource, RESOURCE_KEYS);
   const resourceEnd = pos;
   if (scope.name) putStringField(TAG_1_LEN, scope.name);
   if (scope.version) putStringField(TAG_2_LEN, scope.version);
@@ -437,7 +730,7 @@ export function encodeLogsProtobuf(batch: LogsBatch): Uint8Array {
 
 function utf8Length(s: string): number {
   const len = s.length;
-  if (len > SHORT_STRING) return Buffer.byteLength(s, 'utf8');
+  if (len > SHORT_MEASURE) return Buffer.byteLength(s, 'utf8');
   let n = len;
   for (let i = 0; i < len; i++) {
     const c = s.charCodeAt(i);

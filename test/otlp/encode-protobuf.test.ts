@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { encodeLogsProtobuf, logRecordProtobufSize } from '../../src/otlp/encode-protobuf.js';
-import { MAX_TIMESTAMP_MS, msToNanoHalves, msToNanoString } from '../../src/otlp/values.js';
+import {
+  appendLogRecordEntryProtobuf,
+  encodeLogRecordEntryProtobuf,
+  encodeLogsProtobuf,
+  encodeLogsProtobufEnvelope,
+  logRecordProtobufSize,
+} from '../../src/otlp/encode-protobuf.js';
+import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, msToNanoHalves, msToNanoString, valueKind } from '../../src/otlp/values.js';
 import type { Attributes, FtpLogRecord } from '../../src/model.js';
-import { ATTRIBUTE_TYPES } from '../../src/schema.js';
+import type { LogsBatch } from '../../src/otlp/types.js';
+import { ATTRIBUTE_TYPES, attributeType } from '../../src/schema.js';
 import { otlpProto } from '../../src/receiver/decode.js';
 import { FtplogError } from '../../src/errors.js';
 import {
@@ -329,5 +336,214 @@ describe('encodeLogsProtobuf against the SDK (ProtobufLogsSerializer)', () => {
     });
     assert.ok(batch.records.some((r) => integerValuedDoubles(r.attributes).length > 0), 'the batch exercises difference 1');
     assert.deepEqual(ours, sdk);
+  });
+});
+
+/**
+ * The request the official generated encoder writes for a batch, built field
+ * by field from the records as the encoder's documentation says (fields at
+ * their default left out, but for the body and the values of attributes;
+ * attribute kinds as valueKind() decides them). Text goes through wellFormed():
+ * protobufjs writes a lone surrogate as three bytes of its own, the encoder
+ * as U+FFFD. Compared byte for byte.
+ */
+function officialProtobuf(batch: LogsBatch): Buffer {
+  const T = otlpProto.ExportLogsServiceRequest;
+  const anyValue = (key: string, value: unknown): Record<string, unknown> | undefined => {
+    const kind = valueKind(attributeType(key, value), value);
+    switch (kind) {
+      case KIND_SKIP:
+        return undefined;
+      case KIND_STRING:
+        return { stringValue: wellFormed(String(value)) };
+      case KIND_INT:
+        return { intValue: BigInt(value as number).toString() };
+      case KIND_DOUBLE:
+        return { doubleValue: value };
+      case KIND_BOOL:
+        return { boolValue: value };
+      default:
+        return { arrayValue: { values: (value as unknown[]).map((v) => ({ stringValue: wellFormed(String(v)) })) } };
+    }
+  };
+  const attributes = (a: Attributes): Record<string, unknown>[] => {
+    const out: Record<string, unknown>[] = [];
+    for (const key in a) {
+      const value = anyValue(key, a[key]);
+      if (value !== undefined) out.push({ key: wellFormed(key), value });
+    }
+    return out;
+  };
+  const logRecord = (r: FtpLogRecord): Record<string, unknown> => {
+    const m: Record<string, unknown> = {};
+    if (r.timestamp !== undefined) m['timeUnixNano'] = nanoString(r.timestamp);
+    if (r.severityNumber !== 0) m['severityNumber'] = r.severityNumber;
+    if (r.severityText) m['severityText'] = wellFormed(r.severityText);
+    m['body'] = { stringValue: wellFormed(String(r.body)) };
+    const attrs = attributes(r.attributes);
+    if (attrs.length > 0) m['attributes'] = attrs;
+    m['observedTimeUnixNano'] = nanoString(r.observedTimestamp);
+    if (r.eventName) m['eventName'] = wellFormed(r.eventName);
+    return m;
+  };
+  const scope: Record<string, unknown> = {};
+  if (batch.scope.name) scope['name'] = wellFormed(batch.scope.name);
+  if (batch.scope.version) scope['version'] = wellFormed(batch.scope.version);
+  const request = {
+    resourceLogs: [
+      {
+        resource: { attributes: attributes(batch.resource) },
+        scopeLogs: [{ scope, logRecords: batch.records.map(logRecord) }],
+      },
+    ],
+  };
+  return Buffer.from(T.encode(T.fromObject(request)).finish());
+}
+
+/** The string with each lone surrogate replaced by U+FFFD. */
+function wellFormed(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
+function nanoString(ms: number): string {
+  const [lo, hi] = msToNanoHalves(ms);
+  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
+
+function assertOfficial(batch: LogsBatch, message?: string): void {
+  const ours = Buffer.from(encodeLogsProtobuf(batch));
+  assert.deepEqual(ours, officialProtobuf(batch), message);
+  // The same records one by one, and appended to a buffer, make the same request.
+  const parts = batch.records.map((r) => Buffer.from(encodeLogRecordEntryProtobuf(r)));
+  const recordsBytes = parts.reduce((n, p) => n + p.length, 0);
+  assert.deepEqual(encodeLogsProtobufEnvelope(batch.resource, batch.scope, parts, recordsBytes), ours, message);
+  let target: Buffer = Buffer.allocUnsafe(4096);
+  let end = 0;
+  for (const r of batch.records) ({ buf: target, end } = appendLogRecordEntryProtobuf(target, end, r));
+  assert.deepEqual(target.subarray(0, end), Buffer.concat(parts), message);
+}
+
+describe('encodeLogsProtobuf against the official encoder, byte for byte', () => {
+  const KEYS = ['ftp.log.format', 'user.name', 'file.path', 'x.custom', 'server.port', 'ftp.transfer.rate', 'ftp.transfer.notes'];
+  const k = (n: number): string => `k${'x'.repeat(n)}`;
+
+  it('writes the sample batch and random records as the official encoder does (property)', () => {
+    assertOfficial(sampleBatch());
+    assertOfficial(batchOf([record({ attributes: allSchemaAttributes() })], allSchemaAttributes()));
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'grapheme', maxLength: 80 }),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+      fc.constantFrom('a', 'ftp', 'eft.client', 'download', 'x'.repeat(24), 'x'.repeat(25), 'é'.repeat(24)),
+    );
+    const number = fc.oneof(
+      fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+      fc.integer({ min: -200, max: 300 }),
+      fc.double(),
+      fc.constantFrom(2 ** 63, -(2 ** 63), 2 ** 64, -0, 0.5, 2 ** 31, -(2 ** 31) - 1),
+    );
+    const value = fc.oneof(text, number, fc.boolean(), fc.array(text, { maxLength: 5 }), fc.constantFrom(undefined, null));
+    // Keys of the schema and out of it, in varying orders, so that values repeat under the same key.
+    const attributes = fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string({ minLength: 1, maxLength: 8 })), value, { maxKeys: 10 });
+    const rec = fc.record({
+      timestamp: fc.option(fc.oneof(fc.integer({ min: 0, max: MAX_TIMESTAMP_MS }), fc.double({ min: 0, max: MAX_TIMESTAMP_MS, noNaN: true })), { nil: undefined }),
+      observedTimestamp: fc.integer({ min: 0, max: MAX_TIMESTAMP_MS }),
+      severityNumber: fc.integer({ min: 0, max: 24 }),
+      severityText: text,
+      eventName: text,
+      body: text,
+      attributes,
+    }) as fc.Arbitrary<FtpLogRecord>;
+    fc.assert(
+      fc.property(fc.array(rec, { maxLength: 10 }), attributes, (records, resource) => {
+        assertOfficial(batchOf(records, resource as Attributes));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes strings of every length around the one-byte prefix limits and the native-write threshold', () => {
+    for (const key of ['ftp.extra', 'x', k(20), k(60), k(119), k(120), k(121), k(122), k(130), k(200)]) {
+      const records: FtpLogRecord[] = [];
+      for (let len = 0; len <= 140; len++) {
+        for (const s of ['a'.repeat(len), 'é' + 'a'.repeat(Math.max(0, len - 1)), 'a'.repeat(Math.max(0, len - 1)) + '中', 'a'.repeat(len >> 1) + '\ud800' + 'b'.repeat(len >> 1)]) {
+          records.push(record({ body: s, eventName: s, severityText: s as FtpLogRecord['severityText'], attributes: { [key]: s, after: len } }));
+        }
+      }
+      for (const len of [16_000, 16_383, 16_384, 20_000]) {
+        records.push(record({ body: 'b'.repeat(len), attributes: { [key]: 'v'.repeat(len) } }));
+        records.push(record({ attributes: { [key]: 'é'.repeat(len) } }));
+      }
+      assertOfficial(batchOf(records), key);
+    }
+  });
+
+  it('writes a value again from its kept bytes only under the same key, whatever the attribute tag', () => {
+    const values = ['eft.client', 'eft.client', 'download', 'eft.client', 'download', 'download', 'déjà', 'déjà', 'x'.repeat(90), 'x'.repeat(90), '', ''];
+    const records: FtpLogRecord[] = [];
+    for (let round = 0; round < 200; round++) {
+      const v = values[round % values.length]!;
+      const attributes: Attributes =
+        round % 3 === 0 ? { 'ftp.log.format': v, 'user.name': v, 'file.path': `/p/${round}` } : { 'user.name': v, 'ftp.log.format': v, extra: round % 5 === 0 ? 5 : v };
+      records.push(record({ attributes }));
+    }
+    // The resource carries the same keys and values: KeyValues whose tag differs.
+    assertOfficial(batchOf(records, { 'ftp.log.format': 'eft.client', 'user.name': 'download' }));
+    // A key whose values never repeat, then start to.
+    const paths = Array.from({ length: 500 }, (_, i) => record({ attributes: { 'file.path': i < 300 ? `/in/${i}.csv` : '/in/same.csv' } }));
+    assertOfficial(batchOf(paths));
+  });
+
+  it('writes attribute objects whose keys change order and number from record to record', () => {
+    const shapes: Attributes[] = [
+      { a: 'x', b: 1, c: true },
+      { a: 'x', c: true },
+      { c: true, b: 1, a: 'x' },
+      { b: 2 },
+      {},
+      { a: 'y', b: 1, c: false, d: ['p', 'q'] },
+      { d: ['p', 'é'], a: 'x' },
+    ];
+    const records = Array.from({ length: 100 }, (_, i) => record({ attributes: shapes[(i * 7) % shapes.length]! }));
+    assertOfficial(batchOf(records, shapes[0]));
+  });
+
+  it('writes ints, doubles, bools, arrays and skipped values of every size', () => {
+    const ints = [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 28, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 35, 2 ** 53 - 1, 2 ** 62, 2 ** 63 - 1024];
+    const values: unknown[] = [
+      ...ints,
+      ...ints.map((v) => -v),
+      -(2 ** 63),
+      2 ** 63,
+      2 ** 64,
+      0.5,
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+      Number.MIN_VALUE,
+      true,
+      false,
+      [],
+      [''],
+      ['Ps', 'Sf'],
+      ['a'.repeat(24), 'b'.repeat(25)],
+      Array.from({ length: 40 }, (_, i) => `n${i}`),
+      ['é', 'a'],
+      [1, true, null, 'x'],
+      { toString: () => 'object' },
+      undefined,
+      null,
+    ];
+    for (const key of ['x.n', 'ftp.transfer.bytes', 'ftp.transfer.duration', 'ftp.transfer.notes', 'ftp.list.recursive', k(130)]) {
+      const records = values.map((v) => record({ attributes: { [key]: v as Attributes[string], after: 'z' } }));
+      assertOfficial(batchOf(records), key);
+    }
+  });
+
+  it('writes fractional, huge and zero times', () => {
+    const times = [0, -0, 1, 0.5, 0.000001, 0.0000004, 999.9999996, 4294967295, 4294967296, 1_700_000_000_123.25, 2 ** 41 - 1, MAX_TIMESTAMP_MS];
+    const records = times.map((t) => record({ timestamp: t, observedTimestamp: t }));
+    assertOfficial(batchOf(records));
   });
 });
