@@ -48,15 +48,25 @@
  * Entries carry every key of their entry type (undefined when empty, unknown
  * or not logged) so that all entries of a type share one object shape.
  *
- * Speed. In optimized code each `charCodeAt` costs some twenty instructions
- * (string representation dispatch and bounds check), and a call into a
- * builtin (`indexOf`, `slice`, `startsWith`) some fifty to a hundred, so the
- * code reads each character it needs once and calls builtins only where they
- * save many character reads (`indexOf` for the commas). No `charCodeAt` ever
- * reads past the end of the line: one such read makes V8 deoptimize, and the
- * call site then stays a slow generic builtin call for good. Tokens whose
- * characters were compared anyway (status, transfer type, notes) are returned
- * as constants instead of slices.
+ * Speed (the parser runs for every line, so its cost was measured with V8's
+ * optimizing compiler in mind):
+ * - In optimized code a `charCodeAt` costs some twenty machine instructions
+ *   and a builtin call (`indexOf`, `slice`, `startsWith`) a hundred or more,
+ *   so each character is read once, and builtins are called only where they
+ *   spare many reads (`indexOf` over free text).
+ * - No `charCodeAt` reads past the end of the line: such a read makes V8
+ *   deoptimize, after which the call stays a slow generic builtin call.
+ * - R and S entries of the usual form (no comma in the e-mail) are read in
+ *   one pass by quickTransfer, which tries the same candidates first that the
+ *   general rules (parseTransfer) try first and leaves any other line to
+ *   them, so both give the same entry. Other lines, and T, D, M, C, L and N,
+ *   go the general way: comma table, then anchoring.
+ * - Rare paths are kept out of the hot functions, or written so that their
+ *   operations also run for ordinary lines: V8 compiles a function for what
+ *   it has seen run, and recompiles it (at a cost of many thousand lines)
+ *   when another path is taken.
+ * - Tokens whose characters were compared anyway (status, transfer type,
+ *   notes) are taken from constants instead of sliced out.
  */
 import type { CivilTime, NcftpdEntry, NcftpdEntryType, ParseResult } from '../model.js';
 
@@ -99,20 +109,13 @@ export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
   const len = s.length;
   if (len === 0) return BLANK;
 
+  // This function runs for every line, so it is kept small and its rare cases
+  // go through one call each: V8 then compiles it once instead of again at the
+  // first line that takes a path not taken before.
   const body = scanPrefix(s);
-  if (body < 0) {
-    // A blank line cannot have the prefix, so it is looked for only here.
-    const c0 = s.charCodeAt(0);
-    if ((c0 < CH_0 || c0 > CH_9) && s.trim() === '') return BLANK;
-    if (body === NO_TAG) return fail('missing process tag');
-    if (body === NO_PIPE) return fail('missing "|" after process tag');
-    return fail(`invalid date ${quoteDate(s)}`);
-  }
-  const time = readTime(s);
-  if (time === undefined) return fail(`invalid date ${quoteDate(s)}`);
+  const time = body < 0 ? undefined : readTime(s);
+  if (time === undefined) return badPrefix(s, body);
   const process = s.slice(tagStart, tagEnd);
-
-  if (body >= len) return fail('missing entry type');
   // The common case, a type letter and its comma, without a search.
   const type = body + 1 < len && s.charCodeAt(body + 1) === CH_COMMA ? entryType(s.charCodeAt(body)) : undefined;
   if (type === undefined) return badEntryType(s, body);
@@ -120,11 +123,32 @@ export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
     const entry = quickTransfer(s, body + 2, time, process, type);
     if (entry !== undefined) return { kind: 'entry', entry };
   }
+  return parseFields(s, body + 1, time, process, type);
+}
 
+/** The result for a line without a valid prefix (scanPrefix returned `body`, or the time is out of range). */
+function badPrefix(s: string, body: number): ParseResult<NcftpdEntry> {
+  // A blank line cannot have the prefix, so it is looked for only here.
+  const c0 = s.charCodeAt(0);
+  if ((c0 < CH_0 || c0 > CH_9) && s.trim() === '') return BLANK;
+  if (body === NO_TAG) return fail('missing process tag');
+  if (body === NO_PIPE) return fail('missing "|" after process tag');
+  return fail(`invalid date ${quoteDate(s)}`);
+}
+
+/** Reads the fields after the entry type, whose comma is at typeComma, by the general rules. */
+function parseFields(
+  s: string,
+  typeComma: number,
+  time: CivilTime,
+  process: string,
+  type: NcftpdEntryType,
+): ParseResult<NcftpdEntry> {
+  const len = s.length;
   // Comma positions of the body. indexOf (memchr for one-byte strings) costs
   // far less per character than a charCodeAt loop.
   let nf = 0;
-  let comma = body + 1;
+  let comma = typeComma;
   P[0] = comma;
   while ((comma = s.indexOf(',', comma + 1)) >= 0) {
     if (++nf + 1 >= P.length) P = grown(P);
@@ -134,6 +158,8 @@ export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
   P[nf] = len;
   // P[nf - 1] is the last comma: the line ends with a comma when it is the last character.
   const trailing = P[nf - 1] === len - 1;
+  // Not `trailing ? nf - 2 : nf - 1`, whose second subtraction only rare lines
+  // (no final comma) would run: see Speed above.
   let last = nf - 1;
   if (trailing) last--;
 
@@ -146,6 +172,7 @@ export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
 
 /** The error for a line whose entry type is not one known letter followed by a comma. */
 function badEntryType(s: string, body: number): ParseResult<NcftpdEntry> {
+  if (body >= s.length) return fail('missing entry type');
   const typeComma = s.indexOf(',', body);
   const typeEnd = typeComma < 0 ? s.length : typeComma;
   const type = typeEnd - body === 1 ? entryType(s.charCodeAt(body)) : undefined;
@@ -209,27 +236,23 @@ function scanPrefix(s: string): number {
   const len = s.length;
   // Shortest prefix: `YY/MM/DD HH:MM:SS` and the character after it.
   if (len < 18) return BAD_DATE;
-  let d: number;
-  if (s.charCodeAt(4) === CH_MINUS) {
-    // YYYY-MM-DD; needs two more characters than YY/MM/DD. (A `-` at 4 rules out YY/MM/DD.)
-    if (len < 20 || s.charCodeAt(7) !== CH_MINUS) return BAD_DATE;
-    const y1 = num2(s, 0);
-    const y2 = num2(s, 2);
-    pMonth = num2(s, 5);
-    pDay = num2(s, 8);
-    if (y1 < 0 || y2 < 0 || pMonth < 0 || pDay < 0) return BAD_DATE;
-    pYear = y1 * 100 + y2;
-    d = 10;
-  } else if (s.charCodeAt(2) === CH_SLASH && s.charCodeAt(5) === CH_SLASH) {
-    const yy = num2(s, 0);
-    pMonth = num2(s, 3);
-    pDay = num2(s, 6);
-    if (yy < 0 || pMonth < 0 || pDay < 0) return BAD_DATE;
-    pYear = yy >= 70 ? 1900 + yy : 2000 + yy;
-    d = 8;
-  } else {
-    return BAD_DATE;
-  }
+  // The date is YY/MM/DD when a `/` is at 2 (YYYY-MM-DD has a digit there),
+  // and both forms are read by the same code, d being the date's length:
+  // V8 then need not recompile it at the first line of the rarer form.
+  const d = s.charCodeAt(2) === CH_SLASH ? 8 : 10;
+  const separator = d === 8 ? CH_SLASH : CH_MINUS;
+  // YYYY-MM-DD needs two more characters.
+  if (len < d + 10) return BAD_DATE;
+  if (s.charCodeAt(d - 6) !== separator || s.charCodeAt(d - 3) !== separator) return BAD_DATE;
+  // The first two digits, and the last two digits of the year (the same ones for YY).
+  const y1 = num2(s, 0);
+  const y2 = num2(s, d - 8);
+  pMonth = num2(s, d - 5);
+  pDay = num2(s, d - 2);
+  if (y1 < 0 || y2 < 0 || pMonth < 0 || pDay < 0) return BAD_DATE;
+  // YY: 70-99 are 19YY, 00-69 are 20YY.
+  const century = y1 >= 70 ? 19 : 20;
+  pYear = (d === 10 ? y1 : century) * 100 + y2;
   if (s.charCodeAt(d) !== CH_SPACE) return BAD_DATE;
   const t = d + 1;
   if (s.charCodeAt(t + 2) !== CH_COLON || s.charCodeAt(t + 5) !== CH_COLON) return BAD_DATE;
@@ -285,9 +308,17 @@ function readTime(s: string): CivilTime | undefined {
   return { year, month, day, hour, minute, second, millisecond };
 }
 
+/** Days of the months of a common year, January at 1. */
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  // Every operation here runs for every line, whatever the month: V8 would
+  // otherwise recompile the parser at the first line that takes a branch it
+  // had not seen run. Leap years: divisible by 4, except centuries not
+  // divisible by 400 (the three tests combined by exclusive or, `!==`).
+  const days = MONTH_DAYS[month];
+  const leap = (year % 4 === 0) !== (year % 100 === 0) !== (year % 400 === 0);
+  return month === 2 && leap ? 29 : days;
 }
 
 function quoteDate(s: string): string {
@@ -372,9 +403,9 @@ function statusCode(s: string, j: number): number {
 }
 
 /**
- * Index in STATUS of the status token s[a..b), or 0. Compares characters
- * rather than calling startsWith, and lets the entry take the constant string
- * instead of a slice.
+ * Index in STATUS of the status token s[a..b), or 0. The length and the first
+ * character single out the one candidate, and the entry takes the constant
+ * string instead of a slice.
  */
 function statusAt(s: string, a: number, b: number): number {
   switch (b - a) {
@@ -555,9 +586,8 @@ function decField(s: string, j: number, point: boolean): number {
     }
   }
   if (nd === 0 || (point && dot < 0)) return NaN;
-  if (dot < 0) return nd > 15 ? Number(s.slice(a, b)) : n;
-  const frac = b - dot - 1;
-  return nd > 15 ? Number(s.slice(a, b)) : n / POW10[frac];
+  if (nd > 15) return Number(s.slice(a, b));
+  return dot < 0 ? n : n / POW10[b - dot - 1];
 }
 
 // ---------------------------------------------------------------------------
@@ -624,7 +654,11 @@ function transferTail(s: string, k: number, last: number): string | undefined {
  */
 const VALUE = new Float64Array(1);
 
-/** What readUint and readDecimal return for a number of more than 15 digits. */
+/**
+ * What readUint and readDecimal return for a number of more than 15 digits,
+ * which intField and decField still read (through Number): the line is then
+ * left to parseTransfer, not taken for one without a triple there.
+ */
 const TOO_LONG = -2;
 
 /**
@@ -639,7 +673,7 @@ const TOO_LONG = -2;
  *
  * Why: the comma ending a number, a status or a short field is found by the
  * character reads that check its content anyway, which saves the indexOf
- * call (and the comma table) that parseNcftpdLine spends on every comma.
+ * call (and the comma table) that parseFields spends on every comma.
  */
 function quickTransfer(
   s: string,
@@ -953,6 +987,22 @@ function parseOther(
     firstError = r;
     tried = last;
   }
+  // The rare rest in a function of its own, so that its first use does not
+  // make V8 recompile this one (and what it is inlined into).
+  return searchSession(s, last, trailing, time, process, type, firstError, tried);
+}
+
+/** parseOther when the last field is not the session id: firstError and tried are what it found. */
+function searchSession(
+  s: string,
+  last: number,
+  trailing: boolean,
+  time: CivilTime,
+  process: string,
+  type: NcftpdEntryType,
+  firstError: string | undefined,
+  tried: number,
+): NcftpdEntry | string {
   for (let j = MIN_SESSION; j < last; j++) {
     if (!isSessionId(s, j)) continue;
     // Two shaped fields in a row are a host that looks like a session id, then the session id.
@@ -973,7 +1023,14 @@ function parseOther(
   return firstError ?? r;
 }
 
-/** Reads the entry given the session id's index j (j = last + 1: no session id). */
+/**
+ * Reads the entry given the session id's index j (j = last + 1: no session id).
+ *
+ * The searches below step their index in the loop condition, which the first
+ * candidate runs too: the first candidate is nearly always the one, and V8
+ * would otherwise meet the step only at some rare line, after compiling this
+ * function, and compile it again.
+ */
 function shaped(
   s: string,
   j: number,
@@ -988,10 +1045,8 @@ function shaped(
     case 'M':
     case 'C': {
       const chmod = type === 'C';
-      let i = j - 6;
-      for (; i >= 1; i--) {
-        if ((chmod ? isOctal(s, i) : isEmpty(i)) && isEmpty(i + 1) && isEmpty(i + 2)) break;
-      }
+      let i = j - 5;
+      while (--i >= 1 && !((chmod ? isOctal(s, i) : isEmpty(i)) && isEmpty(i + 1) && isEmpty(i + 2)));
       if (i < 1) return chmod ? 'missing mode' : 'missing reserved fields';
       const path = s.slice(P[0] + 1, P[i]);
       const user = opt(s, i + 3);
@@ -1006,7 +1061,7 @@ function shaped(
     case 'T': {
       let st = -1;
       let status = 0;
-      for (let i = 1; i <= j - 6; i++) {
+      for (let i = 0; ++i <= j - 6; ) {
         status = statusCode(s, i);
         if (status !== 0) {
           st = i;
@@ -1015,8 +1070,8 @@ function shaped(
       }
       if (st < 0 && isUpperToken(s, 1)) st = 1;
       if (st < 0) return 'missing completion status';
-      let r = j - 4;
-      for (; r >= st + 2; r--) if (isEmpty(r) || is(s, r, 'RECURSIVE')) break;
+      let r = j - 3;
+      while (--r >= st + 2 && !(isEmpty(r) || is(s, r, 'RECURSIVE')));
       if (r < st + 2) return 'missing recursion field';
       return {
         format: 'ncftpd',
@@ -1036,12 +1091,12 @@ function shaped(
     }
     default: {
       // L and N: path, `to`, target, reserved (empty), user, email, host.
-      let e = j - 4;
-      for (; e >= 3; e--) if (isEmpty(e)) break;
+      let e = j - 3;
+      while (--e >= 3 && !isEmpty(e));
       if (e < 3) return 'missing reserved field';
       const absolute = s.charCodeAt(P[0] + 1) === CH_SLASH;
       let to = -1;
-      for (let t = 1; t <= e - 2; t++) {
+      for (let t = 0; ++t <= e - 2; ) {
         if (!isTo(s, t)) continue;
         if (to < 0) to = t;
         if (!absolute || s.charCodeAt(P[t + 1] + 1) === CH_SLASH) {
