@@ -35,6 +35,15 @@ export interface EncodedRecords {
   readonly lines: Float64Array;
   /** Per record: byte offset just past the line's terminator. */
   readonly offsets: Float64Array;
+  /**
+   * Present on runs whose memory can be used again (runs from
+   * readLogsParallel()): a consumer that is done with `bytes` calls it once,
+   * and must not read `bytes` afterwards (the buffer is handed back to the
+   * threads that encode, and the view becomes empty). `ends`, `lines` and
+   * `offsets` stay readable. A consumer that never calls it leaves the
+   * memory to the garbage collector, as for any other buffer.
+   */
+  readonly release?: () => void;
 }
 
 export function isEncodedRecords(v: unknown): v is EncodedRecords {
@@ -65,9 +74,13 @@ export function recordPosition(run: EncodedRecords, i: number): SourcePosition |
   return run.file === undefined ? { line, offset } : { file: run.file, line, offset };
 }
 
+/** Gives a buffer of at least `minBytes` to reuse, or undefined to allocate a new one. */
+export type SpareBuffers = (minBytes: number) => Buffer | undefined;
+
 /**
  * Collects encoded records of one format and one source file into a run.
- * Growth is by doubling; finish() returns the run and starts afresh.
+ * Growth is by doubling; finish() returns the run and starts afresh. A run's
+ * first buffer comes from `spare` when it has one.
  */
 export class EncodedRecordsBuilder {
   private buf: Buffer;
@@ -81,6 +94,7 @@ export class EncodedRecordsBuilder {
     readonly format: LogFormat | undefined,
     readonly file: string | undefined,
     private readonly initialBytes = 64 * 1024,
+    private readonly spare?: SpareBuffers,
   ) {
     // Allocated on first use, never from Buffer's shared pool: the bytes may be
     // transferred to another thread.
@@ -116,7 +130,7 @@ export class EncodedRecordsBuilder {
     if (need <= this.buf.length) return;
     let size = Math.max(this.buf.length * 2, this.initialBytes);
     while (size < need) size *= 2;
-    const bigger = Buffer.allocUnsafeSlow(size);
+    const bigger = (this.used === 0 ? this.spare?.(size) : undefined) ?? Buffer.allocUnsafeSlow(size);
     this.buf.copy(bigger, 0, 0, this.used);
     this.buf = bigger;
   }

@@ -25,7 +25,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import { BlockCutter, type Block } from './blocks.js';
 import type { Job, JobCounts, JobOutput, JobResult, JobSettings } from './job.js';
-import type { WorkerData, WorkerReply } from './worker.js';
+import type { SpareMessage, WorkerData, WorkerReply } from './worker.js';
 import { newInputStats, sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
 import type { EncodedRecords } from '../otlp/encoded.js';
 import type { FormatOption } from '../formats/detect.js';
@@ -166,6 +166,31 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
   const slabs = new SlabPool(2 * blockBytes, maxBlocks);
   /** Finished blocks waiting for their turn. */
   const done = new Map<number, JobResult>();
+  /**
+   * Run buffers the consumer released (EncodedRecords.release), sent back to
+   * the workers at the end of the tick. Without this, each run's buffer is
+   * freed only by a later collection on this thread, which allocates little
+   * and collects late, later still when the machine is busy. Workers keep a
+   * few for their next runs and let the rest go; they collect often.
+   */
+  const returned: ArrayBuffer[] = [];
+  let returnScheduled = false;
+  let nextReturnSlot = 0;
+  const sendReturned = (): void => {
+    returnScheduled = false;
+    if (finished || slots.length === 0) {
+      returned.length = 0;
+      return;
+    }
+    // Spread over the workers, which take blocks about equally.
+    const per = Math.ceil(returned.length / slots.length);
+    while (returned.length > 0) {
+      const buffers = returned.splice(0, per);
+      const slot = slots[nextReturnSlot++ % slots.length]!;
+      const message: SpareMessage = { spare: buffers };
+      slot.worker.postMessage(message, buffers);
+    }
+  };
   let nextSeq = 0;
   let emitSeq = 0;
   let current: InputState | undefined;
@@ -198,6 +223,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     slots.length = 0;
     done.clear();
     blocks.clear();
+    returned.length = 0;
   };
 
   const fail = (err: Error): void => {
@@ -304,16 +330,28 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     for (const run of r.runs ?? []) {
       const lines = run.lines;
       if (base > 0) for (let i = 0; i < lines.length; i++) if (lines[i]! > 0) lines[i] += base;
+      const memory = run.bytes.buffer as ArrayBuffer;
+      let released = false;
       const encoded: EncodedRecords = {
         kind: 'encoded-records',
         protocol: output as EncodedRecords['protocol'],
         format: run.format,
         count: run.ends.length,
-        bytes: Buffer.from(run.bytes.buffer, run.bytes.byteOffset, run.bytes.byteLength),
+        bytes: Buffer.from(memory, run.bytes.byteOffset, run.bytes.byteLength),
         ends: run.ends,
         file: input.file,
         lines,
         offsets: run.offsets,
+        release: () => {
+          if (released) return;
+          released = true;
+          if (finished || memory.byteLength === 0) return;
+          returned.push(memory);
+          if (!returnScheduled) {
+            returnScheduled = true;
+            setImmediate(sendReturned);
+          }
+        },
       };
       if (!out.push(encoded)) consumerWants = false;
     }

@@ -4,12 +4,17 @@
  * answers with the error's message and code instead of a result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJob, transferList, type Job, type JobSettings } from './job.js';
+import { runJob, SparePool, SPARE_PER_WORKER, transferList, type Job, type JobSettings } from './job.js';
 import { createEnricher } from '../enrich/enrich.js';
 
 export interface WorkerData {
   settings: JobSettings;
   timezone: string | undefined;
+}
+
+/** Run buffers the main thread is done with, for the worker's next runs (see EncodedRecords.release). */
+export interface SpareMessage {
+  spare: ArrayBuffer[];
 }
 
 export type WorkerReply =
@@ -19,11 +24,18 @@ export type WorkerReply =
 const data = workerData as WorkerData;
 const enrich = createEnricher(data.timezone !== undefined ? { timezone: data.timezone } : {});
 const port = parentPort!;
+/** Run buffers the main thread gave back, a few blocks' worth; the rest are let go. */
+const spare = new SparePool(SPARE_PER_WORKER);
 
-port.on('message', (job: Job) => {
+port.on('message', (message: Job | SpareMessage) => {
+  if ('spare' in message) {
+    spare.add(message.spare);
+    return;
+  }
+  const job = message;
   let reply: WorkerReply;
   try {
-    const result = runJob(job, data.settings, enrich);
+    const result = runJob(job, data.settings, enrich, spare);
     reply = { ok: true, result };
     port.postMessage(reply, transferList(result));
     return;

@@ -5,7 +5,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
-import { runJob, transferList, type Job, type JobCounts, type JobOutput, type JobResult } from '../../src/parallel/job.js';
+import { runJob, SparePool, transferList, type Job, type JobCounts, type JobOutput, type JobResult } from '../../src/parallel/job.js';
 import { BlockCutter, type Block } from '../../src/parallel/blocks.js';
 import { createEnricher } from '../../src/enrich/enrich.js';
 import { logRecords } from '../../src/transforms/log-records.js';
@@ -183,6 +183,40 @@ describe('runJob', () => {
       });
     }
   }
+
+  it('SparePool: gives the latest buffer big enough, lets smaller ones go, keeps at most its limit', () => {
+    const pool = new SparePool(3);
+    const [a, b, c, d] = [new ArrayBuffer(100), new ArrayBuffer(300), new ArrayBuffer(200), new ArrayBuffer(400)];
+    pool.add([a, b, c, d, new ArrayBuffer(0)]); // d is over the limit, the empty one is useless
+    assert.equal(pool.take(150)!.buffer, c);
+    assert.equal(pool.take(250)!.buffer, b);
+    assert.equal(pool.take(150), undefined); // a is too small: let go, not kept
+    assert.equal(pool.take(1), undefined);
+    pool.add([d]);
+    assert.equal(pool.take(400)!.buffer, d);
+    pool.add(undefined);
+  });
+
+  it('encodes runs in buffers from its SparePool, when they are big enough', () => {
+    const enrich = createEnricher({ timezone: 'UTC', now: () => NOW });
+    const settings = { output: 'http/protobuf', encoding: 'utf8', maxLineBytes: 1024 } as const;
+    const bytes = Buffer.from(eftLines(50), 'utf8');
+    const job: Job = { seq: 0, file: 'a.log', format: 'eft', startOffset: 0, bytes };
+    const plain = runJob(job, settings, enrich).runs!;
+    const pool = new SparePool(2);
+    const spare = new ArrayBuffer(1024 * 1024);
+    new Uint8Array(spare).fill(0xee);
+    pool.add([spare]);
+    const reused = runJob(job, settings, enrich, pool).runs!;
+    assert.equal(reused.length, 1);
+    assert.equal(reused[0]!.bytes.buffer, spare);
+    assert.deepEqual(Buffer.from(reused[0]!.bytes), Buffer.from(plain[0]!.bytes));
+    // A spare smaller than a block's room is not used.
+    pool.add([new ArrayBuffer(1024)]);
+    const fresh = runJob(job, settings, enrich, pool).runs!;
+    assert.notEqual(fresh[0]!.bytes.buffer.byteLength, 1024);
+    assert.deepEqual(Buffer.from(fresh[0]!.bytes), Buffer.from(plain[0]!.bytes));
+  });
 
   it('cuts a new run where the records change format, each run one format', () => {
     // Auto-detection holds 16 undetectable lines: the 17th makes the first a parse

@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { readLogsParallel, type ParallelLogsStream, type ReadLogsParallelOptions } from '../../src/parallel/read-parallel.js';
 import { readLogs, type ReadLogsOptions } from '../../src/sources/log-files.js';
 import { toJsonLines } from '../../src/transforms/json-lines.js';
 import { isEncodedRecords, recordPosition, type EncodedRecords } from '../../src/otlp/encoded.js';
+import { encodeLogsProtobufEnvelope } from '../../src/otlp/encode-protobuf.js';
+import { decodeLogsProtobuf } from '../../src/receiver/decode.js';
 import { recordFormat } from '../../src/otel/resource.js';
 import type { FtpLogRecord, SourcePosition } from '../../src/model.js';
 import { fixture } from '../helpers/paths.js';
@@ -160,6 +163,39 @@ describe('readLogsParallel', () => {
       assert.deepEqual(s.totals(), expected.totals);
     });
   }
+
+  it('http/protobuf: released run buffers go back to the workers, and the runs encoded in them hold the same records', async () => {
+    const file = join(dir, 'cl241120.log');
+    writeFileSync(file, eftLines(4000));
+    const options: ReadLogsParallelOptions = { output: 'http/protobuf', workers: 2, blockBytes: 4096, timezone: 'UTC' };
+    /** The records of runs, as a collector decodes them, without the observed time (the clock's). */
+    const decoded = (parts: Uint8Array[]) =>
+      decodeLogsProtobuf(encodeLogsProtobufEnvelope({ 'service.name': 'x' }, { name: 'ftplog-otel' }, parts, parts.reduce((n, p) => n + p.length, 0))).map(
+        ({ observedTimeUnixNano: _, ...r }) => r,
+      );
+
+    const kept = (await collect(readLogsParallel([file], options))) as EncodedRecords[];
+    const expected = decoded(kept.map((r) => r.bytes));
+    assert.equal(expected.length, 4000);
+
+    const runs: EncodedRecords[] = [];
+    const copies: Buffer[] = [];
+    for await (const run of readLogsParallel([file], options) as AsyncIterable<EncodedRecords>) {
+      assert.equal(typeof run.release, 'function');
+      copies.push(Buffer.from(run.bytes));
+      runs.push(run);
+      run.release!();
+      run.release!(); // a second call is ignored
+      await nextTurn(); // buffers go back at the end of the tick
+    }
+    assert.ok(runs.length > 50, `${runs.length} runs`);
+    assert.deepEqual(decoded(copies), expected);
+    // Handed back: detached here, their views empty. The last few are released
+    // after the input has ended and the workers with it (at most maxBlocks, 2 per worker).
+    const detached = runs.filter((r) => r.bytes.byteLength === 0).length;
+    assert.ok(detached >= runs.length - 4 && detached < runs.length, `${detached} of ${runs.length} detached`);
+    for (const r of runs) assert.equal(r.ends.length, r.count); // the rest of a run stays readable
+  });
 
   it('reads stdin for "-" (the Readable given as stdin)', async () => {
     const bytes = eftLog(40);

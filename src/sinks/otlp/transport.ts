@@ -29,7 +29,11 @@ export class HttpTransport {
     this.agent = config.url.protocol === 'https:' ? new https.Agent(opts) : new http.Agent(opts);
   }
 
-  /** POSTs the body, given whole or as pieces written one after the other (no copy to join them). */
+  /**
+   * POSTs the body, given whole or as pieces written one after the other (no
+   * copy to join them). Resolves with the response once the body has been
+   * written out or the request closed, so the body's memory is free to reuse.
+   */
   send(body: Uint8Array | readonly Uint8Array[], gzipped: boolean): Promise<HttpResponse> {
     const parts: readonly Uint8Array[] = body instanceof Uint8Array ? [body] : body;
     let length = 0;
@@ -37,6 +41,14 @@ export class HttpTransport {
     const { url } = this.config;
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise<HttpResponse>((resolve, reject) => {
+      // Settled once the response has ended and the body is no longer being
+      // written (a server may answer before reading it all): the caller may
+      // then reuse the body's memory.
+      let response: HttpResponse | undefined;
+      let written = false;
+      const settle = (): void => {
+        if (response !== undefined && written) resolve(response);
+      };
       const req = mod.request(
         url,
         {
@@ -61,7 +73,8 @@ export class HttpTransport {
           });
           res.on('end', () => {
             this.inflight.delete(req);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+            response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
+            settle();
           });
           res.on('error', (err) => {
             this.inflight.delete(req);
@@ -79,6 +92,12 @@ export class HttpTransport {
         this.inflight.delete(req);
         reject(err);
       });
+      const bodyDone = (): void => {
+        written = true;
+        settle();
+      };
+      req.once('finish', bodyDone);
+      req.once('close', bodyDone);
       if (parts.length === 1) req.end(parts[0]);
       else {
         req.cork();

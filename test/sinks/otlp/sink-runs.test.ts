@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { otlpSink, type OtlpSinkOptions, type AckInfo } from '../../../src/sinks/otlp/sink.js';
@@ -270,6 +270,84 @@ describe('otlpSink with encoded runs', () => {
     assert.equal(s2.stats.deadLettered, 1);
     assert.equal(dead.length, 1);
     assert.match(dead[0]!, /single record is larger/);
+  });
+
+  /**
+   * Runs that log their release, checking then that every one of their
+   * records is settled: received by the collector or in the dead-letter file.
+   */
+  function releasable(runs: readonly EncodedRecords[], records: readonly FtpLogRecord[], log: number[]): EncodedRecords[] {
+    let first = 0;
+    return runs.map((run, k) => {
+      const paths = pathsOf(records.slice(first, first + run.count));
+      first += run.count;
+      return {
+        ...run,
+        release: () => {
+          const settled = new Set(filePaths(receiver));
+          const deadFile = join(dir, 'dead.jsonl');
+          if (existsSync(deadFile)) {
+            for (const l of readFileSync(deadFile, 'utf8').trimEnd().split('\n')) settled.add((JSON.parse(l) as Record<string, any>)['record']['attributes']['file.path']);
+          }
+          for (const p of paths) assert.ok(settled.has(p), `run ${k} released before ${p} was settled`);
+          log.push(k);
+        },
+      };
+    });
+  }
+
+  it('releases each run once, when all of its records are accepted or dead-lettered: not while a batch waits to be retried', async () => {
+    const records = await recordsOf(eftLines(1000));
+    receiver.setBehavior(sequence([{ status: 503 }, {}, {}, { status: 400 }]));
+    const log: number[] = [];
+    const runs = releasable(runsOf('http/protobuf', records, [100, 300, 50]), records, log);
+    const s = sink({ maxBatchRecords: 256, maxInFlight: 1 });
+    await pipeline(Readable.from(runs), s);
+    assert.equal(s.stats.retries, 1);
+    assert.equal(s.stats.requests, 5);
+    assert.ok(s.stats.deadLettered > 0);
+    assert.equal(s.stats.accepted + s.stats.deadLettered, 1000);
+    assert.deepEqual([...log].sort((a, b) => a - b), runs.map((_, k) => k));
+  });
+
+  it('releases the runs of a batch split after 413 once both halves are sent', async () => {
+    await receiver.close();
+    receiver = await startReceiver({ maxBodyBytes: 40_000 });
+    const records = await recordsOf(eftLines(1000));
+    const log: number[] = [];
+    const runs = releasable(runsOf('http/protobuf', records, [333]), records, log);
+    const s = sink({ maxBatchRecords: 500, maxInFlight: 1 });
+    await pipeline(Readable.from(runs), s);
+    assert.ok(s.stats.splits >= 2);
+    assert.equal(s.stats.accepted, 1000);
+    assert.deepEqual(log, runs.map((_, k) => k));
+  });
+
+  it('does not release runs it could not deliver', async () => {
+    receiver.setBehavior({ status: 503 });
+    const records = await recordsOf(eftLines(300));
+    const log: number[] = [];
+    const runs = releasable(runsOf('http/protobuf', records, [100]), records, log);
+    const s = sink({ maxBatchRecords: 100, maxRetryTimeMs: 100 });
+    await assert.rejects(pipeline(Readable.from(runs), s), { code: 'ERR_EXPORT_RETRY_EXHAUSTED' });
+    assert.deepEqual(log, []);
+  });
+
+  it('holds at most 4 runs in its write buffer while the queue is full (the queue bounds the records)', async () => {
+    receiver.setBehavior({ delayMs: 30 });
+    const records = await recordsOf(eftLines(8000));
+    const s = sink({ maxQueueRecords: 1000, maxBatchRecords: 500, maxInFlight: 1 });
+    assert.equal(s.writableHighWaterMark, 4);
+    let peak = 0;
+    const timer = setInterval(() => (peak = Math.max(peak, s.writableLength)), 1);
+    try {
+      await pipeline(Readable.from(runsOf('http/protobuf', records, [200])), s);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.equal(s.stats.accepted, 8000);
+    assert.ok(s.stats.peakQueuedRecords <= 1000 + 200, `peak queued ${s.stats.peakQueuedRecords}`);
+    assert.ok(peak >= 1 && peak <= 4, `peak write buffer ${peak}`);
   });
 
   it('fails the pipeline with ERR_INVALID_ARGUMENT for a run encoded for the other protocol', async () => {
