@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, intOption } from './args.js';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { readLogs, resolveInputs, type ReadLogsStream } from '../sources/log-files.js';
@@ -115,6 +115,43 @@ export function readInputs(cfg: InputConfig, io: CliIO, input: 'log' | 'jsonl' =
   });
 }
 
+/**
+ * Writes each chunk of `source` to `out` (an fd-backed stream, which it does
+ * not end) and, once `out` has written it, hands the chunk back to `source`
+ * for the workers to reuse. One chunk is in `out` at a time.
+ */
+function writeAndRelease(out: NodeJS.WritableStream, source: ParallelLogsStream): Writable {
+  let failed: Error | undefined;
+  const onError = (err: Error): void => {
+    failed ??= err;
+  };
+  out.on('error', onError);
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (failed !== undefined) {
+        callback(failed);
+        return;
+      }
+      out.write(chunk, (err) => {
+        if (err != null) {
+          callback(err);
+          return;
+        }
+        source.release(chunk);
+        callback();
+      });
+    },
+    final(callback) {
+      out.off('error', onError);
+      callback(failed ?? null);
+    },
+    destroy(err, callback) {
+      out.off('error', onError);
+      callback(err);
+    },
+  });
+}
+
 const HELP = `Usage: ftplog-otel parse [options] [FILE...]
 
 Parses EFT client logs (cl[yymmdd].log) and NcFTPd transfer logs and writes
@@ -165,7 +202,11 @@ export const parseCommand: Command = {
     let code: number = EXIT.OK;
     try {
       if (records instanceof Readable && 'workers' in records) {
-        await pipeline(records, io.stdout, { signal: io.signal, end: false } as never);
+        // Chunks written to the process's own stdout are done with once written
+        // (fd-backed), so their memory can go back to the workers; any other
+        // stream may keep them.
+        if (io.stdout === process.stdout) await pipeline(records, writeAndRelease(io.stdout, records), { signal: io.signal } as never);
+        else await pipeline(records, io.stdout, { signal: io.signal, end: false } as never);
       } else {
         await pipeline(records, toJsonLines(), io.stdout, { signal: io.signal, end: false } as never);
       }

@@ -14,6 +14,7 @@
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord } from '../model.js';
 import { recordToJsonLine } from './record-json.js';
+import type { SpareBuffers } from '../otlp/encoded.js';
 
 /** Buffer's native UTF-8 writer (no argument parsing); every Node Buffer has it. */
 interface NativeWrites {
@@ -24,8 +25,14 @@ export class JsonLineWriter {
   private buf: Buffer | undefined;
   private pos = 0;
 
-  /** `initialBytes`: size of a new output buffer; it doubles as needed. */
-  constructor(private readonly initialBytes = 64 * 1024) {}
+  /**
+   * `initialBytes`: size of a new output buffer; it doubles as needed. A new
+   * buffer comes from `spare` when it has one big enough.
+   */
+  constructor(
+    private readonly initialBytes = 64 * 1024,
+    private readonly spare?: SpareBuffers,
+  ) {}
 
   /** Bytes written since the last take(). */
   get length(): number {
@@ -57,7 +64,7 @@ export class JsonLineWriter {
     const need = this.pos + room;
     let size = Math.max(this.initialBytes, this.buf === undefined ? 0 : 2 * this.buf.length);
     while (size < need) size *= 2;
-    const bigger = Buffer.allocUnsafeSlow(size);
+    const bigger = (this.pos === 0 ? this.spare?.(size) : undefined) ?? Buffer.allocUnsafeSlow(size);
     if (this.buf !== undefined) this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
     return bigger;

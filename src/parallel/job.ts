@@ -129,8 +129,8 @@ function asBuffer(b: Uint8Array): Buffer {
 
 /**
  * Runs a block through the pipeline with `enrich` (one enricher per thread:
- * it caches time-zone offsets); OTLP runs take their buffers from `spare`
- * when it has some.
+ * it caches time-zone offsets); the output (JSONL or OTLP runs) goes into
+ * buffers from `spare` when it has some.
  */
 export function runJob(job: Job, settings: JobSettings, enrich: Enricher, spare?: SparePool): JobResult {
   const cutter = new LineCutter({
@@ -140,7 +140,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: Enricher, spare?
     ...(job.file !== undefined ? { file: job.file } : {}),
   });
 
-  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length)) : undefined;
+  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length), spare?.take) : undefined;
   const runs: JobRun[] = [];
   let builder: EncodedRecordsBuilder | undefined;
   const seal = (): void => {

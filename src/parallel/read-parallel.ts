@@ -76,6 +76,14 @@ export interface ParallelLogsStream extends Readable {
   totals(): InputTotals;
   /** Stops reading: blocks not yet handed out are dropped, and the stream ends after the ones already emitted. */
   stop(): void;
+  /**
+   * Output 'jsonl': hands back a chunk this stream emitted, once its bytes
+   * have been written out, for the workers to write later lines into (the
+   * chunk must not be read afterwards: its view becomes empty). Anything
+   * else is ignored. A consumer that never calls it leaves the chunks to the
+   * garbage collector. (OTLP runs have their own EncodedRecords.release.)
+   */
+  release(chunk: Uint8Array): void;
 }
 
 interface InputState {
@@ -174,8 +182,19 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
    * few for their next runs and let the rest go; they collect often.
    */
   const returned: ArrayBuffer[] = [];
+  /** Memory of the JSONL chunks emitted and not yet released. */
+  const emittedJsonl = new WeakSet<ArrayBuffer>();
   let returnScheduled = false;
   let nextReturnSlot = 0;
+  /** Queues a buffer to go back to the workers at the end of the tick. */
+  const giveBack = (memory: ArrayBuffer): void => {
+    if (finished || memory.byteLength === 0) return;
+    returned.push(memory);
+    if (!returnScheduled) {
+      returnScheduled = true;
+      setImmediate(sendReturned);
+    }
+  };
   const sendReturned = (): void => {
     returnScheduled = false;
     if (finished || slots.length === 0) {
@@ -324,7 +343,9 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     const base = input.lineBase;
     input.lineBase += c.lines;
     if (r.jsonl !== undefined) {
-      if (r.jsonl.length > 0 && !out.push(Buffer.from(r.jsonl.buffer, r.jsonl.byteOffset, r.jsonl.byteLength))) consumerWants = false;
+      if (r.jsonl.length === 0) return;
+      emittedJsonl.add(r.jsonl.buffer as ArrayBuffer);
+      if (!out.push(Buffer.from(r.jsonl.buffer, r.jsonl.byteOffset, r.jsonl.byteLength))) consumerWants = false;
       return;
     }
     for (const run of r.runs ?? []) {
@@ -345,12 +366,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
         release: () => {
           if (released) return;
           released = true;
-          if (finished || memory.byteLength === 0) return;
-          returned.push(memory);
-          if (!returnScheduled) {
-            returnScheduled = true;
-            setImmediate(sendReturned);
-          }
+          giveBack(memory);
         },
       };
       if (!out.push(encoded)) consumerWants = false;
@@ -438,6 +454,12 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     },
     totals() {
       return sumInputStats(stats.inputs);
+    },
+    release(chunk: Uint8Array) {
+      const memory = chunk?.buffer as ArrayBuffer | undefined;
+      if (memory === undefined || !emittedJsonl.has(memory)) return;
+      emittedJsonl.delete(memory);
+      giveBack(memory);
     },
   });
 

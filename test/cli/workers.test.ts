@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
+import { fixture, projectRoot } from '../helpers/paths.js';
+import { spawnSync } from 'node:child_process';
 import { eftLines } from '../helpers/lines.js';
 import { startReceiver, type OtlpReceiver, type ReceivedLogRecord } from '../../src/receiver/receiver.js';
 import { workersOption } from '../../src/cli/parse.js';
@@ -62,6 +63,23 @@ describe('ftplog-otel --workers', () => {
     assert.equal(withoutObserved(threads.stdout), withoutObserved(serial.stdout));
     assert.equal(summary(threads.stderr), summary(serial.stderr));
     assert.match(threads.stderr, /5 input\(s\), [\d,]+ lines, 1,011 records/);
+  });
+
+  it('parse --workers 2 as a process: chunks written to its stdout go back to the workers, and the output is the same', async () => {
+    // Written to the process's own stdout (a pipe here), each JSONL chunk is
+    // handed back to the workers once written, and later lines go into it.
+    const big = join(dir, 'cl241118.log');
+    writeFileSync(big, eftLines(20000));
+    const files = [...FIXTURES, big];
+    const serial = await cli(['parse', '--workers', '0', '--timezone', 'America/Chicago', ...files]);
+    const child = spawnSync(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'bin.js'), 'parse', '--workers', '2', '--timezone', 'America/Chicago', ...files], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(serial.stdout.split('\n').length, 20000 + 11 + 1);
+    assert.equal(withoutObserved(child.stdout), withoutObserved(serial.stdout));
+    assert.equal(summary(child.stderr), summary(serial.stderr));
   });
 
   it('parse --workers 2 reads stdin like --workers 0', async () => {
