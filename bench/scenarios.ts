@@ -105,6 +105,8 @@ async function runShip(file: string, format: Format, url: string, compression: '
     config: lib.resolveOtlpConfig({ endpoint: url, protocol: 'http/protobuf', compression }, {}),
     resource: (f) => lib.resourceAttributes({ env: {}, ...(f !== undefined ? { format: f } : {}) }),
     deadLetter: join(ROOT, 'bench', 'out', 'dead-letter.jsonl'),
+    // As `ftplog-otel ship` runs it: the sink hands the runs' memory back to the workers.
+    releaseRuns: true,
   });
   const before = await receiverStats(url);
   ctx.start();

@@ -288,6 +288,8 @@ export const shipCommand: Command = {
         backoff: opts.backoff,
         ...(opts.deadLetter !== undefined ? { deadLetter: opts.deadLetter } : {}),
         ...gzipLevelOption(values),
+        // The sink is the only consumer of the runs: their memory goes back to the workers.
+        releaseRuns: true,
       }),
     };
     if (values.quiet !== true) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);

@@ -190,7 +190,7 @@ describe('readLogsParallel', () => {
     }
     assert.ok(runs.length > 50, `${runs.length} runs`);
     assert.deepEqual(decoded(copies), expected);
-    // Handed back: detached here, their views empty. The last few are released
+    // Handed back: detached here, their views empty. The last few may be released
     // after the input has ended and the workers with it (at most maxBlocks, 2 per worker).
     const detached = runs.filter((r) => r.bytes.byteLength === 0).length;
     assert.ok(detached >= runs.length - 4, `${detached} of ${runs.length} detached`);

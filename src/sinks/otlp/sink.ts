@@ -109,6 +109,14 @@ export interface OtlpSinkOptions {
   highWaterMark?: number;
   /** zlib level (1 fastest … 9 smallest) when the config asks for gzip. @default 1 */
   gzipLevel?: number;
+  /**
+   * Call EncodedRecords.release() on each run once all of its records are
+   * accepted or dead-lettered, so that readLogsParallel() reuses its memory.
+   * Only for a sink that is the runs' sole consumer: a run also queued
+   * elsewhere (a stream teed to two sinks) must not be released by one of
+   * them. `ftplog-otel ship` sets it. @default false
+   */
+  releaseRuns?: boolean;
   /** Randomness for jitter (tests). @default Math.random */
   random?: () => number;
 }
@@ -229,6 +237,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const maxBatchRecords = positiveIntOption('maxBatchRecords', options.maxBatchRecords, 2048);
   const maxBatchBytes = positiveIntOption('maxBatchBytes', options.maxBatchBytes, 4 * 1024 * 1024);
   const maxInFlight = positiveIntOption('maxInFlight', options.maxInFlight, 4);
+  const releaseRuns = options.releaseRuns === true;
   const maxBatchDelayMs = options.maxBatchDelayMs ?? 200;
   if (!Number.isFinite(maxBatchDelayMs) || maxBatchDelayMs < 0) throw invalidOption('maxBatchDelayMs', 'a non-negative number', maxBatchDelayMs);
   if (maxBatchRecords > maxQueueRecords) throw invalidOption('maxBatchRecords', `at most maxQueueRecords (${maxQueueRecords})`, maxBatchRecords);
@@ -409,7 +418,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       throw new FtplogError('ERR_INVALID_ARGUMENT', `records encoded for ${run.protocol} written to a sink sending ${config.protocol}`);
     }
     sealBuilder();
-    if (typeof run.release === 'function' && run.count > 0) runsOpen.set(run, run.count);
+    if (releaseRuns && typeof run.release === 'function' && run.count > 0) runsOpen.set(run, run.count);
     let from = 0;
     while (from < run.count) {
       if (pendingRecords > 0 && run.format !== pendingFormat) formBatch();

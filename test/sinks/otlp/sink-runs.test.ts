@@ -301,7 +301,7 @@ describe('otlpSink with encoded runs', () => {
     receiver.setBehavior(sequence([{ status: 503 }, {}, {}, { status: 400 }]));
     const log: number[] = [];
     const runs = releasable(runsOf('http/protobuf', records, [100, 300, 50]), records, log);
-    const s = sink({ maxBatchRecords: 256, maxInFlight: 1 });
+    const s = sink({ maxBatchRecords: 256, maxInFlight: 1, releaseRuns: true });
     await pipeline(Readable.from(runs), s);
     assert.equal(s.stats.retries, 1);
     assert.equal(s.stats.requests, 5);
@@ -316,7 +316,7 @@ describe('otlpSink with encoded runs', () => {
     const records = await recordsOf(eftLines(1000));
     const log: number[] = [];
     const runs = releasable(runsOf('http/protobuf', records, [333]), records, log);
-    const s = sink({ maxBatchRecords: 500, maxInFlight: 1 });
+    const s = sink({ maxBatchRecords: 500, maxInFlight: 1, releaseRuns: true });
     await pipeline(Readable.from(runs), s);
     assert.ok(s.stats.splits >= 2);
     assert.equal(s.stats.accepted, 1000);
@@ -328,8 +328,18 @@ describe('otlpSink with encoded runs', () => {
     const records = await recordsOf(eftLines(300));
     const log: number[] = [];
     const runs = releasable(runsOf('http/protobuf', records, [100]), records, log);
-    const s = sink({ maxBatchRecords: 100, maxRetryTimeMs: 100 });
+    const s = sink({ maxBatchRecords: 100, maxRetryTimeMs: 100, releaseRuns: true });
     await assert.rejects(pipeline(Readable.from(runs), s), { code: 'ERR_EXPORT_RETRY_EXHAUSTED' });
+    assert.deepEqual(log, []);
+  });
+
+  it('does not release runs unless told to (releaseRuns): another consumer may still hold them', async () => {
+    const records = await recordsOf(eftLines(300));
+    const log: number[] = [];
+    const runs = releasable(runsOf('http/protobuf', records, [100]), records, log);
+    const s = sink({ maxBatchRecords: 100 });
+    await pipeline(Readable.from(runs), s);
+    assert.equal(s.stats.accepted, 300);
     assert.deepEqual(log, []);
   });
 
@@ -370,6 +380,7 @@ describe('otlpSink with encoded runs', () => {
         maxBatchRecords: 3,
         maxInFlight: 1,
         resource: (f) => ({ 'service.name': f === 'ncftpd' ? 'ncftpd' : 'eft-server' }),
+        releaseRuns: true,
       });
       const acks: AckInfo[] = [];
       s.on('ack', (a: AckInfo) => acks.push({ ...a }));
