@@ -135,30 +135,54 @@ const OBSERVED = new IsoTimes(',"observedTimestamp":');
 // and event name.
 let lastTs = NaN;
 let lastTsText = '';
-let midObserved = NaN;
-let midSeverityNumber = NaN;
-let midSeverityText = '';
-let midEventName = '';
-/** `,"observedTimestamp":"...",...,"body":` */
-let midBare = '';
-/** midBare with the body's opening quote. */
-let midOpen = '';
 
-function updateMid(observed: number, severityNumber: number, severityText: string, eventName: string): void {
-  const mid =
+/** The text between the timestamp and the body's value for one observed time, severity and event name. */
+interface Mid {
+  readonly severityNumber: number;
+  readonly severityText: string;
+  /** `,"observedTimestamp":"...",...,"body":` */
+  readonly bare: string;
+  /** `bare` with the body's opening quote. */
+  readonly open: string;
+}
+
+/**
+ * Mid texts of the current observed time by event name: records of one read
+ * share their observed time and come in a few event names, which alternate
+ * (download, upload, list...). Bounded; emptied when the observed time changes.
+ */
+const mids = new Map<string, Mid>();
+let midsObserved = NaN;
+const MIDS_MAX = 64;
+
+function midText(observed: number, severityNumber: number, severityText: string, eventName: string): string {
+  return (
     OBSERVED.text(observed) +
     ',"severityNumber":' + valueJson(severityNumber) +
     ',"severityText":' + valueJson(severityText) +
     ',"eventName":' + valueJson(eventName) +
-    ',"body":';
-  midBare = flat(mid);
-  midOpen = flat(mid + '"');
-  const reusable =
-    typeof observed === 'number' && typeof severityNumber === 'number' && typeof severityText === 'string' && typeof eventName === 'string';
-  midObserved = reusable ? observed : NaN; // NaN: never equal, rebuilt for the next record
-  midSeverityNumber = severityNumber;
-  midSeverityText = reusable ? severityText : '';
-  midEventName = reusable ? eventName : '';
+    ',"body":'
+  );
+}
+
+/** The mid texts of a record, from the cache when its fields are the usual types. */
+function midOf(observed: number, severityNumber: number, severityText: string, eventName: string): Mid {
+  if (typeof observed !== 'number' || typeof severityNumber !== 'number' || typeof severityText !== 'string' || typeof eventName !== 'string') {
+    const text = midText(observed, severityNumber, severityText, eventName);
+    return { severityNumber, severityText, bare: text, open: text + '"' };
+  }
+  if (observed !== midsObserved) {
+    mids.clear();
+    midsObserved = observed;
+  }
+  let m = mids.get(eventName);
+  if (m === undefined || m.severityNumber !== severityNumber || m.severityText !== severityText) {
+    const text = midText(observed, severityNumber, severityText, eventName);
+    m = { severityNumber, severityText, bare: flat(text), open: flat(text + '"') };
+    if (mids.size >= MIDS_MAX) mids.clear();
+    mids.set(eventName, m);
+  }
+  return m;
 }
 
 // ---------------------------------------------------------------------------
@@ -279,17 +303,15 @@ export function recordToJsonLine(r: FtpLogRecord): string {
   const severityNumber = r.severityNumber;
   const severityText: string = r.severityText;
   const eventName = r.eventName;
-  if (observed !== midObserved || severityNumber !== midSeverityNumber || severityText !== midSeverityText || eventName !== midEventName) {
-    updateMid(observed, severityNumber, severityText, eventName);
-  }
+  const mid = midOf(observed, severityNumber, severityText, eventName);
   const body = r.body;
   /** Whether the text so far ends inside a string value, its closing quote not written yet. */
   let inString: boolean;
   if (typeof body === 'string' && !NEEDS_ESCAPE.test(body)) {
-    s = s + midOpen + body;
+    s = s + mid.open + body;
     inString = true;
   } else {
-    s = s + midBare + valueJson(body);
+    s = s + mid.bare + valueJson(body);
     inString = false;
   }
 
