@@ -22,7 +22,11 @@ export type WorkerReply =
   | { ok: false; seq: number; message: string; code: string | undefined };
 
 const data = workerData as WorkerData;
-const enrich = createEnricher(data.timezone !== undefined ? { timezone: data.timezone } : {});
+// One clock reading per block, as logRecords() reads it once per chunk: the
+// lines of a block were read together. Measured (runJob, 64 KiB blocks, runs
+// alternated): 1-2% less time per line for JSONL, 6% for NcFTPd protobuf.
+let observed = Date.now();
+const enrich = createEnricher({ ...(data.timezone !== undefined ? { timezone: data.timezone } : {}), now: () => observed });
 const port = parentPort!;
 /** Run buffers the main thread gave back, a few blocks' worth; the rest are let go. */
 const spare = new SparePool(SPARE_PER_WORKER);
@@ -33,6 +37,7 @@ port.on('message', (message: Job | SpareMessage) => {
     return;
   }
   const job = message;
+  observed = Date.now();
   let reply: WorkerReply;
   try {
     const result = runJob(job, data.settings, enrich, spare);

@@ -43,12 +43,19 @@ describe('HttpTransport', () => {
     t.close();
   });
 
-  it('resolves when the collector answers before reading the body (the body is no longer being written)', async () => {
-    const t = new HttpTransport(resolveOtlpConfig({ endpoint: url, timeoutMs: 2000, headers: ['x-answer=early'] }, {}), 1);
+  it('settles when the collector answers before reading the body and closes (the body is no longer being written)', async () => {
+    const t = new HttpTransport(resolveOtlpConfig({ endpoint: url, timeoutMs: 5000, headers: ['x-answer=early'] }, {}), 1);
     // Larger than the socket buffers: the write is still pending when the answer comes.
     const big = Buffer.alloc(32 * 1024 * 1024, 7);
-    const res = await t.send([big], false);
-    assert.equal(res.status, 200);
+    const started = Date.now();
+    // The answer or the reset of the connection may come first; either way the
+    // request settles, without waiting for the timeout.
+    const outcome = await t.send([big], false).then(
+      (res) => res.status,
+      (err: NodeJS.ErrnoException) => err.code,
+    );
+    assert.ok(outcome === 200 || outcome === 'EPIPE' || outcome === 'ECONNRESET', String(outcome));
+    assert.ok(Date.now() - started < 5000);
     t.close();
   });
 });
