@@ -448,11 +448,13 @@ function isSuffix(s: string, j: number): boolean {
   const b = P[j + 1];
   if (a === b) return true;
   if (b - a < 2 || s.charCodeAt(a) !== CH_DOT) return false;
-  for (let i = a + 1; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (!isAlnum(c) && c !== CH_DOT && c !== CH_UNDERSCORE && c !== CH_MINUS && c !== CH_PLUS) return false;
-  }
+  for (let i = a + 1; i < b; i++) if (!isSuffixChar(s.charCodeAt(i))) return false;
   return true;
+}
+
+/** A character of a dotted suffix after its dot. */
+function isSuffixChar(c: number): boolean {
+  return isAlnum(c) || c === CH_DOT || c === CH_UNDERSCORE || c === CH_MINUS || c === CH_PLUS;
 }
 
 function isAlnum(c: number): boolean {
@@ -897,7 +899,7 @@ function suffixEnd(s: string, a: number, len: number): number {
   for (; i < len; i++) {
     c = s.charCodeAt(i);
     if (c === CH_COMMA) break;
-    if (!isAlnum(c) && c !== CH_DOT && c !== CH_UNDERSCORE && c !== CH_MINUS && c !== CH_PLUS) return -1;
+    if (!isSuffixChar(c)) return -1;
   }
   return i === len || i - a < 2 ? -1 : i;
 }

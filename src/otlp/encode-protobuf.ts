@@ -395,17 +395,7 @@ function putStringAttribute(tag: number, k: ProtoKey, value: string): void {
   if (len <= k.shortMax) {
     // tag, KeyValue length, key, value tag, AnyValue length, string tag, string length.
     const at = from + keyLen + 6;
-    let n = len;
-    if (len <= SHORT_STRING) {
-      for (let i = 0; i < len; i++) {
-        const c = charCodeAt(s, i);
-        if (c >= 0x80) {
-          n = -1;
-          break;
-        }
-        b[at + i] = c;
-      }
-    } else n = nativeUtf8Write(s, at);
+    const n = len <= SHORT_STRING ? writeAscii(b, s, at) : nativeUtf8Write(s, at);
     if (n === len) {
       b[from] = tag;
       b[from + 1] = keyLen + 4 + len;

@@ -96,9 +96,6 @@ function outputRoom(expansion: number, blockBytes: number): number {
   return Math.min(16 * 1024 * 1024, Math.max(unit, Math.ceil((expansion * blockBytes) / unit) * unit));
 }
 
-/** Run buffers a worker keeps for reuse: enough for the blocks queued to it and a few more. */
-export const SPARE_PER_WORKER = 8;
-
 /**
  * Output buffers handed back to a thread, reused for the runs it encodes
  * next: a run's buffer is then memory already in use rather than a new
@@ -110,8 +107,7 @@ export class SparePool {
 
   constructor(private readonly limit: number) {}
 
-  add(buffers: readonly ArrayBuffer[] | undefined): void {
-    if (buffers === undefined) return;
+  add(buffers: readonly ArrayBuffer[]): void {
     for (const b of buffers) if (b.byteLength > 0 && this.free.length < this.limit) this.free.push(b);
   }
 

@@ -175,19 +175,22 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
   /** Finished blocks waiting for their turn. */
   const done = new Map<number, JobResult>();
   /**
-   * Run buffers the consumer released (EncodedRecords.release), sent back to
-   * the workers at the end of the tick. Without this, each run's buffer is
-   * freed only by a later collection on this thread, which allocates little
-   * and collects late, later still when the machine is busy. Workers keep a
-   * few for their next runs and let the rest go; they collect often.
+   * Output buffers the consumer released (EncodedRecords.release, release()),
+   * sent back to the workers at the end of the tick. Without this, each
+   * buffer is freed only by a later collection on this thread, which
+   * allocates little and collects late, later still when the machine is busy.
+   * Workers keep a few for their next outputs and let the rest go; they
+   * collect often.
    */
   const returned: ArrayBuffer[] = [];
-  /** Memory of the JSONL chunks emitted and not yet released. */
-  const emittedJsonl = new WeakSet<ArrayBuffer>();
+  /** Memory of the JSONL chunks and runs emitted and not yet released: only these go back, each once. */
+  const emitted = new WeakSet<ArrayBuffer>();
   let returnScheduled = false;
   let nextReturnSlot = 0;
-  /** Queues a buffer to go back to the workers at the end of the tick. */
-  const giveBack = (memory: ArrayBuffer): void => {
+  /** Queues an emitted buffer to go back to the workers at the end of the tick; anything else is ignored. */
+  const giveBack = (memory: ArrayBuffer | undefined): void => {
+    if (memory === undefined || !emitted.has(memory)) return;
+    emitted.delete(memory);
     if (finished || memory.byteLength === 0) return;
     returned.push(memory);
     if (!returnScheduled) {
@@ -344,7 +347,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     input.lineBase += c.lines;
     if (r.jsonl !== undefined) {
       if (r.jsonl.length === 0) return;
-      emittedJsonl.add(r.jsonl.buffer as ArrayBuffer);
+      emitted.add(r.jsonl.buffer as ArrayBuffer);
       if (!out.push(Buffer.from(r.jsonl.buffer, r.jsonl.byteOffset, r.jsonl.byteLength))) consumerWants = false;
       return;
     }
@@ -352,7 +355,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       const lines = run.lines;
       if (base > 0) for (let i = 0; i < lines.length; i++) if (lines[i]! > 0) lines[i] += base;
       const memory = run.bytes.buffer as ArrayBuffer;
-      let released = false;
+      emitted.add(memory);
       const encoded: EncodedRecords = {
         kind: 'encoded-records',
         protocol: output as EncodedRecords['protocol'],
@@ -363,11 +366,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
         file: input.file,
         lines,
         offsets: run.offsets,
-        release: () => {
-          if (released) return;
-          released = true;
-          giveBack(memory);
-        },
+        release: () => giveBack(memory),
       };
       if (!out.push(encoded)) consumerWants = false;
     }
@@ -456,10 +455,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       return sumInputStats(stats.inputs);
     },
     release(chunk: Uint8Array) {
-      const memory = chunk?.buffer as ArrayBuffer | undefined;
-      if (memory === undefined || !emittedJsonl.has(memory)) return;
-      emittedJsonl.delete(memory);
-      giveBack(memory);
+      giveBack(chunk?.buffer as ArrayBuffer | undefined);
     },
   });
 

@@ -4,7 +4,7 @@
  * answers with the error's message and code instead of a result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJob, SparePool, SPARE_PER_WORKER, transferList, type Job, type JobSettings } from './job.js';
+import { runJob, SparePool, transferList, type Job, type JobSettings } from './job.js';
 import { createEnricher } from '../enrich/enrich.js';
 
 export interface WorkerData {
@@ -28,8 +28,8 @@ const data = workerData as WorkerData;
 let observed = Date.now();
 const enrich = createEnricher({ ...(data.timezone !== undefined ? { timezone: data.timezone } : {}), now: () => observed });
 const port = parentPort!;
-/** Run buffers the main thread gave back, a few blocks' worth; the rest are let go. */
-const spare = new SparePool(SPARE_PER_WORKER);
+/** Output buffers the main thread gave back, a few blocks' worth (enough for the blocks queued here); the rest are let go. */
+const spare = new SparePool(8);
 
 port.on('message', (message: Job | SpareMessage) => {
   if ('spare' in message) {

@@ -194,7 +194,6 @@ describe('runJob', () => {
     assert.equal(pool.take(1), undefined);
     pool.add([d]);
     assert.equal(pool.take(400)!.buffer, d);
-    pool.add(undefined);
   });
 
   it('encodes runs in buffers from its SparePool, when they are big enough', () => {

@@ -667,7 +667,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       transport.close();
       // Whatever is still queued was not delivered: say so.
       stats.undelivered += stats.queuedRecords;
-      // Runs still queued may be in requests being aborted: left to the collector.
+      // Runs still queued may be in requests being aborted: not released, left to the garbage collector.
       runsOpen.clear();
       stats.inFlight = 0;
       waitingRetry = 0;
