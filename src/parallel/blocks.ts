@@ -14,6 +14,12 @@
  * line, and takes `skipped` into account for the offsets, so records and
  * positions are the same as when the input is cut in one pass.
  *
+ * Chunks are lent: push() keeps copies of what it carries, never the chunk,
+ * and a block's bytes come as the carried pieces followed by a view of the
+ * chunk, for the caller to copy where they go before the chunk is reused (one
+ * copy, where joining them here would allocate a block-sized buffer per
+ * block).
+ *
  * Pure: no streams, no threads.
  */
 import { Buffer } from 'node:buffer';
@@ -32,9 +38,15 @@ export interface Block {
    */
   prefix?: Buffer;
   skipped?: number;
-  /** Whole lines (the last one may lack its LF at the end of input). */
-  bytes: Buffer;
-  /** Bytes of input the block stands for: prefix + skipped + bytes. */
+  /**
+   * Whole lines (the last one may lack its LF at the end of input), in
+   * pieces to be read in order. The last piece may be a view of the chunk
+   * given to push(): valid only until that chunk's memory is reused.
+   */
+  parts: Buffer[];
+  /** Bytes in `parts`. */
+  byteLength: number;
+  /** Bytes of input the block stands for: prefix + skipped + byteLength. */
   inputBytes: number;
 }
 
@@ -70,10 +82,11 @@ export class BlockCutter {
       this.overLong = undefined;
       const bytes = chunk.subarray(0, last + 1);
       this.keepTail(chunk, last + 1);
-      return this.block({ startOffset: this.offset, prefix, skipped, bytes, inputBytes: prefix.length + skipped + bytes.length });
+      return this.block({ startOffset: this.offset, prefix, skipped, parts: [bytes], byteLength: bytes.length, inputBytes: prefix.length + skipped + bytes.length });
     }
     if (last < 0) {
-      this.carry.push(chunk);
+      // A copy: the chunk is lent (a line longer than a chunk, so rare).
+      this.carry.push(Buffer.from(chunk));
       this.carryBytes += chunk.length;
       if (this.carryBytes > this.keep) {
         const all = Buffer.concat(this.carry, this.carryBytes);
@@ -92,11 +105,12 @@ export class BlockCutter {
       return undefined;
     }
     const head = chunk.subarray(0, last + 1);
-    const bytes = this.carryBytes === 0 ? head : Buffer.concat([...this.carry, head], this.carryBytes + head.length);
+    const byteLength = this.carryBytes + head.length;
+    const parts = this.carryBytes === 0 ? [head] : [...this.carry, head];
     this.carry = [];
     this.carryBytes = 0;
     this.keepTail(chunk, last + 1);
-    return this.block({ startOffset: this.offset, bytes, inputBytes: bytes.length });
+    return this.block({ startOffset: this.offset, parts, byteLength, inputBytes: byteLength });
   }
 
   /** Ends the input: the last block (an unterminated last line, or the rest of an over-long one). */
@@ -104,13 +118,14 @@ export class BlockCutter {
     if (this.overLong !== undefined) {
       const { prefix, skipped } = this.overLong;
       this.overLong = undefined;
-      return this.block({ startOffset: this.offset, prefix, skipped, bytes: Buffer.alloc(0), inputBytes: prefix.length + skipped });
+      return this.block({ startOffset: this.offset, prefix, skipped, parts: [], byteLength: 0, inputBytes: prefix.length + skipped });
     }
     if (this.carryBytes === 0) return undefined;
-    const bytes = Buffer.concat(this.carry, this.carryBytes);
+    const parts = this.carry;
+    const byteLength = this.carryBytes;
     this.carry = [];
     this.carryBytes = 0;
-    return this.block({ startOffset: this.offset, bytes, inputBytes: bytes.length });
+    return this.block({ startOffset: this.offset, parts, byteLength, inputBytes: byteLength });
   }
 
   private keepTail(chunk: Buffer, from: number): void {

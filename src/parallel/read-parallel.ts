@@ -11,7 +11,10 @@
  * worker, in a worker, or finished and waiting for their turn); reading
  * pauses at that bound and while this stream's consumer is not reading, so
  * memory is about maxBlocks × blockBytes × the encoding's expansion (JSONL
- * is ~6x the log text, OTLP protobuf ~4x), plus each worker's heap.
+ * is ~6x the log text, OTLP protobuf ~4x), plus each worker's heap. A file
+ * is read into one reused buffer and each block copied into a pooled slab
+ * for its worker, so this thread, which allocates too little to collect
+ * often, leaves no read buffers behind for a late collection to free.
  *
  * Format auto-detection follows the single-thread rules within each input's
  * first block; the rest of the input is parsed in the format found there.
@@ -19,11 +22,11 @@
  * block to detect on its own.)
  */
 import { Readable } from 'node:stream';
-import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import { BlockCutter, type Block } from './blocks.js';
+import { readFileChunks } from '../sources/file-chunks.js';
 import type { Job, JobCounts, JobOutput, JobResult, JobSettings } from './job.js';
 import type { SpareMessage, WorkerData, WorkerReply } from './worker.js';
 import { newInputStats, sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
@@ -86,18 +89,28 @@ export interface ParallelLogsStream extends Readable {
   release(chunk: Uint8Array): void;
 }
 
+/** Where an input's chunks come from: a file read into one reused buffer, or stdin. */
+interface ChunkSource {
+  pause(): void;
+  resume(): void;
+  isPaused(): boolean;
+  /** No more chunks (stdin is paused, not closed). */
+  destroy(): void;
+}
+
 interface InputState {
   /** Undefined for stdin. */
   file: string | undefined;
   stats: InputStats;
   cutter: BlockCutter;
-  source: Readable;
+  source: ChunkSource;
   /** Format given to new blocks; 'auto' until the first block has answered. */
   format: FormatOption;
   /** The first block is out and the format is not known yet: later blocks wait. */
   awaitingFormat: boolean;
   firstDispatched: boolean;
-  held: { block: Block; seq: number }[];
+  /** Jobs waiting for the format (their bytes are in their slabs already). */
+  held: Job[];
   lineBase: number;
   ended: boolean;
   /** Blocks of this input not yet emitted. */
@@ -235,12 +248,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
 
   const shutdown = (): void => {
     finished = true;
-    if (current !== undefined) {
-      const src = current.source;
-      src.removeAllListeners('data');
-      if (src !== stdin) src.destroy();
-      else src.pause();
-    }
+    current?.source.destroy();
     for (const s of slots) void s.worker.terminate();
     slots.length = 0;
     done.clear();
@@ -278,37 +286,42 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     if (consumerWants && outstanding() < maxBlocks && c.source.isPaused()) c.source.resume();
   };
 
-  const dispatch = (input: InputState, block: Block, seq: number): void => {
+  const dispatch = (input: InputState, job: Job): void => {
     let slot = slots[0]!;
     for (const s of slots) if (s.busy < slot.busy) slot = s;
     slot.busy++;
+    job.format = input.format;
+    slot.worker.postMessage(job);
+  };
+
+  /** Copies the block into a slab at once (the chunk it views is reused by the next read), then hands it out or holds it. */
+  const submit = (input: InputState, block: Block): void => {
+    const seq = nextSeq++;
     const prefixBytes = block.prefix?.length ?? 0;
-    const slab = slabs.acquire(prefixBytes + block.bytes.length);
+    const slab = slabs.acquire(prefixBytes + block.byteLength);
     if (block.prefix !== undefined) slab.set(block.prefix, 0);
-    slab.set(block.bytes, prefixBytes);
-    blocks.get(seq)!.slab = slab;
+    let end = prefixBytes;
+    for (const part of block.parts) {
+      slab.set(part, end);
+      end += part.length;
+    }
     const job: Job = {
       seq,
       file: input.file,
       format: input.format,
       startOffset: block.startOffset,
-      bytes: slab.subarray(prefixBytes, prefixBytes + block.bytes.length),
+      bytes: slab.subarray(prefixBytes, end),
       ...(block.prefix !== undefined ? { prefix: slab.subarray(0, prefixBytes), skipped: block.skipped ?? 0 } : {}),
     };
-    slot.worker.postMessage(job);
-  };
-
-  const submit = (input: InputState, block: Block): void => {
-    const seq = nextSeq++;
-    blocks.set(seq, { input, inputBytes: block.inputBytes, slab: undefined });
+    blocks.set(seq, { input, inputBytes: block.inputBytes, slab });
     input.open++;
     if (input.awaitingFormat) {
-      input.held.push({ block, seq });
+      input.held.push(job);
       return;
     }
     if (input.format === 'auto' && !input.firstDispatched) input.awaitingFormat = true;
     input.firstDispatched = true;
-    dispatch(input, block, seq);
+    dispatch(input, job);
   };
 
   const onReply = (slot: Slot, reply: WorkerReply): void => {
@@ -330,7 +343,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       // The first block answered: later blocks of the input use what it found.
       input.awaitingFormat = false;
       if (r.format !== undefined) input.format = r.format;
-      for (const h of input.held.splice(0)) dispatch(input, h.block, h.seq);
+      for (const job of input.held.splice(0)) dispatch(input, job);
     }
     done.set(r.seq, r);
     flush();
@@ -401,21 +414,28 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     const name = queue.shift();
     if (name === undefined) return false;
     const isStdin = name === '-';
-    let source: Readable;
-    try {
-      source = isStdin ? stdin : createReadStream(name, { highWaterMark: blockBytes });
-    } catch (err) {
-      fail(new FtplogError('ERR_INPUT', `${name}: ${(err as Error).message}`, { cause: err }));
-      return true;
-    }
     // As readLogs() reports it: a format given is the input's format, even with no lines.
     const inputStats = newInputStats(name, format === 'auto' ? undefined : format);
     stats.inputs.push(inputStats);
+    const onChunk = (chunk: Buffer): void => {
+      if (finished) return;
+      const block = input.cutter.push(chunk);
+      if (block !== undefined) submit(input, block);
+      if (outstanding() >= maxBlocks || !consumerWants) input.source.pause();
+    };
+    const onEnd = (): void => {
+      if (finished) return;
+      const block = input.cutter.end();
+      if (block !== undefined) submit(input, block);
+      input.ended = true;
+      if (input.open === 0) inputDone(input);
+    };
+    const onError = (err: Error): void => fail(new FtplogError('ERR_INPUT', `${name}: ${err.message}`, { cause: err }));
     const input: InputState = {
       file: isStdin ? undefined : name,
       stats: inputStats,
       cutter: new BlockCutter(maxLineBytes),
-      source,
+      source: isStdin ? stdinChunks(stdin, onChunk, onEnd, onError) : readFileChunks(name, blockBytes, { chunk: onChunk, end: onEnd, error: onError }),
       format,
       awaitingFormat: false,
       firstDispatched: false,
@@ -426,20 +446,6 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     };
     current = input;
     startWorkers();
-    source.on('data', (chunk: Buffer | string) => {
-      if (finished) return;
-      const block = input.cutter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-      if (block !== undefined) submit(input, block);
-      if (outstanding() >= maxBlocks || !consumerWants) source.pause();
-    });
-    source.once('end', () => {
-      if (finished) return;
-      const block = input.cutter.end();
-      if (block !== undefined) submit(input, block);
-      input.ended = true;
-      if (input.open === 0) inputDone(input);
-    });
-    source.once('error', (err) => fail(new FtplogError('ERR_INPUT', `${name}: ${err.message}`, { cause: err })));
     return true;
   };
 
@@ -464,4 +470,21 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     out.push(null);
   }
   return out;
+}
+
+/** Stdin as a ChunkSource: its chunks are new buffers, so lending them is free. */
+function stdinChunks(stdin: Readable, chunk: (b: Buffer) => void, end: () => void, error: (err: Error) => void): ChunkSource {
+  const onData = (c: Buffer | string): void => chunk(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
+  stdin.on('data', onData);
+  stdin.once('end', end);
+  stdin.once('error', error);
+  return {
+    pause: () => stdin.pause(),
+    resume: () => stdin.resume(),
+    isPaused: () => stdin.isPaused(),
+    destroy: () => {
+      stdin.removeListener('data', onData);
+      stdin.pause();
+    },
+  };
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
-import { BlockCutter, type Block } from '../../src/parallel/blocks.js';
+import { BlockCutter } from '../../src/parallel/blocks.js';
 import { LineCutter, type LineEncoding } from '../../src/split/line-cutter.js';
 import type { LogLine } from '../../src/model.js';
+import { joinBlock, lentBlocks, type JoinedBlock } from './inputs.js';
 
 const FILE = 'cl241118.log';
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -17,27 +18,20 @@ function serial(input: Buffer, maxLineBytes: number, encoding: LineEncoding = 'u
   return out;
 }
 
-/** Cuts `input` into chunks of the given sizes (cycled), feeding a BlockCutter; checks the hold bound after each push. */
-function blocksOf(input: Buffer, maxLineBytes: number, sizes: readonly number[]): { blocks: Block[]; maxHeld: number } {
-  const cutter = new BlockCutter(maxLineBytes);
-  const blocks: Block[] = [];
+/** Cuts `input` into chunks of the given sizes (cycled), lent as the file reader lends them; checks the hold bound after each push. */
+function blocksOf(input: Buffer, maxLineBytes: number, sizes: readonly number[]): { blocks: JoinedBlock[]; maxHeld: number } {
   let maxHeld = 0;
-  let k = 0;
-  for (let i = 0; i < input.length; ) {
-    const n = sizes[k++ % sizes.length]!;
-    const b = cutter.push(input.subarray(i, i + n));
-    if (b !== undefined) blocks.push(b);
-    maxHeld = Math.max(maxHeld, cutter.heldBytes);
-    i += n;
-  }
-  const last = cutter.end();
-  if (last !== undefined) blocks.push(last);
-  assert.equal(cutter.heldBytes, 0);
+  let cutter: BlockCutter | undefined;
+  const blocks = lentBlocks(input, maxLineBytes, sizes, (c) => {
+    cutter = c;
+    maxHeld = Math.max(maxHeld, c.heldBytes);
+  });
+  if (cutter !== undefined) assert.equal(cutter.heldBytes, 0);
   return { blocks, maxHeld };
 }
 
 /** Each block through its own LineCutter, line numbers renumbered by the lines of earlier blocks. */
-function viaBlocks(blocks: readonly Block[], maxLineBytes: number, encoding: LineEncoding = 'utf8'): LogLine[] {
+function viaBlocks(blocks: readonly JoinedBlock[], maxLineBytes: number, encoding: LineEncoding = 'utf8'): LogLine[] {
   const out: LogLine[] = [];
   let base = 0;
   for (const block of blocks) {
@@ -58,7 +52,7 @@ function viaBlocks(blocks: readonly Block[], maxLineBytes: number, encoding: Lin
   return out;
 }
 
-function checkBlocks(input: Buffer, blocks: readonly Block[]): void {
+function checkBlocks(input: Buffer, blocks: readonly JoinedBlock[]): void {
   let offset = 0;
   for (const b of blocks) {
     assert.equal(b.startOffset, offset, 'blocks are contiguous');
@@ -94,15 +88,15 @@ describe('BlockCutter', () => {
     const c = new BlockCutter(64);
     assert.equal(c.push(Buffer.from('ab')), undefined);
     assert.equal(c.heldBytes, 2);
-    const b1 = c.push(Buffer.from('c\nde\nf'))!;
+    const b1 = joinBlock(c.push(Buffer.from('c\nde\nf'))!);
     assert.deepEqual(b1, { startOffset: 0, bytes: Buffer.from('abc\nde\n'), inputBytes: 7 });
     assert.equal(c.heldBytes, 1);
     assert.equal(c.push(Buffer.alloc(0)), undefined);
-    const b2 = c.push(Buffer.from('g\n'))!;
+    const b2 = joinBlock(c.push(Buffer.from('g\n'))!);
     assert.deepEqual(b2, { startOffset: 7, bytes: Buffer.from('fg\n'), inputBytes: 3 });
     assert.equal(c.heldBytes, 0);
     assert.equal(c.push(Buffer.from('tail')), undefined);
-    assert.deepEqual(c.end(), { startOffset: 10, bytes: Buffer.from('tail'), inputBytes: 4 });
+    assert.deepEqual(joinBlock(c.end()!), { startOffset: 10, bytes: Buffer.from('tail'), inputBytes: 4 });
     assert.equal(c.end(), undefined);
   });
 
@@ -113,7 +107,7 @@ describe('BlockCutter', () => {
     assert.equal(c.heldBytes, 10);
     assert.equal(c.push(Buffer.from('ghij')), undefined);
     assert.equal(c.heldBytes, 10);
-    const b = c.push(Buffer.from('k\nnext\nrest'))!;
+    const b = joinBlock(c.push(Buffer.from('k\nnext\nrest'))!);
     assert.deepEqual(b, {
       startOffset: 0,
       prefix: Buffer.from('0123456789'),
@@ -124,10 +118,10 @@ describe('BlockCutter', () => {
     assert.equal(c.heldBytes, 4);
     // The tail after the last LF can itself be over-long.
     const c2 = new BlockCutter(2);
-    const first = c2.push(Buffer.from('a\nbcdefg'))!;
+    const first = joinBlock(c2.push(Buffer.from('a\nbcdefg'))!);
     assert.deepEqual(first, { startOffset: 0, bytes: Buffer.from('a\n'), inputBytes: 2 });
     assert.equal(c2.heldBytes, 4);
-    assert.deepEqual(c2.end(), { startOffset: 2, prefix: Buffer.from('bcde'), skipped: 2, bytes: Buffer.alloc(0), inputBytes: 6 });
+    assert.deepEqual(joinBlock(c2.end()!), { startOffset: 2, prefix: Buffer.from('bcde'), skipped: 2, bytes: Buffer.alloc(0), inputBytes: 6 });
   });
 
   it('rejects a bad maxLineBytes with ERR_INVALID_OPTION', () => {

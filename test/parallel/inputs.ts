@@ -1,8 +1,10 @@
 /** Generated log inputs for the worker-thread tests: every shape the cutter and parsers must agree on. */
+import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eftLines } from '../helpers/lines.js';
+import { BlockCutter, type Block } from '../../src/parallel/blocks.js';
 
 export const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -62,4 +64,41 @@ export function writeInputs(dir: string): { eft: string; ncftpd: string; empty: 
   writeFileSync(paths.latin1, latin1Log());
   writeFileSync(paths.blankOnly, '\n\r\n   \n');
   return paths;
+}
+
+/** A block with its pieces joined, as the reader copies them into a slab. */
+export interface JoinedBlock extends Omit<Block, 'parts' | 'byteLength'> {
+  bytes: Buffer;
+}
+
+export function joinBlock(b: Block): JoinedBlock {
+  const { parts, byteLength, ...rest } = b;
+  const bytes = Buffer.concat(parts);
+  assert.equal(byteLength, bytes.length, 'byteLength is the length of the parts');
+  return { ...rest, bytes };
+}
+
+/**
+ * Feeds `input` to a BlockCutter in chunks of the given sizes (cycled), lent
+ * from one reused buffer as the file reader lends them: each block is joined
+ * at once, and the buffer is overwritten after every push, so anything the
+ * cutter kept without copying shows up as wrong bytes.
+ */
+export function lentBlocks(input: Buffer, maxLineBytes: number, sizes: readonly number[], afterPush?: (c: BlockCutter) => void): JoinedBlock[] {
+  const cutter = new BlockCutter(maxLineBytes);
+  const scratch = Buffer.alloc(Math.max(...sizes));
+  const blocks: JoinedBlock[] = [];
+  let k = 0;
+  for (let i = 0; i < input.length; ) {
+    const n = Math.min(sizes[k++ % sizes.length]!, input.length - i);
+    input.copy(scratch, 0, i, i + n);
+    const b = cutter.push(scratch.subarray(0, n));
+    if (b !== undefined) blocks.push(joinBlock(b));
+    scratch.fill(0x5a);
+    afterPush?.(cutter);
+    i += n;
+  }
+  const last = cutter.end();
+  if (last !== undefined) blocks.push(joinBlock(last));
+  return blocks;
 }

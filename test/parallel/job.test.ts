@@ -6,7 +6,6 @@ import { pipeline } from 'node:stream/promises';
 import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
 import { runJob, SparePool, transferList, type Job, type JobCounts, type JobOutput, type JobResult } from '../../src/parallel/job.js';
-import { BlockCutter, type Block } from '../../src/parallel/blocks.js';
 import { createEnricher } from '../../src/enrich/enrich.js';
 import { logRecords } from '../../src/transforms/log-records.js';
 import { recordToJsonLine } from '../../src/jsonl/record-json.js';
@@ -17,7 +16,7 @@ import type { LineEncoding } from '../../src/split/line-cutter.js';
 import type { FtpLogRecord, LogFormat } from '../../src/model.js';
 import { fixture } from '../helpers/paths.js';
 import { eftLines } from '../helpers/lines.js';
-import { MAX_LINE_BYTES, NCFTPD_LINES, eftLog, latin1Log, ncftpdLog } from './inputs.js';
+import { MAX_LINE_BYTES, NCFTPD_LINES, eftLog, latin1Log, lentBlocks, ncftpdLog, type JoinedBlock } from './inputs.js';
 
 const NOW = Date.parse('2026-01-02T03:04:05.678Z');
 const RESOURCE = { 'service.name': 'eft-server', 'host.name': 'test-host' };
@@ -69,20 +68,12 @@ async function serial(c: Case): Promise<Serial> {
   };
 }
 
-function blocksOf(bytes: Buffer, maxLineBytes: number, chunk: number): Block[] {
-  const cutter = new BlockCutter(maxLineBytes);
-  const out: Block[] = [];
-  for (let i = 0; i < bytes.length; i += chunk) {
-    const b = cutter.push(bytes.subarray(i, i + chunk));
-    if (b !== undefined) out.push(b);
-  }
-  const last = cutter.end();
-  if (last !== undefined) out.push(last);
-  return out;
+function blocksOf(bytes: Buffer, maxLineBytes: number, chunk: number): JoinedBlock[] {
+  return lentBlocks(bytes, maxLineBytes, [chunk]);
 }
 
 /** Runs the blocks in order as the reader does: the first block's detected format goes to the later ones. */
-function runBlocks(c: Case, blocks: readonly Block[], output: JobOutput): JobResult[] {
+function runBlocks(c: Case, blocks: readonly JoinedBlock[], output: JobOutput): JobResult[] {
   const enrich = createEnricher({ timezone: c.timezone, now: () => NOW });
   let format = c.format;
   return blocks.map((b, seq) => {

@@ -1,0 +1,119 @@
+/**
+ * Reads a file in chunks into one buffer that is reused for every read, for a
+ * consumer that copies what it keeps before it returns (readLogsParallel
+ * copies each block into a slab for a worker).
+ *
+ * Why not fs.createReadStream(): it allocates a new buffer per read. On a
+ * thread that allocates little else, V8 collects late, and dead read buffers
+ * (64 KiB each, served by malloc) piled up: ~25 MB of the peak RSS of
+ * `ftplog-otel parse` with worker threads (measured: peak 149 MB, and 109 MB
+ * when the main thread was made to collect every 100 ms).
+ *
+ * Backpressure is explicit: pause() stops reading after the read in flight,
+ * whose chunk is still delivered; resume() starts again. Nothing is buffered
+ * here, so the bound is the one buffer.
+ */
+import { open, read, close } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { invalidOption } from '../errors.js';
+
+export interface FileChunkHandlers {
+  /** A chunk of the file, lent: its bytes are overwritten by the next read, so keep a copy of what is needed. */
+  chunk(bytes: Buffer): void;
+  /** The whole file was read (called once, after the last chunk). */
+  end(): void;
+  /** Opening or reading failed (called once; nothing follows). */
+  error(err: NodeJS.ErrnoException): void;
+}
+
+export interface FileChunkReader {
+  pause(): void;
+  resume(): void;
+  isPaused(): boolean;
+  /** Stops for good: no handler is called afterwards, and the file is closed once no read is in flight. */
+  destroy(): void;
+  /** Bytes read so far. */
+  readonly bytesRead: number;
+}
+
+/** Starts reading `path` (unless `paused`) into a reused buffer of `chunkBytes`. */
+export function readFileChunks(path: string, chunkBytes: number, handlers: FileChunkHandlers, paused = false): FileChunkReader {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw invalidOption('chunkBytes', 'a positive integer', chunkBytes);
+  const buf = Buffer.allocUnsafeSlow(chunkBytes);
+  let fd: number | undefined;
+  let opening = true;
+  let reading = false;
+  let isPaused = paused;
+  let done = false;
+  let bytesRead = 0;
+
+  const closeFd = (): void => {
+    if (fd === undefined) return;
+    const f = fd;
+    fd = undefined;
+    close(f, () => {});
+  };
+
+  const finish = (err?: NodeJS.ErrnoException): void => {
+    done = true;
+    closeFd();
+    if (err !== undefined) handlers.error(err);
+    else handlers.end();
+  };
+
+  const next = (): void => {
+    if (done || opening || reading || isPaused || fd === undefined) return;
+    reading = true;
+    read(fd, buf, 0, chunkBytes, null, (err, n) => {
+      reading = false;
+      if (done) {
+        closeFd();
+        return;
+      }
+      if (err !== null) {
+        finish(err);
+        return;
+      }
+      if (n === 0) {
+        finish();
+        return;
+      }
+      bytesRead += n;
+      handlers.chunk(buf.subarray(0, n));
+      next();
+    });
+  };
+
+  open(path, 'r', (err, f) => {
+    opening = false;
+    if (done) {
+      if (err === null) close(f, () => {});
+      return;
+    }
+    if (err !== null) {
+      finish(err);
+      return;
+    }
+    fd = f;
+    next();
+  });
+
+  return {
+    pause() {
+      isPaused = true;
+    },
+    resume() {
+      isPaused = false;
+      next();
+    },
+    isPaused: () => isPaused,
+    destroy() {
+      if (done) return;
+      done = true;
+      if (!reading && !opening) closeFd();
+    },
+    get bytesRead() {
+      return bytesRead;
+    },
+  };
+}
