@@ -97,6 +97,7 @@ const SCENARIOS: readonly ScenarioDef[] = [
   { name: 'rss-1gb:cli-parse-jsonl', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, CLI parse', unit: 'lines', input: 'big', receiver: false, target: RSS_TARGET, big: true, spec: cliSpec },
   { name: 'rss-1gb:ship-protobuf', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, ship protobuf', unit: 'records', input: 'big', receiver: true, target: RSS_TARGET, big: true, spec: project('ship-protobuf') },
   { name: 'rss-1gb:ship-gzip', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, ship gzip', unit: 'records', input: 'big', receiver: true, target: RSS_TARGET, big: true, spec: project('ship-gzip') },
+  { name: 'rss-1gb:ship-protobuf-1thread', group: 'rss-1gb', kind: 'project', summary: '1 GiB input, ship protobuf on one thread (as from stdin)', unit: 'records', input: 'big', receiver: true, target: RSS_TARGET, big: true, spec: project('ship-protobuf-1thread') },
 ];
 
 // ---------------------------------------------------------------------------
