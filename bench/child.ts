@@ -8,6 +8,10 @@
 import { cutSplit, cutSplitStringify, rawCut, sdkBatch, sdkExporterDirect } from './baselines.js';
 import { measure, type Counts, type Format, type MeasureContext } from './harness.js';
 import { runParseEnrich, runShipGzip, runShipProtobuf, runShipProtobufOneThread } from './scenarios.js';
+import { keepSemiSpaceFlagToMainThread } from '../src/cli/heap.js';
+
+// As the executable does: project scenarios run under its `#!` flags.
+keepSemiSpaceFlagToMainThread();
 
 interface ChildArgs {
   file: string;

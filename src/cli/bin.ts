@@ -7,13 +7,12 @@
  * - `--max-old-space-size=192`: without it V8 lets the garbage of a million
  *   records a second pile up: shipping 1M NcFTPd lines peaked at 198 MB RSS
  *   in 8.9 s; with it, 153 MB in 9.5 s.
- * - `--max-semi-space-size=8` (V8's default grows to 16 MB): on one thread
- *   (stdin, or `--workers 0`), where every record is built and encoded on
- *   this thread, the young generation was the largest part of the peak:
- *   `ship` of the 1 GiB NcFTPd log from stdin peaked at 174 MB, 137 MB with
- *   8, for ~8% more CPU time (66.7 s user + 10.7 s system against 69.6 s +
- *   13.8 s); 4 saved ~20 MB more but cost more system time. With worker
- *   threads this thread allocates little and it costs nothing measurable.
+ * - `--max-semi-space-size=8` (V8's default grows to 16 MB), for the main
+ *   thread only (see heap.ts): from stdin, or with `--workers 0`, the young
+ *   generation was the largest part of the peak: `ship` of the 1 GiB NcFTPd
+ *   log from stdin peaked at 174 MB, 137 MB with 8, for ~8% more CPU time
+ *   (66.7 s user + 10.7 s system against 69.6 s + 13.8 s). 2 cost ~30% more
+ *   CPU on one thread.
  * - `MALLOC_MMAP_THRESHOLD_=131072` (glibc): worker threads hand their output
  *   to the main thread in buffers of a few MiB; glibc would otherwise raise
  *   its mmap threshold past that size after the first free and serve them
@@ -22,6 +21,9 @@
  */
 import { runCli } from './main.js';
 import { EXIT } from './command.js';
+import { keepSemiSpaceFlagToMainThread } from './heap.js';
+
+keepSemiSpaceFlagToMainThread();
 
 async function main(): Promise<void> {
   const controller = new AbortController();
