@@ -26,7 +26,7 @@ import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import { BlockCutter, type Block } from './blocks.js';
-import { readFileChunks } from '../sources/file-chunks.js';
+import { readFileChunks, type ChunkSource } from '../sources/file-chunks.js';
 import type { Job, JobCounts, JobOutput, JobResult, JobSettings } from './job.js';
 import type { SpareMessage, WorkerData, WorkerReply } from './worker.js';
 import { newInputStats, sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
@@ -89,20 +89,12 @@ export interface ParallelLogsStream extends Readable {
   release(chunk: Uint8Array): void;
 }
 
-/** Where an input's chunks come from: a file read into one reused buffer, or stdin. */
-interface ChunkSource {
-  pause(): void;
-  resume(): void;
-  isPaused(): boolean;
-  /** No more chunks (stdin is paused, not closed). */
-  destroy(): void;
-}
-
 interface InputState {
   /** Undefined for stdin. */
   file: string | undefined;
   stats: InputStats;
   cutter: BlockCutter;
+  /** A file read into one reused buffer, or stdin (paused, not closed, on destroy). */
   source: ChunkSource;
   /** Format given to new blocks; 'auto' until the first block has answered. */
   format: FormatOption;
@@ -182,7 +174,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
   const stats: ReadLogsStats = { inputs: [] };
   const slots: Slot[] = [];
   /** Input, size and input slab of each block out, by sequence number. */
-  const blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array | undefined }>();
+  const blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array }>();
   // A block is at most one chunk plus an unfinished line (maxLineBytes + 5) before it, and a prefix of that size.
   const slabs = new SlabPool(2 * blockBytes, maxBlocks);
   /** Finished blocks waiting for their turn. */
@@ -334,10 +326,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     const r = reply.result;
     const info = blocks.get(r.seq);
     if (info === undefined) return;
-    if (info.slab !== undefined) {
-      slabs.release(info.slab);
-      info.slab = undefined;
-    }
+    slabs.release(info.slab);
     const input = info.input;
     if (input.awaitingFormat) {
       // The first block answered: later blocks of the input use what it found.

@@ -26,24 +26,28 @@ export interface FileChunkHandlers {
   error(err: NodeJS.ErrnoException): void;
 }
 
-export interface FileChunkReader {
+/** Chunks handed to callbacks, with explicit backpressure. */
+export interface ChunkSource {
   pause(): void;
   resume(): void;
   isPaused(): boolean;
-  /** Stops for good: no handler is called afterwards, and the file is closed once no read is in flight. */
+  /** Stops for good: no callback is called afterwards. */
   destroy(): void;
+}
+
+export interface FileChunkReader extends ChunkSource {
   /** Bytes read so far. */
   readonly bytesRead: number;
 }
 
-/** Starts reading `path` (unless `paused`) into a reused buffer of `chunkBytes`. */
-export function readFileChunks(path: string, chunkBytes: number, handlers: FileChunkHandlers, paused = false): FileChunkReader {
+/** Starts reading `path` into a reused buffer of `chunkBytes`; the file is closed at the end, on error, and on destroy() once no read is in flight. */
+export function readFileChunks(path: string, chunkBytes: number, handlers: FileChunkHandlers): FileChunkReader {
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw invalidOption('chunkBytes', 'a positive integer', chunkBytes);
   const buf = Buffer.allocUnsafeSlow(chunkBytes);
+  /** Undefined until open, and again once closing. */
   let fd: number | undefined;
-  let opening = true;
   let reading = false;
-  let isPaused = paused;
+  let isPaused = false;
   let done = false;
   let bytesRead = 0;
 
@@ -62,7 +66,7 @@ export function readFileChunks(path: string, chunkBytes: number, handlers: FileC
   };
 
   const next = (): void => {
-    if (done || opening || reading || isPaused || fd === undefined) return;
+    if (done || reading || isPaused || fd === undefined) return;
     reading = true;
     read(fd, buf, 0, chunkBytes, null, (err, n) => {
       reading = false;
@@ -85,7 +89,6 @@ export function readFileChunks(path: string, chunkBytes: number, handlers: FileC
   };
 
   open(path, 'r', (err, f) => {
-    opening = false;
     if (done) {
       if (err === null) close(f, () => {});
       return;
@@ -110,7 +113,8 @@ export function readFileChunks(path: string, chunkBytes: number, handlers: FileC
     destroy() {
       if (done) return;
       done = true;
-      if (!reading && !opening) closeFd();
+      // A read in flight closes the file when it returns; an open in flight, when it opens.
+      if (!reading) closeFd();
     },
     get bytesRead() {
       return bytesRead;
