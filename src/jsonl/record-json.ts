@@ -95,7 +95,7 @@ const DAY_MS = 86_400_000;
 const MAX_TIME = 8.64e15;
 
 /** `<lead>"<ISO-8601 time>"` for epoch-ms times, the same text as `lead + JSON.stringify(new Date(t).toISOString())`. */
-class IsoTimes {
+export class IsoTimes {
   private day = NaN;
   private dayPrefix = '';
   private minute = NaN;
@@ -155,14 +155,19 @@ const mids = new Map<string, Mid>();
 let midsObserved = NaN;
 const MIDS_MAX = 64;
 
-function midText(observed: number, severityNumber: number, severityText: string, eventName: string): string {
+/** `,"severityNumber":...,"severityText":...,"eventName":...,"body":` */
+export function severityEventText(severityNumber: number, severityText: string, eventName: string): string {
   return (
-    OBSERVED.text(observed) +
     ',"severityNumber":' + valueJson(severityNumber) +
     ',"severityText":' + valueJson(severityText) +
     ',"eventName":' + valueJson(eventName) +
     ',"body":'
   );
+}
+
+/** `,"observedTimestamp":"...","severityNumber":...,"severityText":...,"eventName":...,"body":` */
+function midText(observed: number, severityNumber: number, severityText: string, eventName: string): string {
+  return OBSERVED.text(observed) + severityEventText(severityNumber, severityText, eventName);
 }
 
 /** The mid texts of a record, from the cache when its fields are the usual types. */

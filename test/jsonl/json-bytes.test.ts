@@ -41,6 +41,8 @@ const text = fc.oneof(
   fc.string({ unit, maxLength: 40 }),
   // Long printable ASCII.
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 20, maxLength: 200 }),
+  // Long, with escapes and non-ASCII here and there (written natively, then escaped in place).
+  fc.string({ unit, minLength: 25, maxLength: 120 }),
 );
 const number = fc.oneof(
   fc.integer({ min: -(2 ** 53), max: 2 ** 53 }),
@@ -120,6 +122,44 @@ describe('JsonLineWriter', () => {
     const noTime = record({ timestamp: undefined });
     w.write(noTime);
     assert.match(w.take().toString('utf8'), /^\{"timestamp":null,"observedTimestamp":"2026-01-02T03:04:05.678Z",/);
+  });
+
+  it('writes numbers of up to three decimals, and every other number, as JSON.stringify does', () => {
+    const values: number[] = [];
+    for (let i = 0; i < 20_000; i++) values.push(i / 1000, 2 ** 31 - 1 - i / 1000, (i * 7919) / 1000 + 0.0005, i / 100 + 0.1 + 0.2);
+    values.push(0.097, 332.785, 0.001, 0.1 + 0.2, 2 ** 31 - 0.001, 2 ** 31, 2 ** 31 + 0.5, 1e-7, 5e-324, Number.MAX_VALUE, -0.097, -0);
+    const w = new JsonLineWriter();
+    for (let i = 0; i < values.length; i += 500) {
+      const attributes: Attributes = {};
+      values.slice(i, i + 500).forEach((v, j) => (attributes[`n${j}`] = v));
+      const r = record({ attributes });
+      w.write(r);
+      assert.equal(w.take().toString('utf8'), JSON.stringify(toJsonRecord(r)) + '\n');
+    }
+  });
+
+  it('escapes long strings in place as JSON.stringify does, and arrays of strings element by element', () => {
+    const w = new JsonLineWriter(64);
+    const specials = ['"', '\\', '\b', '\f', '\n', '\r', '\t', '\u0000', '\u000b', '\u001f', 'é', '€', '😀', '\ud800'];
+    for (const c of specials) {
+      for (const at of [0, 1, 30, 59]) {
+        const body = 'x'.repeat(at) + c + 'y'.repeat(60 - at) + c;
+        const r = record({ body, attributes: { 'file.path': body, short: c + c, notes: ['Ps', c, body] } });
+        w.write(r);
+        assert.equal(w.take().toString('utf8'), JSON.stringify(toJsonRecord(r)) + '\n', JSON.stringify(c));
+      }
+    }
+  });
+
+  it('keeps the text before the body apart for each severity of an event name', () => {
+    const w = new JsonLineWriter();
+    const records: FtpLogRecord[] = [];
+    for (let i = 0; i < 300; i++) {
+      const [severityNumber, severityText] = ([[9, 'INFO'], [13, 'WARN'], [17, 'ERROR']] as const)[i % 3]!;
+      records.push(record({ severityNumber, severityText, eventName: i % 2 === 0 ? 'ftp.download' : 'ftp.upload', observedTimestamp: NOW + (i >> 6) }));
+    }
+    for (const r of records) w.write(r);
+    assert.deepEqual(w.take(), expectedBytes(records));
   });
 
   it('take() hands over what was written since the last take and starts afresh; taken bytes are never overwritten', () => {
