@@ -411,7 +411,7 @@ function keepValue(k: JsonKey, value: unknown, from: number): void {
   const n = pos - from;
   if (n > VALUE_CACHE_BYTES) return;
   takeWords(k.cached, from, n);
-  k.cachedValue = Array.isArray(value) ? value.slice() : value;
+  k.cachedValue = Array.isArray(value) ? value.slice() : typeof value === 'string' ? own(value) : value;
   k.cachedBytes = n;
 }
 
@@ -419,6 +419,15 @@ function isStringArray(v: unknown): v is string[] {
   if (!Array.isArray(v)) return false;
   for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
   return true;
+}
+
+/**
+ * A string value as kept: a new flat copy when it is longer than the
+ * substrings V8 copies anyway (12 code units), so that a kept value never
+ * holds the line it was cut from alive (a line can be 64 KiB).
+ */
+function own(s: string): string {
+  return s.length > 12 ? ('\u0000' + s).slice(1) : s;
 }
 
 /** Whether `v` is an array with the same elements as `kept` (an array of strings kept by keepValue). */
