@@ -151,6 +151,25 @@ describe('JsonLineWriter', () => {
     }
   });
 
+  it('writes times at the ends of the Date range, before 1970 and past year 9999 as toISOString() does; throws for NaN as it does', () => {
+    const w = new JsonLineWriter(32);
+    const times = [-8.64e15, -8.64e15 + 61_001, -1, 0, 59_999, 60_000, 86_399_999, 253_402_300_799_999, 253_402_300_800_000, 8.64e15 - 1, 8.64e15, 1.5, -0.5];
+    for (const t of times) {
+      for (const observed of [t, 1_700_000_000_123]) {
+        const r = record({ timestamp: t, observedTimestamp: Number.isInteger(observed) ? observed : 0 });
+        w.write(r);
+        assert.equal(w.take().toString('utf8'), JSON.stringify(toJsonRecord(r)) + '\n', String(t));
+      }
+    }
+    assert.throws(() => w.write(record({ timestamp: NaN })), RangeError);
+    assert.throws(() => w.write(record({ timestamp: 8.64e15 + 1 })), RangeError);
+    // Nothing of a record that threw was kept.
+    assert.equal(w.length, 0);
+    const ok = record({});
+    w.write(ok);
+    assert.equal(w.take().toString('utf8'), recordToJsonLine(ok));
+  });
+
   it('keeps the text before the body apart for each severity of an event name', () => {
     const w = new JsonLineWriter();
     const records: FtpLogRecord[] = [];

@@ -180,13 +180,18 @@ describe('composed streams', () => {
   });
 });
 
-describe('recordToJsonLine', () => {
-  it('writes exactly what JSON.stringify writes for the record object', async () => {
-    const { recordToJsonLine, toJsonRecord } = await import('../../src/jsonl/record-json.js');
+describe('JSON lines of the records of a stream', () => {
+  it('JsonLineWriter writes exactly what JSON.stringify writes for the record object', async () => {
+    const { toJsonRecord } = await import('../../src/jsonl/record-json.js');
+    const { JsonLineWriter } = await import('../../src/jsonl/json-bytes.js');
     const input = Buffer.concat([crlf, mixed, readFileSync(fixture('ncftpd', 'ncftpd-xfer-vendor.log'))]);
     const recs = await collect<FtpLogRecord>(chunked(input, 999), logRecords({ timezone: 'Europe/Berlin', format: 'auto' }));
     recs.push({ timestamp: undefined, observedTimestamp: 0, severityNumber: 13, severityText: 'WARN', eventName: 'ftplog.parse_error', body: 'quote " backslash \\ tab \t nul \u0000 emoji 😀 lone \ud800', attributes: { 'ftplog.error': 'x"y', 'n': -0, 'f': 1.5e-7, 'b': false, 'a': ['x', '"'] } });
     assert.ok(recs.length > 10);
-    for (const r of recs) assert.equal(recordToJsonLine(r), JSON.stringify(toJsonRecord(r)) + '\n');
+    const w = new JsonLineWriter(64);
+    for (const r of recs) {
+      w.write(r);
+      assert.equal(w.take().toString('utf8'), JSON.stringify(toJsonRecord(r)) + '\n');
+    }
   });
 });
