@@ -564,7 +564,9 @@ function putRecord(r: FtpLogRecord): boolean {
     typeof attrs !== 'object' ||
     attrs === null ||
     Array.isArray(attrs) ||
-    attrs[PROBE] !== undefined
+    attrs[PROBE] !== undefined ||
+    // for...in would also list inherited enumerable keys, which JSON.stringify leaves out.
+    Object.getPrototypeOf(attrs) !== Object.prototype
   ) {
     return false;
   }

@@ -170,6 +170,24 @@ describe('JsonLineWriter', () => {
     assert.equal(w.take().toString('utf8'), recordToJsonLine(ok));
   });
 
+  it('writes only the own keys of attributes objects with another prototype, as JSON.stringify does', () => {
+    const w = new JsonLineWriter();
+    const inherited = Object.assign(Object.create({ inherited: 'x' }) as Attributes, { own: 'y' });
+    const nullProto = Object.assign(Object.create(null) as Attributes, { a: 1, b: 'z' });
+    class Attrs {
+      c = 2;
+      method(): number {
+        return 1;
+      }
+    }
+    for (const attributes of [inherited, nullProto, new Attrs() as unknown as Attributes]) {
+      const r = record({ attributes });
+      w.write(r);
+      assert.equal(w.take().toString('utf8'), JSON.stringify(toJsonRecord(r)) + '\n');
+    }
+    assert.match(recordToJsonLine(record({ attributes: inherited })), /"attributes":\{"own":"y"\}\}/);
+  });
+
   it('keeps the text before the body apart for each severity of an event name', () => {
     const w = new JsonLineWriter();
     const records: FtpLogRecord[] = [];
