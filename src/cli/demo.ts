@@ -55,7 +55,7 @@ export const demoCommand: Command = {
       io.stdout.write(HELP + '\n');
       return EXIT.OK;
     }
-    const cfg = inputConfig(values, positionals.length > 0 ? positionals : [EXAMPLES_DIR]);
+    const cfg = inputConfig(values, positionals.length > 0 ? positionals : [EXAMPLES_DIR], io.stdin);
     const receiver = await startReceiver({ host: '127.0.0.1', port: 0 });
     try {
       const config = otlpConfigFrom({ endpoint: receiver.url, protocol: values.protocol, compression: values.compression }, {});

@@ -4,7 +4,7 @@ import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, intOption } from './args.js';
 import { Readable, Writable } from 'node:stream';
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { readLogs, resolveInputs, type ReadLogsStream } from '../sources/log-files.js';
 import { readLogsParallel, type ParallelLogsStream } from '../parallel/read-parallel.js';
@@ -24,7 +24,8 @@ export const INPUT_HELP = `Input:
   --encoding E            utf8 | latin1 (ANSI-encoded Windows files) (default utf8)
   --max-line-bytes N      longer lines become parse-error records with their first N bytes (default 65536)
   --workers N|auto        threads that parse, enrich and encode log files (0: all on the main thread; default auto:
-                          one per core when the input files total 16 MiB or more, else 0; stdin: 0;
+                          one per core when the inputs total 16 MiB or more, else 0; stdin redirected from a
+                          file (- < FILE) counts by its size, stdin from a pipe gives 0;
                           JSONL input (ship --input jsonl) is always read on the main thread)`;
 
 export const INPUT_OPTIONS = {
@@ -56,12 +57,36 @@ export interface InputConfig {
 /** Input files of at least this many bytes in all make `--workers auto` use threads. */
 export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
 
-/** `--workers`: a count, or auto (one per core for large file inputs, none for small ones or stdin). */
-export function workersOption(value: string | undefined, inputs: readonly string[]): number {
+/**
+ * Bytes of stdin when it is a regular file (`ftplog-otel ship - < FILE`);
+ * undefined for a pipe, a terminal, or a stream without a file descriptor.
+ */
+export function stdinFileBytes(stdin: Readable | undefined): number | undefined {
+  const fd = (stdin as { fd?: unknown } | undefined)?.fd;
+  if (typeof fd !== 'number') return undefined;
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `--workers`: a count, or auto: one per core (at most 8) for inputs of at
+ * least AUTO_WORKERS_MIN_BYTES in all, none for smaller ones. Stdin counts
+ * with `stdinBytes` when it is a regular file; a pipe (a live `tail -f`, say)
+ * has no size, and is read on the main thread.
+ */
+export function workersOption(value: string | undefined, inputs: readonly string[], stdinBytes?: number): number {
   if (value === undefined || value === 'auto') {
     let bytes = 0;
     for (const input of inputs) {
-      if (input === '-') return 0;
+      if (input === '-') {
+        if (stdinBytes === undefined) return 0;
+        bytes += stdinBytes;
+        continue;
+      }
       try {
         bytes += statSync(input).size;
       } catch {
@@ -76,7 +101,8 @@ export function workersOption(value: string | undefined, inputs: readonly string
 /** Records (or, from worker threads, encoded records) of the configured inputs. */
 export type LogSource = ReadLogsStream | ParallelLogsStream;
 
-export function inputConfig(values: InputValues, positionals: string[]): InputConfig {
+/** The input options; `stdin` is what `-` reads (for `--workers auto`, see stdinFileBytes()). */
+export function inputConfig(values: InputValues, positionals: string[], stdin?: Readable): InputConfig {
   const format = validateFormat(values.format ?? 'auto');
   const timezone = validateTimeZone(values.timezone ?? localTimeZone());
   const encoding = values.encoding ?? 'utf8';
@@ -85,7 +111,8 @@ export function inputConfig(values: InputValues, positionals: string[]): InputCo
   }
   const maxLineBytes = intOption('max-line-bytes', values['max-line-bytes'], 64, 64 * 1024 * 1024) ?? 65536;
   const inputs = resolveInputs(positionals);
-  return { inputs, format, timezone, encoding, maxLineBytes, workers: workersOption(values.workers, inputs) };
+  const stdinBytes = inputs.includes('-') ? stdinFileBytes(stdin) : undefined;
+  return { inputs, format, timezone, encoding, maxLineBytes, workers: workersOption(values.workers, inputs, stdinBytes) };
 }
 
 /**
@@ -190,7 +217,7 @@ export const parseCommand: Command = {
       io.stdout.write(HELP + '\n');
       return EXIT.OK;
     }
-    const cfg = inputConfig(values, positionals);
+    const cfg = inputConfig(values, positionals, io.stdin);
     const started = Date.now();
     const records = readInputs(cfg, io, 'log', 'jsonl');
     const stop = progressWanted(values.progress, io.stderr)

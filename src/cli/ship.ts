@@ -263,7 +263,7 @@ export const shipCommand: Command = {
     }
     const input = values.input ?? 'log';
     if (input !== 'log' && input !== 'jsonl') throw new FtplogError('ERR_INVALID_ARGUMENT', `--input must be log or jsonl (got ${JSON.stringify(input)})`);
-    const cfg = inputConfig(values, positionals);
+    const cfg = inputConfig(values, positionals, io.stdin);
     const config = otlpConfigFrom(values, io.env);
     const opts = deliveryOptions(values);
     const serviceName = values['service-name'];

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -7,7 +10,7 @@ import { fixture, projectRoot } from '../helpers/paths.js';
 import { spawnSync } from 'node:child_process';
 import { eftLines } from '../helpers/lines.js';
 import { startReceiver, type OtlpReceiver, type ReceivedLogRecord } from '../../src/receiver/receiver.js';
-import { workersOption } from '../../src/cli/parse.js';
+import { AUTO_WORKERS_MIN_BYTES, stdinFileBytes, workersOption } from '../../src/cli/parse.js';
 
 const FIXTURES = [
   fixture('eft', 'eft-client-vendor.log'),
@@ -125,5 +128,33 @@ describe('ftplog-otel --workers', () => {
     assert.equal(workersOption('auto', ['-']), 0);
     assert.equal(workersOption('3', ['-']), 3);
     assert.equal(workersOption('0', FIXTURES), 0);
+  });
+
+  it('--workers auto: stdin redirected from a large regular file counts like that file; a pipe or a small file does not', async () => {
+    const threads = Math.min(availableParallelism(), 8);
+    assert.equal(workersOption('auto', ['-'], AUTO_WORKERS_MIN_BYTES), threads);
+    assert.equal(workersOption(undefined, [...FIXTURES, '-'], AUTO_WORKERS_MIN_BYTES), threads);
+    assert.equal(workersOption('auto', ['-'], AUTO_WORKERS_MIN_BYTES - 1), 0);
+    assert.equal(workersOption('auto', ['-'], undefined), 0);
+    assert.equal(workersOption('0', ['-'], AUTO_WORKERS_MIN_BYTES), 0);
+
+    const dir = mkdtempSync(join(tmpdir(), 'ftplog-stdin-'));
+    const big = join(dir, 'big.log');
+    writeFileSync(big, '');
+    truncateSync(big, AUTO_WORKERS_MIN_BYTES + 5); // sparse: no 16 MiB written
+    // The streams own their descriptors and close them when destroyed.
+    const fileStdin = createReadStream('', { fd: openSync(big, 'r') });
+    const charDevice = createReadStream('', { fd: openSync('/dev/null', 'r') });
+    try {
+      assert.equal(stdinFileBytes(fileStdin), AUTO_WORKERS_MIN_BYTES + 5);
+      assert.equal(stdinFileBytes(charDevice), undefined);
+      assert.equal(stdinFileBytes(Readable.from(['x'])), undefined);
+      assert.equal(stdinFileBytes(undefined), undefined);
+    } finally {
+      fileStdin.destroy();
+      charDevice.destroy();
+      await Promise.all([once(fileStdin, 'close'), once(charDevice, 'close')]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
