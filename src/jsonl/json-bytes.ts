@@ -35,6 +35,7 @@
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord } from '../model.js';
 import { recordToJsonLine } from './record-json.js';
+import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords, toWords } from '../bytes.js';
 import type { SpareBuffers } from '../otlp/encoded.js';
 
 /** Buffer's native UTF-8 writer (no argument parsing); every Node Buffer has it. */
@@ -69,12 +70,6 @@ const SURROGATE = /[\ud800-\udfff]/;
 const SHORT_STRING = 24;
 /** Bytes of `,"key":value` kept per key for its last value. */
 const VALUE_CACHE_BYTES = 128;
-/** Credit a key starts with, gains per repeated value, and is capped at; each value kept costs one (as in the protobuf encoder). */
-const CREDIT_START = 4;
-const CREDIT_HIT = 2;
-const CREDIT_MAX = 64;
-/** A key out of credit still keeps one value in this many, to notice when its values start repeating. */
-const PROBE_EVERY = 64;
 
 // ---- the buffer being written (set by JsonLineWriter.write for the record at hand) ----
 
@@ -92,16 +87,6 @@ function utf8Write(s: string, at: number): number {
   return (buf as unknown as NativeWrites).utf8Write(s, at);
 }
 
-/** `s`, known to be a string to optimized code (see asString() in encode-protobuf.ts). */
-function asString(s: string): string {
-  return '' + s;
-}
-
-/** String.prototype.charCodeAt called by its constant name: inlined whatever the string's representation. */
-function charCodeAt(s: string, i: number): number {
-  return String.prototype.charCodeAt.call(s, i);
-}
-
 /** Text kept as bytes: little-endian 32-bit words, copied four bytes at a time. */
 interface Kept {
   words: Uint32Array;
@@ -110,28 +95,13 @@ interface Kept {
 
 function keep(text: string): Kept {
   const b = Buffer.from(text, 'utf8');
-  const words = new Uint32Array(Math.ceil(b.length / 4) + 1);
-  Buffer.from(words.buffer).set(b);
-  return { words, bytes: b.length };
+  return { words: toWords(b), bytes: b.length };
 }
 
-/**
- * Copies `bytes` bytes kept as words to `pos`, four at a time. The last word
- * may write up to three bytes past them: every caller has ensured room for
- * those, and what comes next is written over them.
- */
-function putWords(words: Uint32Array, bytes: number): void {
-  const v = view;
-  const at = pos;
-  for (let i = 0; 4 * i < bytes; i++) v.setUint32(at + 4 * i, words[i]!, true);
-  pos = at + bytes;
-}
-
-/** Copies the `bytes` bytes at [from, from + bytes) of the buffer into `words`. */
-function takeWords(words: Uint32Array, from: number, bytes: number): void {
-  const v = view;
-  // Reads up to three bytes past them: within the room ensured for the value.
-  for (let i = 0; 4 * i < bytes; i++) words[i] = v.getUint32(from + 4 * i, true);
+/** Copies kept bytes to pos (see putWords() for the room it needs past them). */
+function putKept(words: Uint32Array, bytes: number): void {
+  putWords(view, pos, words, bytes);
+  pos += bytes;
 }
 
 /**
@@ -322,7 +292,7 @@ class TimeWriter {
       const hour = (minuteOfDay / 60) | 0;
       this.prefix = keep(this.dayPrefix + twoDigits(hour) + ':' + twoDigits(minuteOfDay - hour * 60) + ':');
     }
-    putWords(this.prefix.words, this.prefix.bytes);
+    putKept(this.prefix.words, this.prefix.bytes);
     const second = (r / 1000) | 0;
     const ms = r - second * 1000;
     const b = buf;
@@ -364,7 +334,7 @@ const MIDS_MAX = 256;
 function putHead(ts: number | undefined, observed: number, severityNumber: number, severityText: string, eventName: string): void {
   if (ts === undefined) {
     ensure(NO_TIMESTAMP.bytes + 4);
-    putWords(NO_TIMESTAMP.words, NO_TIMESTAMP.bytes);
+    putKept(NO_TIMESTAMP.words, NO_TIMESTAMP.bytes);
   } else TIMESTAMPS.put(ts);
   OBSERVED.put(observed);
   const first = mids.get(eventName);
@@ -381,7 +351,7 @@ function putHead(ts: number | undefined, observed: number, severityNumber: numbe
     midsCount++;
   }
   ensure(m.bytes + 4);
-  putWords(m.words, m.bytes);
+  putKept(m.words, m.bytes);
 }
 
 // ---- attributes ----
@@ -391,19 +361,18 @@ function putHead(ts: number | undefined, observed: number, severityNumber: numbe
  * after it last time (so that the lookup by name is skipped while keys come
  * in the same order as before), and the bytes of its last value.
  */
-class JsonKey {
+class JsonKey extends KeepCredit {
   next: JsonKey | undefined = undefined;
   /** `,"key":` */
   readonly prefix: Kept;
   /** The last value kept (a string, number or boolean; an array is kept as a copy); undefined: none. */
   cachedValue: unknown = undefined;
   /** `,"key":value` for cachedValue. */
-  readonly cached = new Uint32Array(VALUE_CACHE_BYTES / 4 + 1);
+  readonly cached = new Uint32Array(VALUE_CACHE_BYTES / 4);
   cachedBytes = 0;
-  credit = CREDIT_START;
-  probe = PROBE_EVERY;
 
   constructor(readonly key: string) {
+    super();
     this.prefix = keep(',' + JSON.stringify(key) + ':');
   }
 }
@@ -421,15 +390,15 @@ function jsonKey(key: string): JsonKey {
 }
 
 const HEAD = new JsonKey('');
+const ATTRIBUTES = keep(',"attributes":');
 
 /** After `,"key":value` was written from `from` to pos: keeps it as `k`'s last value if the key has credit, or is due a probe. */
 function keepValue(k: JsonKey, value: unknown, from: number): void {
-  if (k.credit > 0) k.credit--;
-  else if (--k.probe > 0) return;
-  else k.probe = PROBE_EVERY;
+  if (!spendCredit(k)) return;
   const n = pos - from;
   if (n > VALUE_CACHE_BYTES) return;
-  takeWords(k.cached, from, n);
+  // Reads up to three bytes past pos: within the room ensured for the value.
+  takeWords(view, from, k.cached, n);
   k.cachedValue = Array.isArray(value) ? value.slice() : typeof value === 'string' ? own(value) : value;
   k.cachedBytes = n;
 }
@@ -457,16 +426,17 @@ function sameArray(v: unknown[], kept: unknown): boolean {
 }
 
 /**
- * A property read before the attribute loop (see PROBE in record-json.ts):
- * objects made with a map V8 has since deprecated are migrated by it, which
- * keeps the `for...in` below on its fast path.
+ * A property read before the attribute loop. Objects created with a map that
+ * V8 has since deprecated (the enricher's NcFTPd attribute objects, whose
+ * number fields change representation) are migrated by the read; met first
+ * inside the `for...in`, they turn its fast enumeration path off for good.
  */
 const PROBE = Symbol('probe');
 
 /** `,"attributes":{...}` in the attributes' own order, `undefined` values and functions left out as JSON.stringify leaves them out. */
 function putAttributes(attrs: Record<string, unknown>): void {
-  ensure(16);
-  putAscii(',"attributes":');
+  ensure(ATTRIBUTES.bytes + 4);
+  putKept(ATTRIBUTES.words, ATTRIBUTES.bytes);
   const open = pos;
   let prev = HEAD;
   for (const key in attrs) {
@@ -481,25 +451,25 @@ function putAttributes(attrs: Record<string, unknown>): void {
     const cached = k.cachedValue;
     if (cached !== undefined && (value === cached || (Array.isArray(value) && sameArray(value, cached)))) {
       ensure(k.cachedBytes + 4);
-      putWords(k.cached, k.cachedBytes);
-      if (k.credit < CREDIT_MAX) k.credit += CREDIT_HIT;
+      putKept(k.cached, k.cachedBytes);
+      earnCredit(k);
       continue;
     }
     const p = k.prefix;
     switch (typeof value) {
       case 'string':
         ensure(p.bytes + 4);
-        putWords(p.words, p.bytes);
+        putKept(p.words, p.bytes);
         putString(value);
         break;
       case 'number':
         ensure(p.bytes + 28);
-        putWords(p.words, p.bytes);
+        putKept(p.words, p.bytes);
         putNumber(value);
         break;
       case 'boolean':
         ensure(p.bytes + 8);
-        putWords(p.words, p.bytes);
+        putKept(p.words, p.bytes);
         putAscii(value ? 'true' : 'false');
         break;
       case 'undefined':
@@ -509,7 +479,7 @@ function putAttributes(attrs: Record<string, unknown>): void {
       default: {
         if (isStringArray(value)) {
           ensure(p.bytes + 5);
-          putWords(p.words, p.bytes);
+          putKept(p.words, p.bytes);
           buf[pos++] = 0x5b; // [
           for (let i = 0; i < value.length; i++) {
             if (i > 0) buf[pos++] = 0x2c; // , (room left by putString's padding)
@@ -522,13 +492,12 @@ function putAttributes(attrs: Record<string, unknown>): void {
         const text = JSON.stringify(value) as string | undefined;
         if (text === undefined) continue; // toJSON() returned undefined
         ensure(p.bytes + 3 * text.length + 4);
-        putWords(p.words, p.bytes);
+        putKept(p.words, p.bytes);
         pos += utf8Write(text, pos);
         if (!Array.isArray(value)) continue; // objects are not kept
       }
     }
-    if (k.credit > 0 || k.probe <= 1) keepValue(k, value, from);
-    else k.probe--;
+    keepValue(k, value, from);
   }
   ensure(4);
   if (pos === open) {

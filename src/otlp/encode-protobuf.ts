@@ -33,6 +33,7 @@
 import type { Attributes, FtpLogRecord } from '../model.js';
 import { FtplogError } from '../errors.js';
 import type { LogsBatch } from './types.js';
+import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords } from '../bytes.js';
 import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, keyInfo, kindOf, msToNanoHalves, type KeyInfo } from './values.js';
 
 // Tags: (field << 3) | wire type.
@@ -125,26 +126,6 @@ function grow(extra: number): void {
 }
 
 /**
- * `s`, which is a string, as optimized code knows it: a string operand of +
- * with string feedback gets a string check, after which the optimizing
- * compiler takes `.length` straight from the string. Without it, reading
- * strings of many representations (sequential, sliced, internalized, one- or
- * two-byte) makes the property loads megamorphic.
- */
-function asString(s: string): string {
-  return '' + s;
-}
-
-/**
- * String.prototype.charCodeAt, called by its constant name so that the
- * optimizing compiler inlines it whatever the string's representation
- * (s.charCodeAt(i) is looked up from the string, and megamorphic like length).
- */
-function charCodeAt(s: string, i: number): number {
-  return String.prototype.charCodeAt.call(s, i);
-}
-
-/**
  * Writes `s` at `at` if it is all ASCII, and returns its length; otherwise
  * returns -1, having written some of it.
  */
@@ -227,15 +208,6 @@ function putTime(tag: number, ms: number, field: string): void {
 }
 
 /**
- * Copies `bytes` bytes kept as little-endian words to `at`, four at a time.
- * The last word may write up to three bytes past them: every caller has
- * ensured room for those, and writes over them what comes next.
- */
-function putWords(v: DataView, at: number, words: Uint32Array, bytes: number): void {
-  for (let i = 0; 4 * i < bytes; i++) v.setUint32(at + 4 * i, words[i]!, true);
-}
-
-/**
  * Places `n` content bytes, written at `at` in the expectation that the prefix
  * starting at `pos` takes `predicted` bytes, behind a prefix of `actual` bytes.
  */
@@ -250,12 +222,6 @@ function settle(at: number, n: number, predicted: number, actual: number): void 
  * enough for every KeyValue whose length prefixes are one byte.
  */
 const VALUE_CACHE_BYTES = 128;
-/** Credit a key starts with, gains per repeated value, and is capped at; each KeyValue kept costs one. */
-const CREDIT_START = 4;
-const CREDIT_HIT = 2;
-const CREDIT_MAX = 64;
-/** A key out of credit still keeps one value in this many, to notice when its values start repeating. */
-const PROBE_EVERY = 64;
 /** Longest key (its KeyValue.key bytes) for which a scalar KeyValue's length always takes one byte: key + 2 + 11 < 128. */
 const SCALAR_KEY_MAX = 114;
 
@@ -265,13 +231,10 @@ const SCALAR_KEY_MAX = 114;
  * lookup by name is skipped while keys come in the same order as before),
  * and the encoding of its last string value.
  *
- * Attribute values repeat a lot from one record to the next (the log format,
- * the file, the user, status texts); a string value equal to the last one
- * kept for its key is written by copying that KeyValue's bytes. Keeping a
- * value costs a copy, so a key whose values do not repeat (paths) soon runs
- * out of credit and stops keeping them, but for one in PROBE_EVERY.
+ * A string value equal to the last one kept for its key (see KeepCredit) is
+ * written by copying that KeyValue's bytes.
  */
-class ProtoKey {
+class ProtoKey extends KeepCredit {
   /** The key that followed this one in the last attribute object written. */
   next: ProtoKey | undefined = undefined;
   /** The string value whose KeyValue bytes, without the tag, are in `cached` (`cachedBytes` of them). */
@@ -280,8 +243,6 @@ class ProtoKey {
   cachedLength = -1;
   readonly cached = new Uint32Array(VALUE_CACHE_BYTES / 4);
   cachedBytes = 0;
-  credit = CREDIT_START;
-  probe = PROBE_EVERY;
   /** Bytes of KeyValue.key: tag, length, UTF-8. */
   readonly keyBytes: number;
   /** The same bytes as little-endian 32-bit words, zero-padded. */
@@ -295,6 +256,7 @@ class ProtoKey {
     readonly key: string,
     info: KeyInfo | undefined,
   ) {
+    super();
     this.keyBytes = info === undefined ? 0 : info.proto.length;
     this.words = info === undefined ? new Uint32Array(0) : info.protoWords;
     this.double = info !== undefined && info.fixed === 'double';
@@ -324,15 +286,11 @@ const RESOURCE_KEYS = new ProtoKey('', undefined);
  * it as `k`'s last value if the key has credit, or is due a probe.
  */
 function keepValue(k: ProtoKey, s: string, from: number): void {
-  if (k.credit > 0) k.credit--;
-  else if (--k.probe > 0) return;
-  else k.probe = PROBE_EVERY;
+  if (!spendCredit(k)) return;
   const n = pos - from - 1;
   if (n > VALUE_CACHE_BYTES) return;
-  const words = k.cached;
-  const v = view;
   // Reads up to three bytes past pos: within the room ensured for the value.
-  for (let i = 0; 4 * i < n; i++) words[i] = v.getUint32(from + 1 + 4 * i, true);
+  takeWords(view, from + 1, k.cached, n);
   k.cachedValue = s;
   k.cachedLength = asString(s).length;
   k.cachedBytes = n;
@@ -389,7 +347,7 @@ function putStringAttribute(tag: number, k: ProtoKey, value: string): void {
     const n = k.cachedBytes;
     putWords(view, from + 1, k.cached, n);
     pos = from + 1 + n;
-    if (k.credit < CREDIT_MAX) k.credit += CREDIT_HIT;
+    earnCredit(k);
     return;
   }
   if (len <= k.shortMax) {
@@ -405,8 +363,7 @@ function putStringAttribute(tag: number, k: ProtoKey, value: string): void {
       b[at - 2] = TAG_1_LEN;
       b[at - 1] = len;
       pos = at + len;
-      if (k.credit > 0 || k.probe <= 1) keepValue(k, s, from);
-      else k.probe--;
+      keepValue(k, s, from);
       return;
     }
   }

@@ -3,6 +3,7 @@
  * nanoseconds without BigInt, and a bounded cache of per-key facts.
  */
 import { FtplogError } from '../errors.js';
+import { toWords } from '../bytes.js';
 import { ATTRIBUTE_TYPES, attributeType, type AttributeType } from '../schema.js';
 
 export const KIND_SKIP = -1;
@@ -90,8 +91,7 @@ function makeKeyInfo(key: string): KeyInfo {
   }
   proto[p++] = n;
   proto.set(utf8, p);
-  const protoWords = new Uint32Array(Math.ceil(proto.length / 4));
-  for (let i = 0; i < proto.length; i++) protoWords[i >> 2]! |= proto[i]! << ((i & 3) * 8);
+  const protoWords = toWords(proto);
   const fixed = Object.prototype.hasOwnProperty.call(ATTRIBUTE_TYPES, key) ? attributeType(key, undefined) : undefined;
   return { fixed, proto, protoWords, json: `{"key":${JSON.stringify(key)},"value":` };
 }
