@@ -9,7 +9,7 @@
 import type { Attributes, FtpLogRecord } from '../model.js';
 import { FtplogError } from '../errors.js';
 import type { LogsBatch } from './types.js';
-import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, keyInfo, kindOf, msToNanoString } from './values.js';
+import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, keyInfo, kindOf, msToNanoString, ownAttributes } from './values.js';
 
 function jsonDouble(v: number): string {
   if (Number.isFinite(v)) return String(v);
@@ -40,7 +40,8 @@ function anyValueJson(kind: number, value: unknown): string {
   }
 }
 
-function attributesJson(attributes: Attributes): string {
+function attributesJson(attributesIn: Attributes): string {
+  const attributes = ownAttributes(attributesIn);
   let out = '[';
   let first = true;
   for (const key in attributes) {

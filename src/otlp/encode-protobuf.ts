@@ -34,7 +34,7 @@ import type { Attributes, FtpLogRecord } from '../model.js';
 import { FtplogError } from '../errors.js';
 import type { LogsBatch } from './types.js';
 import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords } from '../bytes.js';
-import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, keyInfo, kindOf, msToNanoHalves, type KeyInfo } from './values.js';
+import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, keyInfo, kindOf, msToNanoHalves, ownAttributes, type KeyInfo } from './values.js';
 
 // Tags: (field << 3) | wire type.
 const TAG_LOGRECORD_TIME = 0x09; // 1, fixed64
@@ -548,7 +548,8 @@ function putBoolAttribute(tag: number, k: ProtoKey, v: boolean): void {
  * value here: a string is always a string, a boolean a bool, an array an
  * array of strings, an integral number an int.
  */
-function putAttributes(tag: number, attributes: Attributes, head: ProtoKey): void {
+function putAttributes(tag: number, attributesIn: Attributes, head: ProtoKey): void {
+  const attributes = ownAttributes(attributesIn);
   let prev = head;
   for (const key in attributes) {
     const value = attributes[key] as unknown;
@@ -714,7 +715,8 @@ function anyValueSize(kind: number, value: unknown): number {
   }
 }
 
-function attributesSize(attributes: Attributes): number {
+function attributesSize(attributesIn: Attributes): number {
+  const attributes = ownAttributes(attributesIn);
   let size = 0;
   for (const key in attributes) {
     const value = attributes[key];

@@ -17,6 +17,20 @@ export type ValueKind = -1 | 0 | 1 | 2 | 3 | 4;
 /** int64 holds integers in [-2^63, 2^63). */
 const INT64_LIMIT = 9223372036854775808;
 
+/**
+ * The attributes as the encoders walk them with for...in: `attributes`
+ * itself when for...in lists only its own keys (a plain object, or one
+ * without a prototype), otherwise a plain copy of its own enumerable
+ * properties in their order. for...in also lists inherited enumerable keys,
+ * which the OpenTelemetry SDK (Object.keys) and JSON.stringify leave out.
+ */
+export function ownAttributes<T extends object>(attributes: T): T {
+  const proto = Object.getPrototypeOf(attributes) as unknown;
+  if (proto === Object.prototype || proto === null) return attributes;
+  // fromEntries defines the keys (an own `__proto__` stays a key).
+  return Object.fromEntries(Object.entries(attributes)) as T;
+}
+
 function inferKind(value: unknown): ValueKind {
   switch (typeof value) {
     case 'string':

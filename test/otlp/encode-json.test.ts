@@ -8,6 +8,8 @@ import { FtplogError } from '../../src/errors.js';
 import {
   allSchemaAttributes,
   attributeMap,
+  attributePairs,
+  attributesWithPrototypes,
   batchOf,
   decodeOfficial,
   decodeOfficialJson,
@@ -88,6 +90,14 @@ describe('encodeLogsJson', () => {
     const attrs = attributeMap(logRecords(JSON.parse(encodeLogsJson(batchOf([r]))))[0]!['attributes']);
     assert.deepEqual(attrs['ftp.transfer.bytes'], { intValue: '90365756293276656' });
     assert.deepEqual(attrs['x.big'], { intValue: '-9223372036854775808' });
+  });
+
+  it('writes own attributes only, of records and resource, whatever the prototype', () => {
+    for (const { attributes, sent } of attributesWithPrototypes()) {
+      const message = decodeOfficialJson(encodeLogsJson(batchOf([record({ attributes })], attributes)));
+      assert.deepEqual(attributePairs(logRecords(message)[0]!['attributes']), sent);
+      assert.deepEqual(attributePairs(message['resourceLogs'][0].resource.attributes), sent);
+    }
   });
 
   it('encodes an empty batch', () => {

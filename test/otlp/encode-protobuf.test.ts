@@ -16,6 +16,8 @@ import { FtplogError } from '../../src/errors.js';
 import {
   allSchemaAttributes,
   attributeMap,
+  attributePairs,
+  attributesWithPrototypes,
   batchOf,
   decodeOfficial,
   integerValuedDoubles,
@@ -127,6 +129,18 @@ describe('encodeLogsProtobuf', () => {
     const attributes = { a: 'x', b: undefined, c: null, d: 1 } as unknown as Attributes;
     const got = attributeMap(logRecords(decodeOfficial(encodeLogsProtobuf(batchOf([record({ attributes })]))))[0]!['attributes']);
     assert.deepEqual(got, { a: { stringValue: 'x' }, d: { intValue: '1' } });
+  });
+
+  it('sends own attributes only, of records and resource, whatever the prototype', () => {
+    for (const { attributes, sent } of attributesWithPrototypes()) {
+      const r = record({ attributes });
+      const message = decodeOfficial(encodeLogsProtobuf(batchOf([r], attributes)));
+      assert.deepEqual(attributePairs(logRecords(message)[0]!['attributes']), sent);
+      assert.deepEqual(attributePairs(message['resourceLogs'][0].resource.attributes), sent);
+      assert.equal(logRecordProtobufSize(r), encodeLogRecordEntryProtobuf(r).length);
+      const part = Buffer.from(encodeLogRecordEntryProtobuf(r)); // a view of the scratch: copied
+      assert.deepEqual(decodeOfficial(encodeLogsProtobufEnvelope(attributes, batchOf([]).scope, [part], part.length)), message);
+    }
   });
 
   it('encodes int64 edge values exactly', () => {

@@ -204,6 +204,37 @@ export function attributeMap(list: { key: string; value: Record<string, unknown>
   return out;
 }
 
+/**
+ * Attribute objects whose for...in lists more or other keys than their own
+ * enumerable ones (an inherited key; an own key named `__proto__`; no
+ * prototype), with the [key, AnyValue] pairs an encoder must send for them:
+ * own keys only, in order, as the SDK (Object.keys) and JSON.stringify do.
+ */
+export function attributesWithPrototypes(): { attributes: Attributes; sent: [string, Record<string, unknown>][] }[] {
+  const inherited = Object.assign(Object.create({ inherited: 'x' }) as Attributes, { a: 'y', b: 2 });
+  Object.defineProperty(inherited, '__proto__', { value: 'z', enumerable: true, writable: true, configurable: true });
+  const bare = Object.assign(Object.create(null) as Attributes, { a: 'y', b: 2 });
+  class Typed {
+    a = 'y';
+    b = 2;
+  }
+  Object.defineProperty(Typed.prototype, 'extra', { value: 'x', enumerable: true });
+  const ab: [string, Record<string, unknown>][] = [
+    ['a', { stringValue: 'y' }],
+    ['b', { intValue: '2' }],
+  ];
+  return [
+    { attributes: inherited, sent: [...ab, ['__proto__', { stringValue: 'z' }]] },
+    { attributes: bare, sent: ab },
+    { attributes: new Typed() as unknown as Attributes, sent: ab },
+  ];
+}
+
+/** The [key, AnyValue] pairs of a decoded attribute list, in order. */
+export function attributePairs(list: { key: string; value: Record<string, unknown> }[]): [string, Record<string, unknown>][] {
+  return list.map((kv) => [kv.key, kv.value]);
+}
+
 /** Attribute names whose schema type is double but whose JS value is an integer: the SDK sends them as int. */
 export function integerValuedDoubles(attributes: Attributes): string[] {
   return Object.keys(attributes).filter(
