@@ -44,6 +44,7 @@ interface NativeWrites {
 }
 
 const QUOTE = 0x22;
+const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
 
 /** 1 for the bytes JSON.stringify escapes in a string: controls, `"` and `\` (no byte of a multi-byte UTF-8 sequence is one). */
@@ -247,24 +248,18 @@ const DAY_MS = 86_400_000;
 /** Times are whole milliseconds within ±8.64e15 (the Date range) on the fast path. */
 const MAX_TIME = 8.64e15;
 
-function twoDigits(n: number): string {
-  return n < 10 ? '0' + n : '' + n;
-}
-
 /**
  * `<lead>"<ISO-8601 time>"` for epoch-ms times, the same text as
  * `lead + JSON.stringify(new Date(t).toISOString())`, without
  * toISOString() (thousands of instructions: it formats with printf): the
- * text up to the minute is kept as bytes while times stay in that minute
- * (built from the day's text, kept while they stay in that day), and the
- * seconds and milliseconds are written digit by digit.
+ * text up to the day is kept as bytes while times stay in that day, and the
+ * time of day is written digit by digit. (Keeping the text up to the minute
+ * instead cost a new kept text every few records: logs of a few lines a
+ * minute change minute that often.)
  */
 class TimeWriter {
   private day = NaN;
-  /** `<lead>"YYYY-MM-DDT` (or `±YYYYYY-` past year 9999) */
-  private dayPrefix = '';
-  private minute = NaN;
-  /** `<lead>"YYYY-MM-DDTHH:MM:` */
+  /** `<lead>"YYYY-MM-DDT` (or `±YYYYYY-MM-DDT` past year 9999) */
   private prefix: Kept = { words: new Uint32Array(1), bytes: 0 };
 
   constructor(private readonly lead: string) {}
@@ -276,41 +271,44 @@ class TimeWriter {
       putAscii(this.lead + '"' + new Date(t).toISOString() + '"');
       return;
     }
-    let r = t - this.minute;
-    if (!(r >= 0 && r < 60_000)) {
-      let d = t - this.day;
-      if (!(d >= 0 && d < DAY_MS)) {
-        d = t % DAY_MS;
-        if (d < 0) d += DAY_MS;
-        this.day = t - d; // within the Date range: its ends are whole days
-        const iso = new Date(this.day).toISOString(); // 2024-03-01T00:00:00.000Z
-        this.dayPrefix = this.lead + '"' + iso.slice(0, iso.length - 13);
-      }
-      r = d % 60_000;
-      this.minute = t - r;
-      const minuteOfDay = (d - r) / 60_000;
-      const hour = (minuteOfDay / 60) | 0;
-      this.prefix = keep(this.dayPrefix + twoDigits(hour) + ':' + twoDigits(minuteOfDay - hour * 60) + ':');
+    let d = t - this.day;
+    if (!(d >= 0 && d < DAY_MS)) {
+      d = t % DAY_MS;
+      if (d < 0) d += DAY_MS;
+      this.day = t - d; // within the Date range: its ends are whole days
+      const iso = new Date(this.day).toISOString(); // 2024-03-01T00:00:00.000Z
+      this.prefix = keep(this.lead + '"' + iso.slice(0, iso.length - 13));
     }
     putKept(this.prefix.words, this.prefix.bytes);
-    const second = (r / 1000) | 0;
-    const ms = r - second * 1000;
+    // d: milliseconds into the day, an integer below 86,400,000.
+    const seconds = (d / 1000) | 0;
+    const ms = d - seconds * 1000;
+    const minutes = (seconds / 60) | 0;
+    const second = seconds - minutes * 60;
+    const hour = (minutes / 60) | 0;
+    const minute = minutes - hour * 60;
     const b = buf;
     const p = pos;
-    const tens = (second / 10) | 0;
-    b[p] = 48 + tens;
-    b[p + 1] = 48 + second - tens * 10;
-    b[p + 2] = 0x2e; // .
+    putTwoDigits(b, p, hour);
+    b[p + 2] = COLON;
+    putTwoDigits(b, p + 3, minute);
+    b[p + 5] = COLON;
+    putTwoDigits(b, p + 6, second);
+    b[p + 8] = 0x2e; // .
     const hundreds = (ms / 100) | 0;
-    const rest = ms - hundreds * 100;
-    const msTens = (rest / 10) | 0;
-    b[p + 3] = 48 + hundreds;
-    b[p + 4] = 48 + msTens;
-    b[p + 5] = 48 + rest - msTens * 10;
-    b[p + 6] = 0x5a; // Z
-    b[p + 7] = QUOTE;
-    pos = p + 8;
+    putTwoDigits(b, p + 10, ms - hundreds * 100);
+    b[p + 9] = 48 + hundreds;
+    b[p + 12] = 0x5a; // Z
+    b[p + 13] = QUOTE;
+    pos = p + 14;
   }
+}
+
+/** `n` (0-99) as two digits at `at`. */
+function putTwoDigits(b: Buffer, at: number, n: number): void {
+  const tens = (n / 10) | 0;
+  b[at] = 48 + tens;
+  b[at + 1] = 48 + n - tens * 10;
 }
 
 const TIMESTAMPS = new TimeWriter('{"timestamp":');
