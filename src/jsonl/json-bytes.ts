@@ -13,11 +13,11 @@
  * characters JSON escapes. Here:
  *
  * - The text that repeats is kept as bytes and copied four at a time: the
- *   times up to their minute, the text between the observed time and the
+ *   times up to their day, the text between the observed time and the
  *   body (severity and event name), and per attribute key its `,"key":` and
  *   the `,"key":value` of its last value, kept while the key's values repeat
  *   (the log format, the file, the user, status texts), as the protobuf
- *   encoder keeps its KeyValues. Seconds, milliseconds, integers and numbers
+ *   encoder keeps its KeyValues. The time of day, integers and numbers
  *   of up to three decimals are written digit by digit.
  * - A string value is written where it goes (a JS loop for short ones, one
  *   native UTF-8 write for longer ones), and the written bytes are scanned
