@@ -1,9 +1,9 @@
 /**
  * What the hand-written encoders (OTLP protobuf in src/otlp/encode-protobuf.ts,
  * JSONL in src/jsonl/json-bytes.ts) share: string reads that optimized code
- * keeps monomorphic, text kept as little-endian 32-bit words and copied four
- * bytes at a time, and the credit that decides which attribute values are
- * worth keeping. Pure.
+ * keeps monomorphic, the native UTF-8 write, text kept as little-endian
+ * 32-bit words and copied four bytes at a time, and the credit that decides
+ * which attribute values are worth keeping. Pure.
  */
 import { Buffer } from 'node:buffer';
 
@@ -25,6 +25,20 @@ export function asString(s: string): string {
  */
 export function charCodeAt(s: string, i: number): number {
   return String.prototype.charCodeAt.call(s, i);
+}
+
+interface NativeWrites {
+  utf8Write(s: string, offset: number): number;
+}
+
+/**
+ * Native UTF-8 write of `s` into `b` at `at`, room for it ensured; returns
+ * the bytes written. Buffer's own method (every Node Buffer has it): no
+ * argument parsing as in write(), and without a length it may write up to
+ * the end of the buffer.
+ */
+export function utf8Write(b: Buffer, s: string, at: number): number {
+  return (b as unknown as NativeWrites).utf8Write(s, at);
 }
 
 /** `bytes` as little-endian 32-bit words, the last one zero-padded. */

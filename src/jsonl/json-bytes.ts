@@ -35,25 +35,19 @@
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord } from '../model.js';
 import { recordToJsonLine } from './record-json.js';
-import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords, toWords } from '../bytes.js';
+import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords, toWords, utf8Write } from '../bytes.js';
 import type { SpareBuffers } from '../otlp/encoded.js';
-
-/** Buffer's native UTF-8 writer (no argument parsing); every Node Buffer has it. */
-interface NativeWrites {
-  utf8Write(s: string, offset: number, length?: number): number;
-}
 
 const QUOTE = 0x22;
 const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
 
-/** 1 for the bytes JSON.stringify escapes in a string: controls, `"` and `\` (no byte of a multi-byte UTF-8 sequence is one). */
-const ESCAPED = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) ESCAPED[c] = 1;
-ESCAPED[0x22] = 1;
-ESCAPED[0x5c] = 1;
 const BACKSLASH = 0x5c;
-/** Bytes an escape adds: 1 for the two-character escapes, 5 for `\u00xx`. */
+/**
+ * Bytes an escape adds, non-zero exactly for the bytes JSON.stringify escapes
+ * in a string (controls, `"` and `\`; no byte of a multi-byte UTF-8 sequence
+ * is one): 1 for the two-character escapes, 5 for `\u00xx`.
+ */
 const ESCAPE_EXTRA = new Uint8Array(256);
 /** The letter after the backslash of a two-character escape. */
 const SHORT_ESCAPE = new Uint8Array(256);
@@ -82,10 +76,6 @@ let active: JsonLineWriter | undefined;
 
 function ensure(extra: number): void {
   if (pos + extra > buf.length) active!.growFor(pos, extra);
-}
-
-function utf8Write(s: string, at: number): number {
-  return (buf as unknown as NativeWrites).utf8Write(s, at);
 }
 
 /** Text kept as bytes: little-endian 32-bit words, copied four bytes at a time. */
@@ -124,7 +114,7 @@ function hasEscape(w: number): boolean {
 function findEscape(from: number, end: number): number {
   let i = from;
   for (const last = end - 4; i <= last; i += 4) if (hasEscape(view.getUint32(i, true))) break;
-  for (; i < end; i++) if (ESCAPED[buf[i]!] !== 0) return i;
+  for (; i < end; i++) if (ESCAPE_EXTRA[buf[i]!] !== 0) return i;
   return -1;
 }
 
@@ -199,7 +189,7 @@ function putString(value: string): void {
     let i = 0;
     for (; i < len; i++) {
       const c = charCodeAt(s, i);
-      if (c >= 0x80 || ESCAPED[c] !== 0) break;
+      if (c >= 0x80 || ESCAPE_EXTRA[c] !== 0) break;
       b[at + i] = c;
     }
     if (i === len) {
@@ -208,9 +198,9 @@ function putString(value: string): void {
       return;
     }
   }
-  const n = utf8Write(s, at);
+  const n = utf8Write(buf, s, at);
   if (n !== len && SURROGATE.test(s)) {
-    pos += utf8Write(JSON.stringify(s), pos);
+    pos += utf8Write(buf, JSON.stringify(s), pos);
     return;
   }
   end = at + n;
@@ -531,7 +521,7 @@ function putAttributes(attrs: Record<string, unknown>): void {
         if (text === undefined) continue; // toJSON() returned undefined
         ensure(p.bytes + 3 * text.length + 4);
         putKept(p.words, p.bytes);
-        pos += utf8Write(text, pos);
+        pos += utf8Write(buf, text, pos);
         if (!Array.isArray(value)) continue; // objects are not kept
       }
     }
@@ -630,7 +620,7 @@ export class JsonLineWriter {
       // Fields of other types: the reference serializer.
       const line = recordToJsonLine(r);
       ensure(3 * line.length);
-      this.pos = pos + utf8Write(line, pos);
+      this.pos = pos + utf8Write(buf, line, pos);
     } finally {
       active = undefined;
       buf = EMPTY;

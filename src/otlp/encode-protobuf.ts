@@ -33,7 +33,7 @@
 import type { Attributes, FtpLogRecord } from '../model.js';
 import { FtplogError } from '../errors.js';
 import type { LogsBatch } from './types.js';
-import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords } from '../bytes.js';
+import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords, utf8Write } from '../bytes.js';
 import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, keyInfo, kindOf, msToNanoHalves, ownAttributes, type KeyInfo } from './values.js';
 
 // Tags: (field << 3) | wire type.
@@ -89,10 +89,6 @@ function lenField(size: number): number {
 
 // ---- the scratch buffer ----
 
-interface FastWrites {
-  utf8Write?(s: string, offset: number): number;
-}
-
 let buf: Buffer = Buffer.allocUnsafe(SCRATCH_INITIAL);
 let view = new DataView(buf.buffer, buf.byteOffset, buf.length);
 let pos = 0;
@@ -101,16 +97,6 @@ function setScratch(b: Buffer): void {
   buf = b;
   view = new DataView(b.buffer, b.byteOffset, b.length);
 }
-
-/**
- * Native UTF-8 write of `s` at `at`, room for it ensured: Buffer's own method
- * where present (no argument parsing; without a length, it may write up to
- * the end of the buffer), else the public write().
- */
-const nativeUtf8Write: (s: string, at: number) => number =
-  typeof (Buffer.prototype as FastWrites).utf8Write === 'function'
-    ? (s, at) => (buf as FastWrites).utf8Write!(s, at)
-    : (s, at) => buf.write(s, at, 'utf8');
 
 function ensure(extra: number): void {
   if (pos + extra > buf.length) grow(extra);
@@ -142,9 +128,9 @@ function writeAscii(b: Buffer, value: string, at: number): number {
 
 /** Writes `s` as UTF-8 at `at` (room for 3 bytes per code unit is ensured); returns the byte count. */
 function writeUtf8(s: string, at: number): number {
-  if (asString(s).length > SHORT_STRING) return nativeUtf8Write(s, at);
+  if (asString(s).length > SHORT_STRING) return utf8Write(buf, s, at);
   const n = writeAscii(buf, s, at);
-  return n >= 0 ? n : nativeUtf8Write(s, at);
+  return n >= 0 ? n : utf8Write(buf, s, at);
 }
 
 function putVarint(n: number): void {
@@ -353,7 +339,7 @@ function putStringAttribute(tag: number, k: ProtoKey, value: string): void {
   if (len <= k.shortMax) {
     // tag, KeyValue length, key, value tag, AnyValue length, string tag, string length.
     const at = from + keyLen + 6;
-    const n = len <= SHORT_STRING ? writeAscii(b, s, at) : nativeUtf8Write(s, at);
+    const n = len <= SHORT_STRING ? writeAscii(b, s, at) : utf8Write(buf, s, at);
     if (n === len) {
       b[from] = tag;
       b[from + 1] = keyLen + 4 + len;
@@ -379,7 +365,7 @@ function putStringAttributeAnyLength(tag: number, k: ProtoKey, s: string): void 
   const predictedKv = keyLen + 1 + varintSize(predictedAny) + predictedAny;
   const predicted = 1 + varintSize(predictedKv) + keyLen + 1 + varintSize(predictedAny) + 1 + varintSize(len);
   const at = pos + predicted;
-  const n = nativeUtf8Write(s, at);
+  const n = utf8Write(buf, s, at);
   let any = predictedAny;
   let kv = predictedKv;
   if (n !== len) {
