@@ -60,7 +60,11 @@ export interface EftEntry {
 
 export type NcftpdEntryType = 'R' | 'S' | 'T' | 'D' | 'M' | 'C' | 'L' | 'N';
 
-/** One NcFTPd transfer log line. Optional fields are undefined when empty, unknown, or not logged by that version. */
+/**
+ * One NcFTPd transfer log line. Optional fields are undefined when empty,
+ * unknown, not logged by that version, or not of the entry's type; the
+ * parser sets every key, in this order, on every entry.
+ */
 export interface NcftpdEntry {
   readonly format: 'ncftpd';
   time: CivilTime;

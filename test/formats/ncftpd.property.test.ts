@@ -3,6 +3,7 @@ import fc from 'fast-check';
 
 import { parseNcftpdLine } from '../../src/formats/ncftpd.js';
 import type { CivilTime, NcftpdEntry } from '../../src/model.js';
+import { fullEntry } from '../helpers/ncftpd-entry.js';
 
 const STATUSES = ['OK', 'ABOR', 'INCOMPLETE', 'PERM', 'NOENT', 'ERROR'];
 
@@ -150,7 +151,7 @@ describe('parseNcftpdLine properties', () => {
     const has = (n: number) => t.tail >= n;
     const known = (n: number) => (n === -1 ? undefined : n);
     const extra = t.tail === 6 && t.extra.length > 0 ? t.extra.join(',') : undefined;
-    return {
+    return fullEntry({
       format: 'ncftpd',
       time,
       process: `#u${t.child}`,
@@ -171,7 +172,7 @@ describe('parseNcftpdLine properties', () => {
       startSize: has(5) ? known(t.startSize) : undefined,
       startOffset: has(6) ? known(t.startOffset) : undefined,
       extra: extra === '' ? undefined : extra,
-    };
+    });
   }
 
   it('reads back formatted R and S entries with commas in path and e-mail', () => {
@@ -220,7 +221,7 @@ describe('parseNcftpdLine properties', () => {
 
   function expectedOther(o: Other): NcftpdEntry {
     const extra = o.extra.length > 0 && o.extra.join(',') !== '' ? o.extra.join(',') : undefined;
-    const e: NcftpdEntry = {
+    const e: NcftpdEntry = fullEntry({
       format: 'ncftpd',
       time: { year: 2010, month: 1, day: 11, hour: 15, minute: 42, second: 17, millisecond: 0 },
       process: '#u5',
@@ -231,7 +232,7 @@ describe('parseNcftpdLine properties', () => {
       host: o.host || undefined,
       sessionId: o.sessionId,
       extra,
-    };
+    });
     if (o.type === 'T') Object.assign(e, { status: o.status, pattern: o.pattern || undefined, recursive: o.recursive });
     if (o.type === 'C') e.mode = o.mode;
     if (o.type === 'L' || o.type === 'N') e.target = o.target;

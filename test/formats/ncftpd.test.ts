@@ -4,33 +4,14 @@ import { readFileSync } from 'node:fs';
 import { looksLikeNcftpd, parseNcftpdLine } from '../../src/formats/ncftpd.js';
 import type { CivilTime, NcftpdEntry, ParseResult } from '../../src/model.js';
 import { fixture } from '../helpers/paths.js';
-
-// Every entry carries all keys of its entry type; these build the expected
-// objects from the fields that are set.
-const COMMON = ['user', 'email', 'host', 'sessionId', 'extra'] as const;
-const TRANSFER = [
-  ...COMMON,
-  'size', 'duration', 'rate', 'suffix', 'status', 'transferType', 'notes', 'startTime', 'startSize', 'startOffset',
-] as const;
-const KEYS: Record<NcftpdEntry['type'], readonly string[]> = {
-  R: TRANSFER,
-  S: TRANSFER,
-  T: [...COMMON, 'status', 'pattern', 'recursive'],
-  D: COMMON,
-  M: COMMON,
-  C: [...COMMON, 'mode'],
-  L: [...COMMON, 'target'],
-  N: [...COMMON, 'target'],
-};
+import { NCFTPD_ENTRY_KEYS, fullEntry } from '../helpers/ncftpd-entry.js';
 
 type Fields = Omit<NcftpdEntry, 'format' | 'time' | 'process'> & { time?: CivilTime; process?: string };
 
 const TIME: CivilTime = { year: 2010, month: 1, day: 11, hour: 15, minute: 42, second: 17, millisecond: 0 };
 
 function entry(fields: Fields): NcftpdEntry {
-  const e: Record<string, unknown> = { format: 'ncftpd', time: TIME, process: '#u5' };
-  for (const key of KEYS[fields.type]) e[key] = undefined;
-  return Object.assign(e, fields) as unknown as NcftpdEntry;
+  return fullEntry({ format: 'ncftpd', time: TIME, process: '#u5', ...fields });
 }
 
 function civil(year: number, month: number, day: number, hour: number, minute: number, second: number, millisecond = 0): CivilTime {
@@ -555,6 +536,24 @@ describe('parseNcftpdLine', () => {
       assert.equal(failure(`${PREFIX}N,/a,/b,,,u,,h,S0unlAAEwGoA,`), 'missing "to" field');
       assert.equal(failure(`${PREFIX}D,/x,a,b,c,u,,h,S0uObwACwXoA,`), 'missing reserved fields');
       assert.equal(failure(`${PREFIX}D,/x,,,`), 'missing fields');
+    });
+  });
+
+  describe('entry shape', () => {
+    it('gives every entry every key, in one order, whatever its type and parse path', () => {
+      const lines = [
+        ...fixtureLines('ncftpd-xfer-fixture.crlf.log'),
+        // R with a comma in the e-mail (not the one-pass form), and L.
+        `${PREFIX}R,/x,1,0.5,2.000,u,a,b@c,h,,OK,I,Po,1294215368,TSQoxwAEEbkA,1,0,`,
+        `${PREFIX}L,/a,to,/b,,u,,h,S0uObwACwXoA,`,
+      ];
+      const types: string[] = [];
+      for (const line of lines) {
+        const e = parsed(line);
+        types.push(e.type);
+        assert.deepEqual(Object.keys(e), NCFTPD_ENTRY_KEYS, line);
+      }
+      assert.deepEqual(types.sort(), ['C', 'D', 'L', 'M', 'N', 'R', 'R', 'S', 'T']);
     });
   });
 
