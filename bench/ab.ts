@@ -31,7 +31,9 @@ import { parseArgs } from 'node:util';
 const CHILD = `
 const [root, file, output, bytes] = process.argv.slice(1);
 const { runJob } = await import(root + '/dist/src/parallel/job.js');
-const { createEnricher } = await import(root + '/dist/src/enrich/enrich.js');
+const enrichModule = await import(root + '/dist/src/enrich/enrich.js');
+// Builds before createCountingEnricher take createEnricher's enricher.
+const createEnricher = enrichModule.createCountingEnricher ?? enrichModule.createEnricher;
 const { openSync, readSync, closeSync } = await import('node:fs');
 const fd = openSync(file, 'r');
 const buf = Buffer.alloc(Number(bytes));

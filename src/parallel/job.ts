@@ -13,7 +13,7 @@ import type { FtpLogRecord, LogFormat } from '../model.js';
 import { LineCutter, type LineEncoding } from '../split/line-cutter.js';
 import { LineParser } from '../transforms/parse.js';
 import { RecordsPipeline } from '../transforms/log-records.js';
-import type { Enricher } from '../enrich/enrich.js';
+import type { CountingEnricher } from '../enrich/enrich.js';
 import { JsonLineWriter } from '../jsonl/json-bytes.js';
 import { EncodedRecordsBuilder, type OtlpProtocol, type SpareBuffers } from '../otlp/encoded.js';
 import { recordFormat } from '../otel/resource.js';
@@ -128,7 +128,7 @@ function asBuffer(b: Uint8Array): Buffer {
  * it caches time-zone offsets); the output (JSONL or OTLP runs) goes into
  * buffers from `spare` when it has some.
  */
-export function runJob(job: Job, settings: JobSettings, enrich: Enricher, spare?: SparePool): JobResult {
+export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher, spare?: SparePool): JobResult {
   const cutter = new LineCutter({
     maxLineBytes: settings.maxLineBytes,
     encoding: settings.encoding,

@@ -11,8 +11,7 @@ import { stage } from './stage.js';
 import type { FtpLogRecord, LogLine, ParsedLine } from '../model.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 import { LineParser, type ParseStats } from './parse.js';
-import { createEnricher, type EnrichOptions, type Enricher } from '../enrich/enrich.js';
-import { countRecord, newEnrichStats, type EnrichStats } from './enrich.js';
+import { createCountingEnricher, newEnrichStats, type CountingEnricher, type EnrichOptions, type EnrichStats } from '../enrich/enrich.js';
 import type { FormatOption } from '../formats/detect.js';
 
 export interface LogRecordsOptions extends LineCutterOptions, EnrichOptions {
@@ -45,16 +44,15 @@ export class RecordsPipeline {
   constructor(
     private readonly cutter: LineCutter,
     private readonly parser: LineParser,
-    enrichOne: Enricher,
+    enrichOne: CountingEnricher,
     emit: (r: FtpLogRecord) => void,
   ) {
     const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats() };
     this.stats = stats;
     // Plain closures over locals: they run once per line.
+    const counts = stats.enrich;
     const onParsed = (p: ParsedLine): void => {
-      const r = enrichOne(p);
-      countRecord(stats.enrich, r);
-      emit(r);
+      emit(enrichOne(p, counts));
     };
     this.onParsed = onParsed;
     this.onLine = (line) => {
@@ -87,8 +85,8 @@ export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
   // moment, and a clock call per line is a measurable share of the work.
   const clock = now ?? Date.now;
   let observed = 0;
-  // (An invalid `now` is passed on for createEnricher to reject as before.)
-  const enrichOne = createEnricher({ timezone, now: typeof clock === 'function' ? () => observed : now });
+  // (An invalid `now` is passed on for createCountingEnricher to reject as before.)
+  const enrichOne = createCountingEnricher({ timezone, now: typeof clock === 'function' ? () => observed : now });
   let pipeline!: RecordsPipeline;
   const stream = stage<Buffer, FtpLogRecord>(
     { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },

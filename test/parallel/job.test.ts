@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
 import { runJob, SparePool, transferList, type Job, type JobCounts, type JobOutput, type JobResult } from '../../src/parallel/job.js';
-import { createEnricher } from '../../src/enrich/enrich.js';
+import { createCountingEnricher } from '../../src/enrich/enrich.js';
 import { logRecords } from '../../src/transforms/log-records.js';
 import { recordToJsonLine } from '../../src/jsonl/record-json.js';
 import { encodeLogsProtobuf, encodeLogsProtobufEnvelope } from '../../src/otlp/encode-protobuf.js';
@@ -74,7 +74,7 @@ function blocksOf(bytes: Buffer, maxLineBytes: number, chunk: number): JoinedBlo
 
 /** Runs the blocks in order as the reader does: the first block's detected format goes to the later ones. */
 function runBlocks(c: Case, blocks: readonly JoinedBlock[], output: JobOutput): JobResult[] {
-  const enrich = createEnricher({ timezone: c.timezone, now: () => NOW });
+  const enrich = createCountingEnricher({ timezone: c.timezone, now: () => NOW });
   let format = c.format;
   return blocks.map((b, seq) => {
     const job: Job = {
@@ -188,7 +188,7 @@ describe('runJob', () => {
   });
 
   it('encodes runs in buffers from its SparePool, when they are big enough', () => {
-    const enrich = createEnricher({ timezone: 'UTC', now: () => NOW });
+    const enrich = createCountingEnricher({ timezone: 'UTC', now: () => NOW });
     const settings = { output: 'http/protobuf', encoding: 'utf8', maxLineBytes: 1024 } as const;
     const bytes = Buffer.from(eftLines(50), 'utf8');
     const job: Job = { seq: 0, file: 'a.log', format: 'eft', startOffset: 0, bytes };
@@ -213,7 +213,7 @@ describe('runJob', () => {
     // error without a format; the NcFTPd line then settles the format for the rest.
     const garbage = Array.from({ length: 17 }, (_, k) => `garbage ${k}\n`).join('');
     const bytes = Buffer.from(`${garbage}${NCFTPD_LINES[0]}\n${NCFTPD_LINES[1]}\n`, 'utf8');
-    const enrich = createEnricher({ timezone: 'UTC', now: () => NOW });
+    const enrich = createCountingEnricher({ timezone: 'UTC', now: () => NOW });
     const r = runJob({ seq: 3, file: 'a.log', format: 'auto', startOffset: 0, bytes }, { output: 'http/protobuf', encoding: 'utf8', maxLineBytes: 1024 }, enrich);
     assert.equal(r.seq, 3);
     assert.equal(r.format, 'ncftpd');
@@ -225,7 +225,7 @@ describe('runJob', () => {
   });
 
   it('a block of only blank and header lines gives no records, empty JSONL and no runs', () => {
-    const enrich = createEnricher({ timezone: 'UTC', now: () => NOW });
+    const enrich = createCountingEnricher({ timezone: 'UTC', now: () => NOW });
     const bytes = Buffer.from('\n\r\nTime; Protocol; Host Name; Port; User Name; Local Path; Remote Path; Operation; GetLastCode\n', 'utf8');
     const j = runJob({ seq: 0, file: undefined, format: 'eft', startOffset: 10, bytes }, { output: 'jsonl', encoding: 'utf8', maxLineBytes: 1024 }, enrich);
     assert.equal(j.jsonl!.length, 0);
@@ -235,7 +235,7 @@ describe('runJob', () => {
   });
 
   it('transferList names each result buffer once, none from the shared pool', () => {
-    const enrich = createEnricher({ timezone: 'UTC', now: () => NOW });
+    const enrich = createCountingEnricher({ timezone: 'UTC', now: () => NOW });
     const bytes = eftLog(10);
     for (const output of ['jsonl', 'http/protobuf'] as const) {
       const r = runJob({ seq: 0, file: 'a.log', format: 'auto', startOffset: 0, bytes }, { output, encoding: 'utf8', maxLineBytes: MAX_LINE_BYTES }, enrich);
@@ -247,7 +247,7 @@ describe('runJob', () => {
   });
 
   it('results of blocks without records post one after another (nothing shared is transferred)', async () => {
-    const enrich = createEnricher({ timezone: 'UTC', now: () => NOW });
+    const enrich = createCountingEnricher({ timezone: 'UTC', now: () => NOW });
     const { port1, port2 } = new MessageChannel();
     const got: JobResult[] = [];
     const all = new Promise<void>((resolve) => port2.on('message', (r: JobResult) => got.push(r) === 4 && resolve()));
