@@ -12,8 +12,6 @@ export interface CliIO {
 
 export interface Command {
   readonly name: string;
-  /** One line for the top-level --help. */
-  readonly summary: string;
   /** Full text printed by `ftplog-otel <name> --help`. */
   readonly help: string;
   /** Runs the command; resolves to the process exit code. Usage errors: print one line to stderr and resolve 2. */

@@ -41,7 +41,6 @@ interface DemoValues extends InputValues {
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'ship logs (default: the bundled examples) to a local receiver and show what arrived',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs<DemoValues>(args, {

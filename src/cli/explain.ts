@@ -19,7 +19,6 @@ Example: ftplog-otel explain 2 --protocol sftp`;
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'show how an EFT GetLastCode decodes for a protocol',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs<{ protocol?: string; help?: boolean }>(args, {

@@ -204,7 +204,6 @@ interface ParseValues extends InputValues {
 
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'parse log files into JSONL records on stdout',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs<ParseValues>(args, {

@@ -46,7 +46,6 @@ function usage(io: CliIO, message: string): number {
 
 export const receiveCommand: Command = {
   name: 'receive',
-  summary: 'run a local OTLP/HTTP logs receiver and print what arrives',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     let values: Values;

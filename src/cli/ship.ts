@@ -245,7 +245,6 @@ export function deliveryExitCode(d: Delivery, error: Error | undefined, interrup
 
 export const shipCommand: Command = {
   name: 'ship',
-  summary: 'send log records to an OTLP/HTTP collector, losslessly',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs<ShipValues>(args, {
