@@ -67,7 +67,13 @@ interface OperationNames {
 const eftNames = new Map<string, OperationNames>();
 const OPERATION_CACHE_MAX = 256;
 
+let lastOp = '';
+let lastOpNames: OperationNames | undefined;
+
 function eftOperationNames(op: string): OperationNames {
+  // Consecutive lines mostly share their operation word; comparing it costs
+  // less than hashing each line's new copy of it for the map.
+  if (op === lastOp && lastOpNames !== undefined) return lastOpNames;
   let names = eftNames.get(op);
   if (names === undefined) {
     const lower = op.toLowerCase();
@@ -76,6 +82,8 @@ function eftOperationNames(op: string): OperationNames {
     if (eftNames.size >= OPERATION_CACHE_MAX) eftNames.clear();
     eftNames.set(op, names);
   }
+  lastOp = op;
+  lastOpNames = names;
   return names;
 }
 
@@ -245,6 +253,8 @@ export class AttributeShapes {
   /** Values of the record being built, by slot; read only where the mask has the slot's bit. */
   readonly values: AttributeValue[];
   private readonly builders = new Map<number, AttributeBuilder>();
+  private lastMask = -1;
+  private lastBuilder: AttributeBuilder = () => ({});
   private codegen: boolean;
 
   constructor(
@@ -262,8 +272,14 @@ export class AttributeShapes {
   }
 
   build(mask: number): Attributes {
+    // Consecutive records mostly share their combination: the last builder
+    // is kept, and the map is only asked when the combination changes.
+    if (mask === this.lastMask) return this.lastBuilder(this.values);
     const builder = this.builders.get(mask) ?? this.compile(mask);
-    return builder === undefined ? this.buildSlowly(mask) : builder(this.values);
+    if (builder === undefined) return this.buildSlowly(mask);
+    this.lastMask = mask;
+    this.lastBuilder = builder;
+    return builder(this.values);
   }
 
   private compile(mask: number): AttributeBuilder | undefined {
