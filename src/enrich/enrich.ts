@@ -31,7 +31,6 @@ export interface EnrichOptions {
 export const FORMAT_ATTRIBUTE: Record<LogFormat, string> = { eft: 'eft.client', ncftpd: 'ncftpd.xfer' };
 export const PARSE_ERROR_EVENT = 'ftplog.parse_error';
 
-
 /** EFT operation words to the normalized operation names. */
 const EFT_OPERATIONS: Record<string, string> = {
   download: 'download',
@@ -161,7 +160,7 @@ function countOutcome(counts: EnrichStats, outcome: Outcome): void {
  * each record into `counts`. The enricher knows each record's outcome;
  * reading it back from the record's attributes, whose objects have one
  * shape per combination of attributes, was a megamorphic property load per
- * record (a tenth of NcFTPd's parse + enrich time).
+ * record (~0.6% of the samples of a parse + enrich profile).
  */
 export type CountingEnricher = (parsed: ParsedLine, counts: EnrichStats) => FtpLogRecord;
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createEnricher } from '../../src/enrich/enrich.js';
+import { createCountingEnricher, createEnricher, newEnrichStats } from '../../src/enrich/enrich.js';
 import { parseEftLine } from '../../src/formats/eft.js';
 import { parseNcftpdLine } from '../../src/formats/ncftpd.js';
 import type { FtpLogRecord, LogLine, ParsedLine } from '../../src/model.js';
@@ -170,5 +170,31 @@ describe('enrich: parse errors', () => {
       },
       position: { file: '/var/log/eft/cl060306.log', line: 1, offset: 100 },
     });
+  });
+});
+
+describe('createCountingEnricher', () => {
+  it('counts each record under the outcome it carries, and parse errors apart', () => {
+    const lines: [string, 'eft' | 'ncftpd'][] = [
+      ['2024-11-18 08:00:00; ftp; h; 21; u; C:\\a; /a; download; 226;', 'eft'], // success
+      ['2024-11-18 08:00:00; ftp; h; 21; u; C:\\a; /a; download; 550;', 'eft'], // failure
+      ['2024-11-18 08:00:00; ftp; h; 21; u; C:\\a; /a; download; 150;', 'eft'], // unknown (preliminary reply)
+      ['2024-11-18 08:00:00; scp; h; 22; u; C:\\a; /a; download; 226;', 'eft'], // unknown (no decoding table)
+      ['2024-11-18 08:00:00; ftp; h; 21; u; C:\\a; /a; download; 550; 0', 'eft'], // ACTION_RESULT decides: success
+      ['2010-01-11 15:42:17 #u5 | R,/x,10,0.5,20.000,u,,h,,ABOR,I,,1263246137,S0u3WAAFv94A,-1,-1,', 'ncftpd'], // failure
+      ['2010-01-11 15:42:17 #u5 | D,/home/u/old file,,,,u,,10.1.1.1,S0uObwACwXoA,', 'ncftpd'], // success
+    ];
+    const enrich = createCountingEnricher({ timezone: 'UTC', now: () => NOW });
+    const counts = newEnrichStats();
+    const outcomes: unknown[] = [];
+    for (const [text, format] of lines) {
+      const r = format === 'eft' ? parseEftLine(text) : parseNcftpdLine(text);
+      assert.equal(r.kind, 'entry', text);
+      const record = enrich({ kind: 'entry', entry: (r as unknown as { entry: never }).entry, line: line(text) } as ParsedLine, counts);
+      outcomes.push(record.attributes['ftp.outcome']);
+    }
+    enrich({ kind: 'error', format: 'eft', reason: 'expected 9 or 10 fields, found 2', line: line('x; y') }, counts);
+    assert.deepEqual(outcomes, ['success', 'failure', 'unknown', 'unknown', 'success', 'failure', 'success']);
+    assert.deepEqual(counts, { records: 8, success: 3, failure: 2, unknown: 2, parseErrors: 1 });
   });
 });
