@@ -17,7 +17,9 @@
  * steady state is the difference between runs over the first --bytes/3 and
  * the first --bytes (default 36 MB), which leaves start-up and warm-up out.
  * The same build run as A and B read 39,326 and 39,314 instructions per
- * line (EFT, JSONL): one round is enough. Needs
+ * line (EFT, JSONL): one round is enough. Two builds can still differ in
+ * when V8 recompiles within the counted range, which can move a count by
+ * tens of percent: check a surprising result over other --bytes. Needs
  * `valgrind` on the PATH, and takes minutes (valgrind runs ~50x slower).
  *
  * DIR is the root of a built checkout, e.g. `git worktree add /tmp/base HEAD~1`

@@ -66,13 +66,14 @@ interface OperationNames {
 const eftNames = new Map<string, OperationNames>();
 const OPERATION_CACHE_MAX = 256;
 
+/** The last operation word looked up, and its names ('' names as the lookup would). */
 let lastOp = '';
-let lastOpNames: OperationNames | undefined;
+let lastOpNames = namesOf('');
 
 function eftOperationNames(op: string): OperationNames {
   // Consecutive lines mostly share their operation word; comparing it costs
   // less than hashing each line's new copy of it for the map.
-  if (op === lastOp && lastOpNames !== undefined) return lastOpNames;
+  if (op === lastOp) return lastOpNames;
   let names = eftNames.get(op);
   if (names === undefined) {
     const lower = op.toLowerCase();
@@ -148,11 +149,13 @@ export function newEnrichStats(): EnrichStats {
   return { records: 0, success: 0, failure: 0, unknown: 0, parseErrors: 0 };
 }
 
-function countOutcome(counts: EnrichStats, outcome: Outcome): void {
+/** Counts one record: by its outcome, or as a parse error when it has none. */
+function countRecord(counts: EnrichStats, outcome: Outcome | undefined): void {
   counts.records++;
   if (outcome === 'success') counts.success++;
   else if (outcome === 'failure') counts.failure++;
-  else counts.unknown++;
+  else if (outcome === 'unknown') counts.unknown++;
+  else counts.parseErrors++;
 }
 
 /**
@@ -182,8 +185,7 @@ export function createCountingEnricher(options: EnrichOptions = {}): CountingEnr
     const observed = now();
     if (parsed.kind === 'error') {
       const record = parseErrorRecord(parsed.line, parsed.format, parsed.reason, observed);
-      counts.records++;
-      counts.parseErrors++;
+      countRecord(counts, undefined);
       return record;
     }
     const entry = parsed.entry;
@@ -415,9 +417,18 @@ function severityNumber(severity: SeverityText): number {
   return severity === 'INFO' ? SeverityNumber.INFO : severity === 'WARN' ? SeverityNumber.WARN : SeverityNumber.ERROR;
 }
 
-/** The record of a parsed entry, once its attributes are built. */
-function entryRecord(a: Attributes, line: LogLine, timestamp: number, observed: number, severity: SeverityText, eventName: string): FtpLogRecord {
-  return {
+/** The record of a parsed entry, once its attributes are built; counted into `counts` under `outcome`. */
+function entryRecord(
+  a: Attributes,
+  line: LogLine,
+  timestamp: number,
+  observed: number,
+  severity: SeverityText,
+  eventName: string,
+  outcome: Outcome,
+  counts: EnrichStats,
+): FtpLogRecord {
+  const record: FtpLogRecord = {
     timestamp,
     observedTimestamp: observed,
     severityNumber: severityNumber(severity),
@@ -427,6 +438,8 @@ function entryRecord(a: Attributes, line: LogLine, timestamp: number, observed: 
     attributes: a,
     position: line.position,
   };
+  countRecord(counts, outcome);
+  return record;
 }
 
 function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: number, counts: EnrichStats): FtpLogRecord {
@@ -513,9 +526,7 @@ function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: 
     v[E_FILE_PATH] = file;
     v[E_FILE_NAME] = fileName(file);
   }
-  const record = entryRecord(EFT_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName);
-  countOutcome(counts, outcome);
-  return record;
+  return entryRecord(EFT_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName, outcome, counts);
 }
 
 function ncftpdRecord(e: NcftpdEntry, line: LogLine, toEpoch: CivilToEpoch, observed: number, counts: EnrichStats): FtpLogRecord {
@@ -635,7 +646,5 @@ function ncftpdRecord(e: NcftpdEntry, line: LogLine, toEpoch: CivilToEpoch, obse
     v[N_FILE_PATH] = file;
     v[N_FILE_NAME] = fileName(file);
   }
-  const record = entryRecord(NCFTPD_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName);
-  countOutcome(counts, outcome);
-  return record;
+  return entryRecord(NCFTPD_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName, outcome, counts);
 }
