@@ -77,7 +77,8 @@ if (stage === 'job') {
   let at = 0;
   const cutter = new LineCutter({ file: 'ab.log' });
   const parser = new LineParser('auto');
-  const counts = { records: 0, success: 0, failure: 0, unknown: 0, parseErrors: 0 };
+  // (Builds before createCountingEnricher have no newEnrichStats here, and their enricher takes no counts.)
+  const counts = enrichModule.newEnrichStats?.();
   const keepParsed = stage === 'enrich' ? (p) => { ring[at = (at + 1) & 1023] = enrich(p, counts); } : (p) => { ring[at = (at + 1) & 1023] = p; };
   const onLine = stage === 'cut' ? (l) => { lines++; ring[at = (at + 1) & 1023] = l; } : (l) => { lines++; parser.push(l, keepParsed); };
   start = process.cpuUsage();

@@ -3,7 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { FtpLogRecord, ParsedLine } from '../model.js';
 import { createCountingEnricher, newEnrichStats, type EnrichOptions, type EnrichStats } from '../enrich/enrich.js';
 
-export { newEnrichStats, type EnrichStats };
+export type { EnrichStats };
 
 export interface EnrichStageOptions extends EnrichOptions {
   /** Records buffered on the readable side before backpressure. @default 1024 */
