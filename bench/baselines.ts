@@ -10,8 +10,10 @@
  *                         + OTLP/HTTP protobuf exporter, paced so nothing is dropped
  *   sdk-batch-unpaced     the same, emitting as fast as the file is read: counts drops
  *   sdk-exporter-direct   the OTLP exporter called directly, batches of 2048, 2 requests in flight
+ *   sdk-serialize         the SDK's protobuf serializer alone, batches of 2048, nothing sent
  */
 import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
 import type { LogAttributes } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -21,6 +23,11 @@ import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from 
 import { receiverStats, type Counts, type Format, type MeasureContext } from './harness.js';
 
 const READ_CHUNK = 256 * 1024;
+
+// @opentelemetry/otlp-transformer comes with the OTLP exporters: its serializer is what they send.
+const transformer = createRequire(import.meta.url)('@opentelemetry/otlp-transformer') as {
+  ProtobufLogsSerializer: { serializeRequest(records: ReadableLogRecord[]): Uint8Array | undefined };
+};
 
 /**
  * Reads `file` and calls `onLine` for each line, without its terminator (a
@@ -272,6 +279,55 @@ export async function sdkBatch(file: string, format: Format, url: string, option
   };
 }
 
+/** A line as the SDK's exporters take a record (what a LoggerProvider would hand them). */
+function readableRecord(line: string, lineNo: number, format: Format, logPath: string, logName: string, resource: Resource): ReadableLogRecord {
+  const p = recordParts(line, lineNo, format, logPath, logName);
+  const now = Date.now();
+  return {
+    hrTime: [Math.floor(p.timestampMs / 1000), (p.timestampMs % 1000) * 1e6],
+    hrTimeObserved: [Math.floor(now / 1000), (now % 1000) * 1e6],
+    severityNumber: p.severityNumber,
+    severityText: p.severityText,
+    eventName: p.eventName,
+    body: line,
+    attributes: p.attributes,
+    droppedAttributesCount: 0,
+    resource,
+    instrumentationScope: SCOPE,
+  };
+}
+
+/**
+ * sdk-serialize: the SDK's protobuf serialization alone (ProtobufLogsSerializer,
+ * what OTLPLogExporter sends), in batches of `batchSize`, nothing sent. With
+ * the records built as sdk-exporter-direct builds them, it measures what an
+ * exporter costs before the network.
+ */
+export async function sdkSerialize(file: string, format: Format, ctx: MeasureContext, batchSize = 2048): Promise<Counts> {
+  const resource = benchResource();
+  const logPath = resolve(file);
+  const logName = basename(file);
+  ctx.start();
+  let lines = 0;
+  let bytes = 0;
+  let requests = 0;
+  let batch: ReadableLogRecord[] = [];
+  const serialize = (): void => {
+    const body = transformer.ProtobufLogsSerializer.serializeRequest(batch);
+    if (body === undefined) throw new Error('ProtobufLogsSerializer returned nothing');
+    bytes += body.length;
+    requests++;
+    batch = [];
+  };
+  await forEachLine(file, (line) => {
+    lines++;
+    batch.push(readableRecord(line, lines, format, logPath, logName, resource));
+    if (batch.length >= batchSize) serialize();
+  });
+  if (batch.length > 0) serialize();
+  return { lines, records: lines, extra: { requests, bytes } };
+}
+
 /**
  * sdk-exporter-direct: the OTLP/HTTP protobuf exporter called without a
  * processor, with batches of `batchSize` records and at most `inFlight`
@@ -323,20 +379,7 @@ export async function sdkExporterDirect(
     file,
     (line) => {
       lines++;
-      const p = recordParts(line, lines, format, logPath, logName);
-      const now = Date.now();
-      batch.push({
-        hrTime: [Math.floor(p.timestampMs / 1000), (p.timestampMs % 1000) * 1e6],
-        hrTimeObserved: [Math.floor(now / 1000), (now % 1000) * 1e6],
-        severityNumber: p.severityNumber,
-        severityText: p.severityText,
-        eventName: p.eventName,
-        body: line,
-        attributes: p.attributes,
-        droppedAttributesCount: 0,
-        resource,
-        instrumentationScope: SCOPE,
-      });
+      batch.push(readableRecord(line, lines, format, logPath, logName, resource));
       if (batch.length >= batchSize) {
         ready.push(batch);
         batch = [];

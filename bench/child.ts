@@ -5,9 +5,9 @@
  *
  * Runs the scenario once and prints its ChildReport as one JSON line.
  */
-import { cutSplit, cutSplitStringify, rawCut, sdkBatch, sdkExporterDirect } from './baselines.js';
+import { cutSplit, cutSplitStringify, rawCut, sdkBatch, sdkExporterDirect, sdkSerialize } from './baselines.js';
 import { measure, type Counts, type Format, type MeasureContext } from './harness.js';
-import { runParseEnrich, runShipGzip, runShipProtobuf, runShipProtobufOneThread } from './scenarios.js';
+import { runEncodeProtobuf, runParseEnrich, runShipGzip, runShipProtobuf, runShipProtobufOneThread } from './scenarios.js';
 import { keepSemiSpaceFlagToMainThread } from '../src/cli/heap.js';
 
 // As the executable does: project scenarios run under its `#!` flags.
@@ -33,7 +33,9 @@ const CHILD_SCENARIOS: Record<string, Runner> = {
   'sdk-batch': (a, ctx) => sdkBatch(a.file, a.format, needUrl(a), { paced: true }, ctx),
   'sdk-batch-unpaced': (a, ctx) => sdkBatch(a.file, a.format, needUrl(a), { paced: false }, ctx),
   'sdk-exporter-direct': (a, ctx) => sdkExporterDirect(a.file, a.format, needUrl(a), ctx),
+  'sdk-serialize': (a, ctx) => sdkSerialize(a.file, a.format, ctx),
   'parse-enrich': (a, ctx) => runParseEnrich(a.file, a.format, ctx),
+  'encode-protobuf': (a, ctx) => runEncodeProtobuf(a.file, a.format, ctx),
   'ship-protobuf': (a, ctx) => runShipProtobuf(a.file, a.format, needUrl(a), ctx),
   'ship-gzip': (a, ctx) => runShipGzip(a.file, a.format, needUrl(a), ctx),
   'ship-protobuf-1thread': (a, ctx) => runShipProtobufOneThread(a.file, a.format, needUrl(a), ctx),

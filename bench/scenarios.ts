@@ -70,6 +70,45 @@ export async function runParseEnrich(file: string, format: Format, ctx: MeasureC
 }
 
 /**
+ * encode-protobuf: the library's streams, one thread, into a sink that encodes
+ * each 2048 records as an OTLP ExportLogsServiceRequest with the library's
+ * protobuf encoder and sends nothing: parse, enrich and serialization, to set
+ * beside the SDK's serializer alone (sdk-serialize).
+ */
+export async function runEncodeProtobuf(file: string, format: Format, ctx: MeasureContext, batchSize = 2048): Promise<Counts> {
+  const lib = await loadProject();
+  const source = lib.readLogs([file], { format, timezone: TIMEZONE });
+  const resource = lib.resourceAttributes({ env: {}, format });
+  const scope = { name: 'ftplog-otel' };
+  let records = 0;
+  let bytes = 0;
+  let requests = 0;
+  let batch: Library.FtpLogRecord[] = [];
+  const encode = (): void => {
+    bytes += lib.encodeLogsProtobuf({ resource, scope, records: batch }).length;
+    records += batch.length;
+    requests++;
+    batch = [];
+  };
+  const sink = new Writable({
+    objectMode: true,
+    highWaterMark: 1024,
+    write(r: Library.FtpLogRecord, _e, cb) {
+      batch.push(r);
+      if (batch.length >= batchSize) encode();
+      cb();
+    },
+    final(cb) {
+      if (batch.length > 0) encode();
+      cb();
+    },
+  });
+  ctx.start();
+  await pipeline(source, sink);
+  return { lines: source.totals().lines, records, extra: { requests, bytes } };
+}
+
+/**
  * ship-protobuf: the full pipeline exporting OTLP/HTTP protobuf to the
  * benchmark receiver at `url`, with nothing lost, as `ftplog-otel ship` runs
  * it on a large file (worker threads, one per core). Target: >= 200k records/s,
