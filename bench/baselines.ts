@@ -269,6 +269,7 @@ export async function sdkBatch(file: string, format: Format, url: string, option
     },
   );
   await provider.shutdown();
+  ctx.stop();
   const after = await receiverStats(url);
   const received = after.records - before.records;
   return {
@@ -392,6 +393,7 @@ export async function sdkExporterDirect(
   pump();
   while (ready.length > 0 || active > 0) await new Promise<void>((r) => (wake = r));
   await exporter.shutdown();
+  ctx.stop();
   const after = await receiverStats(url);
   const received = after.records - before.records;
   return {

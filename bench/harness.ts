@@ -62,27 +62,37 @@ export class NotAvailableError extends Error {
 export interface MeasureContext {
   /** Restarts the wall clock and the CPU counters. */
   start(): void;
+  /**
+   * Stops them (the first call counts): for the work a scenario does after
+   * its measured part, such as asking the receiver what arrived.
+   */
+  stop(): void;
 }
 
 /**
  * Runs one scenario in this (child) process and prints its ChildReport.
- * Wall and CPU time run from `ctx.start()` (or the call) to the scenario's
- * end; peak RSS covers the whole process.
+ * Wall and CPU time run from `ctx.start()` (or the call) to `ctx.stop()` (or
+ * the scenario's end); peak RSS covers the whole process.
  */
 export async function measure(run: (ctx: MeasureContext) => Promise<Counts>): Promise<void> {
   let t0 = performance.now();
   let cpu0 = process.cpuUsage();
+  let stopped: { wallMs: number; cpu: NodeJS.CpuUsage } | undefined;
+  const stop = (): { wallMs: number; cpu: NodeJS.CpuUsage } => (stopped ??= { wallMs: performance.now() - t0, cpu: process.cpuUsage(cpu0) });
   const ctx: MeasureContext = {
     start() {
       t0 = performance.now();
       cpu0 = process.cpuUsage();
+      stopped = undefined;
+    },
+    stop() {
+      stop();
     },
   };
   let report: ChildReport;
   try {
     const counts = await run(ctx);
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
+    const { wallMs, cpu } = stop();
     report = {
       ...counts,
       wallMs: round(wallMs, 1),

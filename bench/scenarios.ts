@@ -150,6 +150,7 @@ async function runShip(file: string, format: Format, url: string, compression: '
   const before = await receiverStats(url);
   ctx.start();
   await pipeline(source, sink);
+  ctx.stop();
   const after = await receiverStats(url);
   const received = after.records - before.records;
   const s = sink.stats;
