@@ -5,7 +5,10 @@
  * emitted actually arrived.
  *
  * Records are counted without decoding them: a protobuf body is walked field
- * by field down to ScopeLogs.log_records; a JSON body is parsed.
+ * by field down to ScopeLogs.log_records as its chunks arrive (0.7-0.9 s of
+ * the receiver's CPU for the 919 MB that `ship` sends for 1M NcFTPd lines,
+ * against 1.1-1.3 s when each body was joined first, and 0.65-0.7 s for a
+ * receiver that counts nothing); a JSON body is parsed.
  *
  * gzip bodies are acknowledged as they arrive and counted later, when /stats
  * is asked for: inflating them took 2.5-3.1 s of CPU while `ship --compression
@@ -37,66 +40,109 @@ let pending: PendingBody[] = [];
 let pendingBytes = 0;
 let counting: Promise<void> = Promise.resolve();
 
-/** Reads a varint at `pos`; returns [value, next position]. Values above 2^53 lose precision, which no length here reaches. */
-function varint(buf: Buffer, pos: number): [number, number] {
-  let result = 0;
-  let mult = 1;
-  for (;;) {
-    if (pos >= buf.length) throw new Error('truncated varint');
-    const b = buf[pos++]!;
-    result += (b & 0x7f) * mult;
-    if (b < 0x80) return [result, pos];
-    mult *= 128;
-  }
-}
-
 /**
- * Calls `onField(fieldNumber, start, end)` for each length-delimited field of
- * the message in buf[start, end); skips the other wire types.
+ * Counts the log records of an ExportLogsServiceRequest as its bytes arrive,
+ * chunk by chunk, without joining or decoding them:
+ * resource_logs(1) > ResourceLogs.scope_logs(2) > ScopeLogs.log_records(2).
+ * Every other field is skipped by its wire type. Throws on a body that is not
+ * well-formed protobuf at those three levels.
  */
-function eachLengthDelimited(buf: Buffer, start: number, end: number, onField: (field: number, s: number, e: number) => void): void {
-  let pos = start;
-  while (pos < end) {
-    const [key, p1] = varint(buf, pos);
-    const field = Math.floor(key / 8);
-    const wire = key & 7;
-    pos = p1;
-    switch (wire) {
-      case 0:
-        pos = varint(buf, pos)[1];
-        break;
-      case 1:
-        pos += 8;
-        break;
-      case 2: {
-        const [len, p2] = varint(buf, pos);
-        onField(field, p2, p2 + len);
-        pos = p2 + len;
-        break;
+class ProtobufRecordCounter {
+  records = 0;
+  /** Offset of the next byte in the whole body. */
+  private pos = 0;
+  /** End offsets of the open ResourceLogs and ScopeLogs messages. */
+  private readonly ends: number[] = [];
+  /** What the next bytes are: a key, a length, a varint value to skip, or bytes to skip. */
+  private state: 'key' | 'length' | 'varint' | 'skip' = 'key';
+  private value = 0;
+  private scale = 1;
+  private field = 0;
+  private toSkip = 0;
+
+  push(chunk: Uint8Array): void {
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (this.state === 'skip') {
+        const step = Math.min(this.toSkip, n - i);
+        i += step;
+        this.pos += step;
+        this.toSkip -= step;
+        if (this.toSkip === 0) this.state = 'key';
+        continue;
       }
-      case 5:
-        pos += 4;
-        break;
-      default:
-        throw new Error(`unsupported wire type ${wire}`);
+      if (this.state === 'key' && this.scale === 1) this.closeMessages();
+      const b = chunk[i++]!;
+      this.pos++;
+      this.value += (b & 0x7f) * this.scale;
+      if (b >= 0x80) {
+        this.scale *= 128;
+        if (this.scale > 2 ** 63) throw new Error('varint too long');
+        continue;
+      }
+      const v = this.value;
+      this.value = 0;
+      this.scale = 1;
+      this.varintDone(v);
     }
   }
-  if (pos !== end) throw new Error('message overruns its length');
+
+  /** The count, once the body has ended where every message does. */
+  end(): number {
+    if (this.state !== 'key' || this.scale !== 1) throw new Error('body ends inside a field');
+    this.closeMessages();
+    if (this.ends.length > 0) throw new Error('body ends inside a message');
+    return this.records;
+  }
+
+  private closeMessages(): void {
+    const ends = this.ends;
+    while (ends.length > 0 && ends[ends.length - 1] === this.pos) ends.pop();
+    if (ends.length > 0 && ends[ends.length - 1]! < this.pos) throw new Error('field overruns its message');
+  }
+
+  private varintDone(v: number): void {
+    switch (this.state) {
+      case 'key': {
+        this.field = Math.floor(v / 8);
+        const wire = v % 8;
+        if (wire === 0) this.state = 'varint';
+        else if (wire === 2) this.state = 'length';
+        else if (wire === 1 || wire === 5) this.skip(wire === 1 ? 8 : 4);
+        else throw new Error(`unsupported wire type ${wire}`);
+        return;
+      }
+      case 'varint':
+        this.state = 'key';
+        return;
+      case 'length': {
+        const depth = this.ends.length;
+        if (depth < 2 && this.field === (depth === 0 ? 1 : 2)) {
+          // Into a ResourceLogs or a ScopeLogs message.
+          this.ends.push(this.pos + v);
+          this.state = 'key';
+          return;
+        }
+        if (depth === 2 && this.field === 2) this.records++;
+        this.skip(v);
+        return;
+      }
+      default:
+        throw new Error('unreachable');
+    }
+  }
+
+  private skip(n: number): void {
+    this.toSkip = n;
+    this.state = n > 0 ? 'skip' : 'key';
+  }
 }
 
-/** ExportLogsServiceRequest.resource_logs(1) > ResourceLogs.scope_logs(2) > ScopeLogs.log_records(2) */
-function countProtobufRecords(buf: Buffer): number {
-  let n = 0;
-  eachLengthDelimited(buf, 0, buf.length, (f1, s1, e1) => {
-    if (f1 !== 1) return;
-    eachLengthDelimited(buf, s1, e1, (f2, s2, e2) => {
-      if (f2 !== 2) return;
-      eachLengthDelimited(buf, s2, e2, (f3) => {
-        if (f3 === 2) n++;
-      });
-    });
-  });
-  return n;
+function countProtobufRecords(buf: Uint8Array): number {
+  const counter = new ProtobufRecordCounter();
+  counter.push(buf);
+  return counter.end();
 }
 
 interface JsonExport {
@@ -111,6 +157,46 @@ function countJsonRecords(text: string): number {
 }
 
 async function handleExport(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const json = (req.headers['content-type'] ?? '').includes('json');
+  const gzip = (req.headers['content-encoding'] ?? '').includes('gzip');
+  if (!json && !gzip) {
+    // Counted as the chunks arrive: joining ~2 MB bodies first cost the
+    // receiver about as much CPU as receiving them.
+    const counter = new ProtobufRecordCounter();
+    let size = 0;
+    let failure: unknown;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (failure !== undefined) return;
+      try {
+        counter.push(chunk);
+      } catch (err) {
+        failure = err;
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      req.once('end', resolve);
+      req.once('error', reject);
+    });
+    stats.requests++;
+    stats.bytes += size;
+    let records = 0;
+    if (failure === undefined) {
+      try {
+        records = counter.end();
+      } catch (err) {
+        failure = err;
+      }
+    }
+    if (failure !== undefined) {
+      stats.errors++;
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(String(failure));
+      return;
+    }
+    stats.records += records;
+    res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': '0' }).end();
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -120,13 +206,12 @@ async function handleExport(req: IncomingMessage, res: ServerResponse): Promise<
   stats.requests++;
   stats.bytes += size;
   const body = Buffer.concat(chunks, size);
-  const json = (req.headers['content-type'] ?? '').includes('json');
-  if ((req.headers['content-encoding'] ?? '').includes('gzip') && pendingBytes + size <= MAX_PENDING_BYTES) {
+  if (gzip && pendingBytes + size <= MAX_PENDING_BYTES) {
     pending.push({ body, json });
     pendingBytes += size;
   } else {
     try {
-      await countBody(body, json, (req.headers['content-encoding'] ?? '').includes('gzip'));
+      await countBody(body, json, gzip);
     } catch (err) {
       stats.errors++;
       res.writeHead(400, { 'content-type': 'text/plain' }).end(String(err));
