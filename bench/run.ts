@@ -1,6 +1,7 @@
 /**
  * The benchmark runner: generates (or reuses) realistic inputs, runs every
- * selected scenario several times, each run in a fresh child process, and
+ * selected scenario several times, in turns (each scenario's first run, then
+ * each one's second, ...), each run in a fresh child process, and
  * prints medians, ranges, ratios against baselines measured in the same run,
  * and the project's targets. Results also go to bench/out/results.json (and a
  * dated copy next to it).
@@ -256,46 +257,43 @@ function finish(s: ScenarioDef, result: Result): void {
   }
 }
 
-async function runScenario(
-  s: ScenarioDef,
-  input: InputFile,
-  runs: number,
-  url: string | undefined,
-  progress: string,
-): Promise<Result> {
-  const result: Result = {
-    scenario: s.name,
-    kind: s.kind,
-    format: input.format,
-    unit: s.unit,
-    input: { path: input.path, lines: input.lines, bytes: input.bytes },
-    runs: [],
-  };
-  for (let i = 0; i < runs; i++) {
-    const label = `${progress} ${s.name} ${input.format} run ${i + 1}/${runs}`;
-    let report: ChildReport;
-    try {
-      report = await runChild(s.spec(input, url));
-    } catch (err) {
-      if (err instanceof NotAvailableError) {
-        result.skipped = err.message;
-        break;
-      }
-      result.error = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`${label}: error\n${result.error}\n`);
-      break;
+/** One scenario on one format: what it runs on, how often, and what it has measured so far. */
+interface Planned {
+  s: ScenarioDef;
+  input: InputFile;
+  runs: number;
+  result: Result;
+  /** No more runs: skipped, failed, or all runs done. */
+  done: boolean;
+}
+
+/** Runs `p` once more and records the report, or why it stops. */
+async function runOnce(p: Planned, url: string | undefined, label: string): Promise<void> {
+  const { s, result } = p;
+  let report: ChildReport;
+  try {
+    report = await runChild(s.spec(p.input, url));
+  } catch (err) {
+    p.done = true;
+    if (err instanceof NotAvailableError) {
+      result.skipped = err.message;
+      process.stderr.write(`${label}: not available: ${result.skipped}\n`);
+      return;
     }
-    if (report.skipped !== undefined) {
-      result.skipped = report.skipped;
-      break;
-    }
-    result.runs.push(report);
-    const lost = report.dropped !== undefined ? `, dropped ${report.dropped}` : '';
-    process.stderr.write(`${label}: ${formatRate(rateOf(s, report))} ${s.unit}/s, ${(report.wallMs / 1000).toFixed(2)} s, RSS ${report.maxRssMB.toFixed(0)} MB${lost}\n`);
+    result.error = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${label}: error\n${result.error}\n`);
+    return;
   }
-  if (result.skipped !== undefined) process.stderr.write(`${progress} ${s.name} ${input.format}: not available: ${result.skipped}\n`);
-  finish(s, result);
-  return result;
+  if (report.skipped !== undefined) {
+    p.done = true;
+    result.skipped = report.skipped;
+    process.stderr.write(`${label}: not available: ${result.skipped}\n`);
+    return;
+  }
+  result.runs.push(report);
+  if (result.runs.length >= p.runs) p.done = true;
+  const lost = report.dropped !== undefined ? `, dropped ${report.dropped}` : '';
+  process.stderr.write(`${label}: ${formatRate(rateOf(s, report))} ${s.unit}/s, ${(report.wallMs / 1000).toFixed(2)} s, RSS ${report.maxRssMB.toFixed(0)} MB${lost}\n`);
 }
 
 /**
@@ -350,16 +348,15 @@ async function main(argv: string[]): Promise<number> {
       }
     }
 
-    const total = scenarios.length * FORMATS.length;
-    let n = 0;
+    const planned: Planned[] = [];
     for (const s of scenarios) {
       for (const format of FORMATS) {
-        n++;
-        const progress = `[${n}/${total}]`;
+        const result: Result = { scenario: s.name, kind: s.kind, format, unit: s.unit, input: { path: '', lines: 0, bytes: 0 }, runs: [] };
+        results.push(result);
         const why = unavailable.get(`${s.name}/${format}`);
         if (why !== undefined) {
-          process.stderr.write(`${progress} ${s.name} ${format}: not available: ${why}\n`);
-          results.push({ scenario: s.name, kind: s.kind, format, unit: s.unit, input: { path: '', lines: 0, bytes: 0 }, runs: [], skipped: why });
+          process.stderr.write(`${s.name} ${format}: not available: ${why}\n`);
+          result.skipped = why;
           continue;
         }
         const key = `${format}/${s.input}`;
@@ -368,11 +365,26 @@ async function main(argv: string[]): Promise<number> {
           input = await ensureInput(format, s.input === 'big' ? { bytes: o.rssBytes } : { lines: o.lines }, o.seed);
           inputs.set(key, input);
         }
-        const result = await runScenario(s, input, s.big === true ? o.rssRuns : o.runs, url, progress);
-        if (result.error !== undefined) failed = true;
-        results.push(result);
+        result.input = { path: input.path, lines: input.lines, bytes: input.bytes };
+        planned.push({ s, input, runs: s.big === true ? o.rssRuns : o.runs, result, done: false });
       }
     }
+
+    // Round-robin: every scenario's first run, then every second run, and so
+    // on, so that a baseline and the scenarios set against it are measured
+    // across the same stretch of the run, whatever the machine's load does
+    // meanwhile.
+    const total = planned.reduce((n, p) => n + p.runs, 0);
+    let n = 0;
+    for (let turn = 0; planned.some((p) => !p.done); turn++) {
+      for (const p of planned) {
+        if (p.done || turn >= p.runs) continue;
+        n++;
+        await runOnce(p, url, `[${n}/${total}] ${p.s.name} ${p.input.format} run ${turn + 1}/${p.runs}`);
+        if (p.result.error !== undefined) failed = true;
+      }
+    }
+    for (const p of planned) finish(p.s, p.result);
   } finally {
     await receiver?.stop();
   }
@@ -412,7 +424,7 @@ function renderReport(results: readonly Result[], o: Options, machine: MachineIn
   for (const i of inputs) {
     lines.push(`input ${i.format}: ${i.lines.toLocaleString('en-US')} lines, ${(i.bytes / 1024 ** 2).toFixed(1)} MiB (seed ${i.seed}, generator v${GENERATOR_VERSION})`);
   }
-  lines.push(`runs: ${o.runs} per scenario and format (rss-1gb: ${o.rssRuns}); rate = median, range = min-max; each run in a fresh process`);
+  lines.push(`runs: ${o.runs} per scenario and format (rss-1gb: ${o.rssRuns}), taken in turns; rate = median, range = min-max; each run in a fresh process`);
   lines.push('');
 
   const header = ['scenario', 'format', 'rate/s', 'range', 'unit', 'CPU s', 'RSS MB', 'lost', 'vs baseline', 'target', 'result'];
