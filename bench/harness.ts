@@ -116,7 +116,13 @@ export function round(n: number, digits: number): number {
 // Runner side: children
 
 export interface ChildSpec {
-  /** Arguments after the node executable. */
+  /**
+   * A program to run instead of node, which prints a ChildReport line itself
+   * (the Perl baseline). Exit code 3, or the program missing, means the
+   * scenario is not available here.
+   */
+  command?: string;
+  /** Arguments after the node executable (or `command`). */
   args: string[];
   /** Node/V8 flags before the arguments (project scenarios: the executable's own). */
   nodeFlags?: string[];
@@ -170,6 +176,7 @@ function executableShebang(): { env: Record<string, string>; flags: string[] } {
 export async function runChild(spec: ChildSpec): Promise<ChildReport> {
   const timeoutMs = spec.timeoutMs ?? 20 * 60_000;
   if (spec.external !== undefined) return runExternal(spec, spec.external.counts, spec.external.countOutput === true, timeoutMs);
+  if (spec.command !== undefined) return runCommand(spec.command, spec, timeoutMs);
 
   const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), ...spec.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -203,6 +210,27 @@ async function runExternal(spec: ChildSpec, counts: Counts, countOutput: boolean
   } finally {
     rmSync(usageFile, { force: true });
   }
+}
+
+/** Exit code of a `command` whose prerequisites are missing. */
+const NOT_AVAILABLE_EXIT = 3;
+
+async function runCommand(command: string, spec: ChildSpec, timeoutMs: number): Promise<ChildReport> {
+  const child = spawn(command, spec.args, { stdio: ['ignore', 'pipe', 'pipe'], env: spec.env ?? process.env });
+  let result: { code: number | null; stdout: string; stderr: string };
+  try {
+    result = await collect(child, timeoutMs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotAvailableError(`${command} is not installed`);
+    throw err;
+  }
+  const { code, stdout, stderr } = result;
+  if (code === NOT_AVAILABLE_EXIT) throw new NotAvailableError(stderr.trim().split('\n')[0] ?? `${command} exited with code 3`);
+  const last = stdout.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !last.startsWith('{')) {
+    throw new Error(`child exited with code ${code}: ${command} ${spec.args.join(' ')}\n${tail(stderr)}`);
+  }
+  return JSON.parse(last) as ChildReport;
 }
 
 function zeroReport(): ChildReport {

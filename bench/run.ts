@@ -82,10 +82,20 @@ const cliSpec = (input: InputFile): ChildSpec => ({ ...cliParseJsonl(input.path,
 
 const RSS_TARGET: Target = { kind: 'rss', maxMB: 150 };
 
+/**
+ * The existing NcFTPd parser (Perl, NcFTPd-Log-Parse from CPAN), when perl
+ * and the module are installed; the runner says so when they are not.
+ */
+const perlSpec = (input: InputFile): ChildSpec => {
+  if (input.format !== 'ncftpd') throw new NotAvailableError('the Perl parser reads NcFTPd transfer logs only');
+  return { command: 'perl', args: [join(ROOT, 'bench', 'perl', 'ncftpd-xfer.pl'), input.path] };
+};
+
 const SCENARIOS: readonly ScenarioDef[] = [
   { name: 'raw-cut', group: 'raw-cut', kind: 'baseline', summary: 'read, cut lines at 0x0a, decode', unit: 'lines', input: 'lines', receiver: false, spec: child('raw-cut') },
   { name: 'cut-split', group: 'cut-split', kind: 'baseline', summary: "+ split fields ('; ' or ',')", unit: 'lines', input: 'lines', receiver: false, baseline: 'raw-cut', spec: child('cut-split') },
   { name: 'cut-split-stringify', group: 'cut-split-stringify', kind: 'baseline', summary: '+ JSON.stringify per line', unit: 'lines', input: 'lines', receiver: false, baseline: 'raw-cut', spec: child('cut-split-stringify') },
+  { name: 'perl-ncftpd', group: 'perl-ncftpd', kind: 'baseline', summary: 'an existing NcFTPd parser (Perl NcFTPd::Log::Parse, if installed)', unit: 'lines', input: 'lines', receiver: false, spec: perlSpec },
   { name: 'sdk-batch', group: 'sdk-batch', kind: 'baseline', summary: 'OTel SDK BatchLogRecordProcessor, paced (flush every 2048)', unit: 'records', input: 'lines', receiver: true, baseline: 'cut-split-stringify', spec: child('sdk-batch') },
   { name: 'sdk-batch-unpaced', group: 'sdk-batch', kind: 'baseline', summary: 'the same, unpaced: records the SDK dropped', unit: 'records', input: 'lines', receiver: true, baseline: 'sdk-batch', spec: child('sdk-batch-unpaced') },
   { name: 'sdk-serialize', group: 'sdk-serialize', kind: 'baseline', summary: "the SDK's protobuf serializer alone, 2048/batch, nothing sent", unit: 'records', input: 'lines', receiver: false, baseline: 'cut-split-stringify', spec: child('sdk-serialize') },
