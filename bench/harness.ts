@@ -225,7 +225,7 @@ async function runCommand(command: string, spec: ChildSpec, timeoutMs: number): 
     throw err;
   }
   const { code, stdout, stderr } = result;
-  if (code === NOT_AVAILABLE_EXIT) throw new NotAvailableError(stderr.trim().split('\n')[0] ?? `${command} exited with code 3`);
+  if (code === NOT_AVAILABLE_EXIT) throw new NotAvailableError(stderr.trim().split('\n')[0] || `${command} exited with code ${NOT_AVAILABLE_EXIT}`);
   const last = stdout.trim().split('\n').pop() ?? '';
   if (code !== 0 || !last.startsWith('{')) {
     throw new Error(`child exited with code ${code}: ${command} ${spec.args.join(' ')}\n${tail(stderr)}`);
