@@ -384,7 +384,7 @@ async function main(argv: string[]): Promise<number> {
     // on, so that a baseline and the scenarios set against it are measured
     // across the same stretch of the run, whatever the machine's load does
     // meanwhile.
-    const total = planned.reduce((n, p) => n + p.runs, 0);
+    let total = planned.reduce((n, p) => n + p.runs, 0);
     let n = 0;
     for (let turn = 0; planned.some((p) => !p.done); turn++) {
       for (const p of planned) {
@@ -392,6 +392,8 @@ async function main(argv: string[]): Promise<number> {
         n++;
         await runOnce(p, url, `[${n}/${total}] ${p.s.name} ${p.input.format} run ${turn + 1}/${p.runs}`);
         if (p.result.error !== undefined) failed = true;
+        // A scenario that stopped early (not available, failed) drops its remaining runs from the count.
+        if (p.done) total -= p.runs - (turn + 1);
       }
     }
     for (const p of planned) finish(p.s, p.result);
