@@ -172,20 +172,33 @@ function executableShebang(): { env: Record<string, string>; flags: string[] } {
   }
 }
 
+/** Exit code of a `command` whose prerequisites are missing. */
+const NOT_AVAILABLE_EXIT = 3;
+
 /** Starts one child, waits for it, and returns its report. */
 export async function runChild(spec: ChildSpec): Promise<ChildReport> {
   const timeoutMs = spec.timeoutMs ?? 20 * 60_000;
   if (spec.external !== undefined) return runExternal(spec, spec.external.counts, spec.external.countOutput === true, timeoutMs);
-  if (spec.command !== undefined) return runCommand(spec.command, spec, timeoutMs);
 
-  const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), ...spec.args], {
+  const { command } = spec;
+  const child = spawn(command ?? process.execPath, command !== undefined ? spec.args : [...(spec.nodeFlags ?? []), ...spec.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: spec.env ?? process.env,
   });
-  const { code, stdout, stderr } = await collect(child, timeoutMs);
+  let result: { code: number | null; stdout: string; stderr: string };
+  try {
+    result = await collect(child, timeoutMs);
+  } catch (err) {
+    if (command !== undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotAvailableError(`${command} is not installed`);
+    throw err;
+  }
+  const { code, stdout, stderr } = result;
+  if (command !== undefined && code === NOT_AVAILABLE_EXIT) {
+    throw new NotAvailableError(stderr.trim().split('\n')[0] || `${command} exited with code ${NOT_AVAILABLE_EXIT}`);
+  }
   const last = stdout.trim().split('\n').pop() ?? '';
   if (code !== 0 || !last.startsWith('{')) {
-    throw new Error(`child exited with code ${code}: node ${spec.args.join(' ')}\n${tail(stderr)}`);
+    throw new Error(`child exited with code ${code}: ${command ?? 'node'} ${spec.args.join(' ')}\n${tail(stderr)}`);
   }
   return JSON.parse(last) as ChildReport;
 }
@@ -210,27 +223,6 @@ async function runExternal(spec: ChildSpec, counts: Counts, countOutput: boolean
   } finally {
     rmSync(usageFile, { force: true });
   }
-}
-
-/** Exit code of a `command` whose prerequisites are missing. */
-const NOT_AVAILABLE_EXIT = 3;
-
-async function runCommand(command: string, spec: ChildSpec, timeoutMs: number): Promise<ChildReport> {
-  const child = spawn(command, spec.args, { stdio: ['ignore', 'pipe', 'pipe'], env: spec.env ?? process.env });
-  let result: { code: number | null; stdout: string; stderr: string };
-  try {
-    result = await collect(child, timeoutMs);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotAvailableError(`${command} is not installed`);
-    throw err;
-  }
-  const { code, stdout, stderr } = result;
-  if (code === NOT_AVAILABLE_EXIT) throw new NotAvailableError(stderr.trim().split('\n')[0] || `${command} exited with code ${NOT_AVAILABLE_EXIT}`);
-  const last = stdout.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !last.startsWith('{')) {
-    throw new Error(`child exited with code ${code}: ${command} ${spec.args.join(' ')}\n${tail(stderr)}`);
-  }
-  return JSON.parse(last) as ChildReport;
 }
 
 function zeroReport(): ChildReport {

@@ -159,44 +159,48 @@ function countJsonRecords(text: string): number {
 async function handleExport(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const json = (req.headers['content-type'] ?? '').includes('json');
   const gzip = (req.headers['content-encoding'] ?? '').includes('gzip');
-  if (!json && !gzip) {
-    // Counted as the chunks arrive: joining ~2 MB bodies first cost the
-    // receiver about as much CPU as receiving them.
-    const counter = new ProtobufRecordCounter();
-    let size = 0;
-    let failure: unknown;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (failure !== undefined) return;
-      try {
-        counter.push(chunk);
-      } catch (err) {
-        failure = err;
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      req.once('end', resolve);
-      req.once('error', reject);
-    });
-    stats.requests++;
-    stats.bytes += size;
-    let records = 0;
-    if (failure === undefined) {
-      try {
-        records = counter.end();
-      } catch (err) {
-        failure = err;
-      }
-    }
-    if (failure !== undefined) {
-      stats.errors++;
-      res.writeHead(400, { 'content-type': 'text/plain' }).end(String(failure));
-      return;
-    }
-    stats.records += records;
-    res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': '0' }).end();
+  try {
+    if (!json && !gzip) await countStreamed(req);
+    else await receiveWhole(req, json, gzip);
+  } catch (err) {
+    stats.errors++;
+    res.writeHead(400, { 'content-type': 'text/plain' }).end(String(err));
     return;
   }
+  if (json) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  else res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': '0' }).end();
+}
+
+/**
+ * A plain protobuf body, counted as the chunks arrive: joining ~2 MB bodies
+ * first cost the receiver about as much CPU as receiving them. The whole body
+ * is read even when it turns out malformed; then this throws.
+ */
+async function countStreamed(req: IncomingMessage): Promise<void> {
+  const counter = new ProtobufRecordCounter();
+  let size = 0;
+  let failure: unknown;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (failure !== undefined) return;
+    try {
+      counter.push(chunk);
+    } catch (err) {
+      failure = err;
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    req.once('end', resolve);
+    req.once('error', reject);
+  });
+  stats.requests++;
+  stats.bytes += size;
+  if (failure !== undefined) throw failure;
+  stats.records += counter.end();
+}
+
+/** A JSON or gzip body, read whole: a gzip body is held for later while there is room, anything else counted now. */
+async function receiveWhole(req: IncomingMessage, json: boolean, gzip: boolean): Promise<void> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -209,17 +213,9 @@ async function handleExport(req: IncomingMessage, res: ServerResponse): Promise<
   if (gzip && pendingBytes + size <= MAX_PENDING_BYTES) {
     pending.push({ body, json });
     pendingBytes += size;
-  } else {
-    try {
-      await countBody(body, json, gzip);
-    } catch (err) {
-      stats.errors++;
-      res.writeHead(400, { 'content-type': 'text/plain' }).end(String(err));
-      return;
-    }
+    return;
   }
-  if (json) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  else res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': '0' }).end();
+  await countBody(body, json, gzip);
 }
 
 async function countBody(body: Buffer, json: boolean, gzip: boolean): Promise<void> {

@@ -273,8 +273,12 @@ interface Planned {
   input: InputFile;
   runs: number;
   result: Result;
-  /** No more runs: skipped, failed, or all runs done. */
-  done: boolean;
+}
+
+/** No more runs for `p`: not available, failed, or all its runs done. */
+function isDone(p: Planned): boolean {
+  const r = p.result;
+  return r.skipped !== undefined || r.error !== undefined || r.runs.length >= p.runs;
 }
 
 /** Runs `p` once more and records the report, or why it stops. */
@@ -284,7 +288,6 @@ async function runOnce(p: Planned, url: string | undefined, label: string): Prom
   try {
     report = await runChild(s.spec(p.input, url));
   } catch (err) {
-    p.done = true;
     if (err instanceof NotAvailableError) {
       result.skipped = err.message;
       process.stderr.write(`${label}: not available: ${result.skipped}\n`);
@@ -295,13 +298,11 @@ async function runOnce(p: Planned, url: string | undefined, label: string): Prom
     return;
   }
   if (report.skipped !== undefined) {
-    p.done = true;
     result.skipped = report.skipped;
     process.stderr.write(`${label}: not available: ${result.skipped}\n`);
     return;
   }
   result.runs.push(report);
-  if (result.runs.length >= p.runs) p.done = true;
   const lost = report.dropped !== undefined ? `, dropped ${report.dropped}` : '';
   process.stderr.write(`${label}: ${formatRate(rateOf(s, report))} ${s.unit}/s, ${(report.wallMs / 1000).toFixed(2)} s, RSS ${report.maxRssMB.toFixed(0)} MB${lost}\n`);
 }
@@ -376,7 +377,7 @@ async function main(argv: string[]): Promise<number> {
           inputs.set(key, input);
         }
         result.input = { path: input.path, lines: input.lines, bytes: input.bytes };
-        planned.push({ s, input, runs: s.big === true ? o.rssRuns : o.runs, result, done: false });
+        planned.push({ s, input, runs: s.big === true ? o.rssRuns : o.runs, result });
       }
     }
 
@@ -386,14 +387,14 @@ async function main(argv: string[]): Promise<number> {
     // meanwhile.
     let total = planned.reduce((n, p) => n + p.runs, 0);
     let n = 0;
-    for (let turn = 0; planned.some((p) => !p.done); turn++) {
+    for (let turn = 0; !planned.every(isDone); turn++) {
       for (const p of planned) {
-        if (p.done || turn >= p.runs) continue;
+        if (isDone(p)) continue;
         n++;
         await runOnce(p, url, `[${n}/${total}] ${p.s.name} ${p.input.format} run ${turn + 1}/${p.runs}`);
         if (p.result.error !== undefined) failed = true;
         // A scenario that stopped early (not available, failed) drops its remaining runs from the count.
-        if (p.done) total -= p.runs - (turn + 1);
+        if (isDone(p)) total -= p.runs - (turn + 1);
       }
     }
     for (const p of planned) finish(p.s, p.result);
