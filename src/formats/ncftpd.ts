@@ -37,6 +37,11 @@
  *   absolute path is taken (both paths are absolute in NcFTPd's logs).
  * - A status token that is not one of the six is kept as is only where a
  *   comma-free e-mail (R/S) or path (T) puts it and when no known token fits.
+ * - NcFTPd ends every entry with a comma, so the last field read must have
+ *   one after it; text after that field (junk, or fields a newer version
+ *   appends) is kept as `extra` and needs none. A line that ends inside a
+ *   field is an error ("entry cut short"), not an entry whose last field
+ *   reads as a shorter value.
  *
  * What stays ambiguous (an e-mail with commas and empty pieces next to a path
  * with commas, say) is resolved by these rules, not guessed per line; the
@@ -122,7 +127,9 @@ export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
   // The common case, a type letter and its comma, without a search.
   const type = body + 1 < len && s.charCodeAt(body + 1) === CH_COMMA ? entryType(s.charCodeAt(body)) : undefined;
   if (type === undefined) return badEntryType(s, body);
-  if (type === 'R' || type === 'S') {
+  // A line without its final comma is left to the general rules, which tell a
+  // cut-short entry from one with text after its last field.
+  if ((type === 'R' || type === 'S') && s.charCodeAt(len - 1) === CH_COMMA) {
     const entry = quickTransfer(s, body + 2, time, process, type);
     if (entry !== undefined) return { kind: 'entry', entry };
   }
@@ -170,8 +177,16 @@ function parseFields(
     type === 'R' || type === 'S'
       ? parseTransfer(s, last, trailing, time, process, type)
       : parseOther(s, last, trailing, time, process, type);
-  return typeof result === 'string' ? fail(result) : { kind: 'entry', entry: result };
+  if (typeof result === 'string') return fail(result);
+  // NcFTPd ends every entry with a comma. Without one after the last field
+  // read (and nothing after it, which would be `extra`), the line was cut
+  // short, by a crash or by reading a file while it was written, and its
+  // last field may be cut too: a host "68.1", a status "O".
+  if (!trailing && result.extra === undefined) return fail(CUT_SHORT);
+  return { kind: 'entry', entry: result };
 }
+
+const CUT_SHORT = 'entry cut short: no comma after its last field';
 
 /** The error for a line whose entry type is not one known letter followed by a comma. */
 function badEntryType(s: string, body: number): ParseResult<NcftpdEntry> {

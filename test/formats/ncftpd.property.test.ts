@@ -175,12 +175,34 @@ describe('parseNcftpdLine properties', () => {
     });
   }
 
+  const CUT_SHORT = { kind: 'error', reason: 'entry cut short: no comma after its last field' };
+
   it('reads back formatted R and S entries with commas in path and e-mail', () => {
     fc.assert(
       fc.property(transfer, (t) => {
         const line = format(t);
-        assert.deepEqual(parseNcftpdLine(line), { kind: 'entry', entry: expected(t) }, line);
-        assert.deepEqual(parseNcftpdLine(line + '\r'), { kind: 'entry', entry: expected(t) }, line);
+        const entry = expected(t);
+        // Without its final comma an entry reads as cut short, unless text follows its last field.
+        const want = line.endsWith(',') || entry.extra !== undefined ? { kind: 'entry', entry } : CUT_SHORT;
+        assert.deepEqual(parseNcftpdLine(line), want, line);
+        assert.deepEqual(parseNcftpdLine(line + '\r'), want, line);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never reads a line cut inside its last field as an entry', () => {
+    fc.assert(
+      fc.property(transfer, fc.nat(), (t, n) => {
+        const line = format({ ...t, tail: Math.max(t.tail, 1), extra: [], trailingComma: true });
+        const lastField = line.length - 1 - line.lastIndexOf(',', line.length - 2) - 1;
+        fc.pre(lastField > 0); // an empty last field (no notes) cannot be cut inside
+        // Drop the final comma and up to all but one character of the last field.
+        const cut = line.slice(0, line.length - 1 - (n % lastField));
+        const r = parseNcftpdLine(cut);
+        assert.equal(r.kind, 'error', cut);
+        // With only the comma gone, every field is whole: the missing comma is the error.
+        if (n % lastField === 0) assert.deepEqual(r, CUT_SHORT, cut);
       }),
       { numRuns: 3000 },
     );
@@ -244,6 +266,11 @@ describe('parseNcftpdLine properties', () => {
       fc.property(other, (o) => {
         const line = formatOther(o);
         assert.deepEqual(parseNcftpdLine(line), { kind: 'entry', entry: expectedOther(o) }, line);
+        // The same line without its final comma: text after the session id is extra, else the entry was cut short.
+        const bareLine = line.slice(0, -1);
+        const bare = parseNcftpdLine(bareLine);
+        if (bareLine.endsWith(',') || expectedOther(o).extra !== undefined) assert.equal(bare.kind, 'entry', line);
+        else assert.deepEqual(bare, CUT_SHORT, line);
       }),
       { numRuns: 3000 },
     );

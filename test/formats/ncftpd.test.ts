@@ -390,11 +390,25 @@ describe('parseNcftpdLine', () => {
       assert.equal(parsed(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,0,a,b,c,')).extra, 'a,b,c');
     });
 
-    it('accepts a missing trailing comma', () => {
-      const e = parsed(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3'));
+    it('reads a line that ends inside its last field as cut short', () => {
+      const cut = 'entry cut short: no comma after its last field';
+      // The start offset may be 3 or 30, 300...
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3')), cut);
+      // ...the status "O" (K), the start time "17" (1700000000), the session id.
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK')), cut);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,17')), cut);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3')), cut);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3\r')), cut);
+      // Cut right after a comma, the fields read are whole.
+      assert.equal(parsed(full('/f,7,0.001,7.000,u,,h,,OK,')).status, 'OK');
+      assert.equal(parsed(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,')).notes?.join(''), 'Ps');
+    });
+
+    it('keeps text after the last field without a final comma as extra', () => {
+      const e = parsed(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3,");'));
       assert.equal(e.startOffset, 3);
-      assert.equal(e.extra, undefined);
-      assert.equal(parsed(full('/f,7,0.001,7.000,u,,h,,OK')).status, 'OK');
+      assert.equal(e.extra, '");');
+      assert.equal(parsed(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,0,a,b')).extra, 'a,b');
     });
 
     it('keeps unicode paths', () => {
@@ -499,9 +513,14 @@ describe('parseNcftpdLine', () => {
       assert.equal(e.sessionId, undefined);
     });
 
-    it('accepts a missing trailing comma and keeps appended fields', () => {
-      assert.equal(parsed(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA`).sessionId, 'S0uObwACwXoA');
+    it('reads a line that ends inside its last field as cut short, and keeps appended fields', () => {
+      const cut = 'entry cut short: no comma after its last field';
+      assert.equal(failure(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA`), cut);
+      assert.equal(failure(`${PREFIX}D,/x,,,,u,,h,S0uOb`), cut);
+      assert.equal(failure(`${PREFIX}D,/x,,,,u,,68.1`), cut);
+      assert.equal(failure(`${PREFIX}N,/a,to,/b,,u,,h,S0uObwACwXoA`), cut);
       assert.equal(parsed(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA,1,2,`).extra, '1,2');
+      assert.equal(parsed(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA,1,2`).extra, '1,2');
     });
 
     it('reads C', () => {
