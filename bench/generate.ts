@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the output for a given seed and options changes (invalidates cached bench files). */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 // ---------------------------------------------------------------------------
 // Seeded randomness
@@ -607,7 +607,9 @@ export function* generateEftLines(count: number, seed: number | string, options:
 
     const line = formatEftLine(fmtDate(c) + ' ' + fmtTime(c), fields, actionResult, {
       compact: rng.chance(0.004),
-      trailing: actionResult === undefined ? !rng.chance(0.003) : trailingAfterResult && !rng.chance(0.003),
+      // Nine columns always end with `;` (the vendor writes it; without it a
+      // line reads as cut short); ten follow the file's style, a few without.
+      trailing: actionResult === undefined || (trailingAfterResult && !rng.chance(0.003)),
     });
     previous = line;
     emitted++;

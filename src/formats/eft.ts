@@ -10,7 +10,13 @@
  *
  * - A final `;` (after trailing whitespace) is the line terminator the vendor
  *   always writes. An empty last column without a terminator therefore reads as
- *   a terminated line; the two cannot be told apart.
+ *   a terminated line; the two cannot be told apart. A line read as nine
+ *   columns needs it: without it the line was cut short (by a crash, or read
+ *   while it was written) and its GetLastCode may be cut too ("10060" read as
+ *   "100", "226" as "2", EFT's own code for a failure). Whether EFT
+ *   writes it after ACTION_RESULT is not known, so ten columns are read
+ *   either way (a one-digit ACTION_RESULT cannot be cut inside; a line cut
+ *   inside its GetLastCode reads as nine columns).
  * - Five columns are taken from the left: time, protocol, host, port, user.
  * - From the right, ten columns are tried first: ACTION_RESULT must be an
  *   integer, GetLastCode an integer or empty, and the operation a word (not an
@@ -43,6 +49,9 @@ const PLUS = 43;
 const DOT = 46;
 const DASH = 45;
 const SPACE = 32;
+
+/** A nine-column line without its final `;`: see the design note. */
+const CUT_SHORT = 'line cut short: no ";" after its last column';
 
 /** Longest value quoted in a failure reason. */
 const MAX_QUOTED = 40;
@@ -245,7 +254,8 @@ export function parseEftLine(text: string): ParseResult<EftEntry> {
   if ((text.charCodeAt(start) | 0x20) === 116 && isEftHeaderLine(text)) return HEADER;
 
   let end = trimEnd(text, start, len);
-  if (text.charCodeAt(end - 1) === SEMI) end--;
+  const terminated = text.charCodeAt(end - 1) === SEMI;
+  if (terminated) end--;
 
   // Left anchors: time; protocol; host; port; user;
   const s1 = nextSemi(text, start, end);
@@ -319,6 +329,7 @@ export function parseEftLine(text: string): ParseResult<EftEntry> {
     }
     sep = findPathSeparator(text, s5 + 1, p2);
     if (sep < 0) return failure('no plausible split between local and remote path');
+    if (!terminated) return failure(CUT_SHORT);
     code = c;
     actionResult = undefined;
     operationA = r1a;

@@ -167,7 +167,11 @@ describe('EFT client log parser (properties)', () => {
               protocol: entry.protocol.toLowerCase(),
               time: withFraction ? entry.time : { ...entry.time, millisecond: 0 },
             };
-            assert.deepEqual(parseEftLine(line), { kind: 'entry', entry: expected }, line);
+            // Nine columns without the final ";" read as cut short; ten are read either way.
+            const want = line.endsWith(';') || entry.actionResult !== undefined
+              ? { kind: 'entry', entry: expected }
+              : { kind: 'error', reason: 'line cut short: no ";" after its last column' };
+            assert.deepEqual(parseEftLine(line), want, line);
           },
         ),
         { numRuns: 5000 },

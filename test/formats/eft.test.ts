@@ -80,7 +80,6 @@ describe('EFT client log parser', () => {
     const table: Array<[string, string, EftEntry]> = [
       ['";" without spaces', '2006-03-06 10:11:03;ftp;;21;ClientA;C:\\test1.txt;/test1.txt;download;226;', entry()],
       ['mixed separators', '2006-03-06 10:11:03;ftp; ;21 ; ClientA;C:\\test1.txt; /test1.txt;download ;226;', entry()],
-      ['no trailing ";"', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 226', entry()],
       ['trailing whitespace after ";"', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 226;  \t', entry()],
       ['leading and surrounding whitespace', '  2006-03-06 10:11:03 ;\tftp\t;  ; 21 ;  ClientA ; C:\\test1.txt ;  /test1.txt ; download ; 226 ;', entry()],
       ['10 columns with trailing ";"', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 226; 0;', entry({ actionResult: 0 })],
@@ -102,7 +101,7 @@ describe('EFT client log parser', () => {
       ['uppercase protocol is lowercased', '2006-03-06 10:11:03; SFTP; sftp.example.com; 22; ClientA; C:\\test1.txt; /test1.txt; upload; 0;', entry({ protocol: 'sftp', host: 'sftp.example.com', port: 22, operation: 'upload', code: 0 })],
       ['any protocol token', '2006-03-06 10:11:03; Gopher+; h; 70; ClientA; C:\\test1.txt; /test1.txt; download; 0;', entry({ protocol: 'gopher+', host: 'h', port: 70, code: 0 })],
       ['IPv6 host', '2006-03-06 10:11:03; ftps; fe80::1; 990; ClientA; C:\\test1.txt; /test1.txt; download; 226;', entry({ protocol: 'ftps', host: 'fe80::1', port: 990 })],
-      ['bracketed IPv6 host', '2006-03-06 10:11:03;https;[2001:db8::1];443;ClientA;C:\\test1.txt;/test1.txt;download;200', entry({ protocol: 'https', host: '[2001:db8::1]', port: 443, code: 200 })],
+      ['bracketed IPv6 host', '2006-03-06 10:11:03;https;[2001:db8::1];443;ClientA;C:\\test1.txt;/test1.txt;download;200;', entry({ protocol: 'https', host: '[2001:db8::1]', port: 443, code: 200 })],
       ['empty host', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 226;', entry()],
       ['empty user', '2006-03-06 10:11:03; ftp; h;21;; C:\\test1.txt; /test1.txt; download; 226;', entry({ host: 'h', user: '' })],
       ['empty port', '2006-03-06 10:11:03; ftp; h; ; ClientA; C:\\test1.txt; /test1.txt; download; 226;', entry({ host: 'h', port: undefined })],
@@ -211,6 +210,10 @@ describe('EFT client log parser', () => {
       ['non-integer code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; abc;', 'invalid GetLastCode "abc"'],
       ['decimal code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 2.5;', 'invalid GetLastCode "2.5"'],
       ['numeric operation', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; 226; 226;', 'invalid operation "226"'],
+      // Nine columns need the final ";": without it the code may be cut ("226" read as "2", a failure).
+      ['9 columns without the final ";"', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 226', 'line cut short: no ";" after its last column'],
+      ['9 columns cut inside the code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 2', 'line cut short: no ";" after its last column'],
+      ['10 columns cut inside the code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 1006', 'line cut short: no ";" after its last column'],
       ['long values are clipped in reasons', `2006-03-06 10:11:03; ftp;; ${'9'.repeat(100)}; u; C:\\a; /b; download; 226;`, `invalid port "${'9'.repeat(40)}…"`],
     ];
     for (const [name, line, reason] of table) it(name, () => expectError(line, reason));
