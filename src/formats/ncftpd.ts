@@ -41,7 +41,8 @@
  *   one after it; text after that field (junk, or fields a newer version
  *   appends) is kept as `extra` and needs none. A line that ends inside a
  *   field is an error ("entry cut short"), not an entry whose last field
- *   reads as a shorter value.
+ *   reads as a shorter value (a host "68.1", a status "O"): such a line was
+ *   cut by a crash, or read while it was being written.
  *
  * What stays ambiguous (an e-mail with commas and empty pieces next to a path
  * with commas, say) is resolved by these rules, not guessed per line; the
@@ -178,10 +179,7 @@ function parseFields(
       ? parseTransfer(s, last, trailing, time, process, type)
       : parseOther(s, last, trailing, time, process, type);
   if (typeof result === 'string') return fail(result);
-  // NcFTPd ends every entry with a comma. Without one after the last field
-  // read (and nothing after it, which would be `extra`), the line was cut
-  // short, by a crash or by reading a file while it was written, and its
-  // last field may be cut too: a host "68.1", a status "O".
+  // No comma after the last field read, and nothing after it: cut short (see the design note).
   if (!trailing && result.extra === undefined) return fail(CUT_SHORT);
   return { kind: 'entry', entry: result };
 }
@@ -689,7 +687,9 @@ const TOO_LONG = -2;
  * as size, duration and rate with points), and the status is the first
  * candidate of parseTransfer, so when the rest fits, the entry is the one
  * parseTransfer would build; for any other line this returns undefined and
- * parseTransfer reads it. `from` is where the path starts.
+ * parseTransfer reads it. `from` is where the path starts. Only lines that
+ * end with a comma come here; the checks for the line's end without one stay
+ * as guards against reading past it.
  *
  * Why: the comma ending a number, a status or a short field is found by the
  * character reads that check its content anyway, which saves the indexOf
