@@ -17,6 +17,9 @@ function time(year: number, month: number, day: number, hour: number, minute: nu
 
 const T = time(2006, 3, 6, 10, 11, 3);
 
+/** The reason for a nine-column line without its final ";". */
+const CUT_SHORT = 'line cut short: no ";" after its last column';
+
 /** The vendor's example entry with some columns replaced. */
 function entry(overrides: Partial<EftEntry> = {}): EftEntry {
   return {
@@ -211,9 +214,9 @@ describe('EFT client log parser', () => {
       ['decimal code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 2.5;', 'invalid GetLastCode "2.5"'],
       ['numeric operation', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; 226; 226;', 'invalid operation "226"'],
       // Nine columns need the final ";": without it the code may be cut ("226" read as "2", a failure).
-      ['9 columns without the final ";"', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 226', 'line cut short: no ";" after its last column'],
-      ['9 columns cut inside the code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 2', 'line cut short: no ";" after its last column'],
-      ['10 columns cut inside the code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 1006', 'line cut short: no ";" after its last column'],
+      ['9 columns without the final ";"', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 226', CUT_SHORT],
+      ['9 columns cut inside the code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 2', CUT_SHORT],
+      ['10 columns cut inside the code', '2006-03-06 10:11:03; ftp;; 21; ClientA; C:\\test1.txt; /test1.txt; download; 1006', CUT_SHORT],
       ['long values are clipped in reasons', `2006-03-06 10:11:03; ftp;; ${'9'.repeat(100)}; u; C:\\a; /b; download; 226;`, `invalid port "${'9'.repeat(40)}…"`],
     ];
     for (const [name, line, reason] of table) it(name, () => expectError(line, reason));

@@ -20,6 +20,9 @@ function civil(year: number, month: number, day: number, hour: number, minute: n
 
 const PREFIX = '2010-01-11 15:42:17 #u5 | ';
 
+/** The reason for a line that ends inside its last field. */
+const CUT_SHORT = 'entry cut short: no comma after its last field';
+
 function ok(line: string, expected: NcftpdEntry): void {
   assert.deepEqual(parseNcftpdLine(line), { kind: 'entry', entry: expected });
 }
@@ -391,14 +394,13 @@ describe('parseNcftpdLine', () => {
     });
 
     it('reads a line that ends inside its last field as cut short', () => {
-      const cut = 'entry cut short: no comma after its last field';
       // The start offset may be 3 or 30, 300...
-      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3')), cut);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3')), CUT_SHORT);
       // ...the status "O" (K), the start time "17" (1700000000), the session id.
-      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK')), cut);
-      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,17')), cut);
-      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3')), cut);
-      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3\r')), cut);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK')), CUT_SHORT);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,17')), CUT_SHORT);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3')), CUT_SHORT);
+      assert.equal(failure(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,841036734,S0u3WAAFv94A,7,3\r')), CUT_SHORT);
       // Cut right after a comma, the fields read are whole.
       assert.equal(parsed(full('/f,7,0.001,7.000,u,,h,,OK,')).status, 'OK');
       assert.equal(parsed(full('/f,7,0.001,7.000,u,,h,,OK,I,Ps,')).notes?.join(''), 'Ps');
@@ -514,11 +516,10 @@ describe('parseNcftpdLine', () => {
     });
 
     it('reads a line that ends inside its last field as cut short, and keeps appended fields', () => {
-      const cut = 'entry cut short: no comma after its last field';
-      assert.equal(failure(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA`), cut);
-      assert.equal(failure(`${PREFIX}D,/x,,,,u,,h,S0uOb`), cut);
-      assert.equal(failure(`${PREFIX}D,/x,,,,u,,68.1`), cut);
-      assert.equal(failure(`${PREFIX}N,/a,to,/b,,u,,h,S0uObwACwXoA`), cut);
+      assert.equal(failure(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA`), CUT_SHORT);
+      assert.equal(failure(`${PREFIX}D,/x,,,,u,,h,S0uOb`), CUT_SHORT);
+      assert.equal(failure(`${PREFIX}D,/x,,,,u,,68.1`), CUT_SHORT);
+      assert.equal(failure(`${PREFIX}N,/a,to,/b,,u,,h,S0uObwACwXoA`), CUT_SHORT);
       assert.equal(parsed(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA,1,2,`).extra, '1,2');
       assert.equal(parsed(`${PREFIX}D,/x,,,,u,,h,S0uObwACwXoA,1,2`).extra, '1,2');
     });
