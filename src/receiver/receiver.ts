@@ -42,6 +42,18 @@ export interface Behavior {
   delayMs?: number;
   /** Drop the connection without answering. */
   destroySocket?: boolean;
+  /**
+   * Answer the status line and headers, then write one byte every
+   * `intervalMs` and never end the response: a collector that hangs in the
+   * middle of its answer. The records are not stored unless `accept` says so.
+   */
+  drip?: { intervalMs: number };
+  /**
+   * Answer with this body and content type instead of the encoded
+   * ExportLogsServiceResponse or Status (e.g. a JSON answer to a protobuf
+   * request).
+   */
+  rawAnswer?: { contentType: string; body: string | Uint8Array };
   /** Answer a 2xx with partial_success { rejected_log_records, error_message }. */
   partialSuccess?: PartialSuccess;
   /**
@@ -438,7 +450,7 @@ export class OtlpReceiver extends EventEmitter {
       }
     }
     // Records are stored before the answer leaves, so a client that got its answer finds them.
-    const accept = behavior.accept ?? (ok && behavior.destroySocket !== true);
+    const accept = behavior.accept ?? (ok && behavior.destroySocket !== true && behavior.drip === undefined);
     this.#totals.records += records.length;
     if (accept) {
       request.accepted = true;
@@ -447,6 +459,15 @@ export class OtlpReceiver extends EventEmitter {
     }
     if (behavior.destroySocket === true) {
       req.socket.destroy();
+    } else if (behavior.drip !== undefined) {
+      request.status = status;
+      res.writeHead(status, { 'Content-Type': CONTENT_TYPES[request.encoding] });
+      const timer = setInterval(() => res.write('.'), behavior.drip.intervalMs);
+      res.once('close', () => clearInterval(timer));
+    } else if (behavior.rawAnswer !== undefined) {
+      const headers: Record<string, string> = {};
+      if (behavior.retryAfter !== undefined) headers['Retry-After'] = behavior.retryAfter;
+      this.#reply(res, request, status, behavior.rawAnswer.contentType, behavior.rawAnswer.body, headers);
     } else {
       const headers: Record<string, string> = {};
       if (behavior.retryAfter !== undefined) headers['Retry-After'] = behavior.retryAfter;

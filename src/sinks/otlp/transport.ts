@@ -1,7 +1,11 @@
 /**
- * One OTLP/HTTP POST over a keep-alive agent, with a hard per-request
- * timeout and a bounded response body. Network failures reject with the
- * socket error (its `code` tells the retry policy what happened).
+ * One OTLP/HTTP POST over a keep-alive agent, with a bounded response body
+ * and one deadline for the whole exchange: connecting, sending the body and
+ * reading the complete answer. A deadline on silence alone (a socket idle
+ * timeout) never fires for a collector that answers one byte at a time, and a
+ * request that never ends would hold its batch, and the run, forever.
+ * Network failures reject with the socket error (its `code` tells the retry
+ * policy what happened); the deadline rejects with ETIMEDOUT.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -72,6 +76,7 @@ export class HttpTransport {
             }
           });
           res.on('end', () => {
+            clearTimeout(deadline);
             this.inflight.delete(req);
             response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
             settle();
@@ -83,11 +88,12 @@ export class HttpTransport {
         },
       );
       this.inflight.add(req);
-      req.setTimeout(this.config.timeoutMs, () => {
-        const err = new Error(`no response within ${this.config.timeoutMs} ms`) as NodeJS.ErrnoException;
+      const deadline = setTimeout(() => {
+        const err = new Error(`no complete response within ${this.config.timeoutMs} ms`) as NodeJS.ErrnoException;
         err.code = 'ETIMEDOUT';
         req.destroy(err);
-      });
+      }, this.config.timeoutMs);
+      req.once('close', () => clearTimeout(deadline));
       req.on('error', (err) => {
         this.inflight.delete(req);
         reject(err);
