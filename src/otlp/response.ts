@@ -6,6 +6,8 @@
 export interface PartialSuccess {
   rejectedLogRecords: number;
   errorMessage: string;
+  /** The rejected count as written, when it was not a plain number (JSON). */
+  rejectedRaw?: string;
 }
 
 function readVarint(buf: Uint8Array, pos: number): [number, number] {
@@ -73,8 +75,102 @@ export function decodePartialSuccessJson(text: string): PartialSuccess | undefin
     const o = JSON.parse(text) as { partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string } };
     const ps = o.partialSuccess;
     if (ps === undefined || ps === null) return undefined;
-    return { rejectedLogRecords: Number(ps.rejectedLogRecords ?? 0) || 0, errorMessage: String(ps.errorMessage ?? '') };
+    const raw = ps.rejectedLogRecords ?? 0;
+    const n = Number(raw);
+    return { rejectedLogRecords: n, errorMessage: String(ps.errorMessage ?? ''), ...(Number.isFinite(n) ? {} : { rejectedRaw: String(raw) }) };
   } catch {
     return undefined;
   }
+}
+
+/** How a response body is encoded, from its Content-Type; undefined when it names neither OTLP encoding. */
+export function answerEncoding(contentType: string | undefined): 'protobuf' | 'json' | undefined {
+  const t = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (t === 'application/x-protobuf' || t === 'application/protobuf') return 'protobuf';
+  if (t === 'application/json') return 'json';
+  return undefined;
+}
+
+/** What a 2xx answer says about the records of the request it answers. */
+export interface ExportAnswer {
+  /** Records the collector says it rejected, between 0 and the batch's size. */
+  rejected: number;
+  /** The collector's error_message, '' when none. */
+  message: string;
+  /** Set when the answer made no sense as given (and what was assumed instead). */
+  warning?: string;
+}
+
+/**
+ * Reads a 2xx answer to an export of `batchRecords` records sent as
+ * `sent`. The body is decoded by its Content-Type, whatever was sent (a
+ * collector may answer a protobuf request in JSON); without one, as what was
+ * sent. A rejected count that is not a whole number from 0 to the batch's
+ * size is nonsense: it is capped to that range and reported in `warning`.
+ */
+export function readExportAnswer(body: Uint8Array, contentType: string | undefined, sent: 'protobuf' | 'json', batchRecords: number): ExportAnswer {
+  const declared = answerEncoding(contentType);
+  const encoding = declared ?? sent;
+  const warnings: string[] = [];
+  if (declared === undefined && body.length > 0 && contentType !== undefined && contentType !== '') {
+    warnings.push(`answer's content type ${JSON.stringify(contentType.slice(0, 60))} is not an OTLP encoding; read as ${sent}`);
+  } else if (declared !== undefined && declared !== sent && body.length > 0) {
+    warnings.push(`the collector answered a ${sent} request in ${declared}`);
+  }
+  const ps = encoding === 'json' ? decodePartialSuccessJson(Buffer.from(body).toString('utf8')) : decodePartialSuccessProtobuf(body);
+  if (ps === undefined) return warnings.length > 0 ? { rejected: 0, message: '', warning: warnings.join('; ') } : { rejected: 0, message: '' };
+  let rejected = ps.rejectedLogRecords;
+  if (!Number.isFinite(rejected) || rejected < 0 || !Number.isInteger(rejected)) {
+    const assumed = rejected === Infinity ? batchRecords : 0;
+    warnings.push(`partial success with a rejected count of ${String(ps.rejectedRaw ?? rejected)}, counted as ${assumed}`);
+    rejected = assumed;
+  } else if (rejected > batchRecords) {
+    warnings.push(`partial success rejected ${rejected} records of a request of ${batchRecords}, counted as ${batchRecords}`);
+    rejected = batchRecords;
+  }
+  return { rejected, message: ps.errorMessage, ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}) };
+}
+
+/**
+ * The message of a refusal's body: a google.rpc.Status (protobuf or JSON,
+ * by Content-Type) or plain text; at most 200 characters, control characters
+ * escaped. '' when there is none.
+ */
+export function refusalMessage(body: Uint8Array, contentType: string | undefined): string {
+  if (body.length === 0) return '';
+  const enc = answerEncoding(contentType);
+  let text: string | undefined;
+  if (enc === 'protobuf') text = statusMessageProtobuf(body);
+  else if (enc === 'json') {
+    try {
+      const o = JSON.parse(Buffer.from(body).toString('utf8')) as { message?: unknown };
+      if (typeof o?.message === 'string') text = o.message;
+    } catch {
+      text = undefined;
+    }
+  }
+  text ??= Buffer.from(body.subarray(0, 800)).toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).trim();
+  return clean.length > 200 ? clean.slice(0, 200) + '…' : clean;
+}
+
+/** message (field 2) of a protobuf google.rpc.Status; undefined when unreadable. */
+function statusMessageProtobuf(buf: Uint8Array): string | undefined {
+  try {
+    let pos = 0;
+    while (pos < buf.length) {
+      const [tag, p] = readVarint(buf, pos);
+      pos = p;
+      if (tag >>> 3 === 2 && (tag & 7) === 2) {
+        const [len, s] = readVarint(buf, pos);
+        if (s + len > buf.length) return undefined;
+        return Buffer.from(buf.subarray(s, s + len)).toString('utf8');
+      }
+      pos = skipField(buf, pos, tag & 7);
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
