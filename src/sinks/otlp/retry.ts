@@ -80,3 +80,39 @@ export function backoffDelay(attempt: number, o: BackoffOptions, random: () => n
   // Half fixed, half jitter: never hammers, never waits longer than the cap.
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
+
+/** A collector's Retry-After is followed up to this many times the backoff cap. */
+export const RETRY_AFTER_CAP_FACTOR = 4;
+
+export interface RetryPlan {
+  /** Wait this long before the next attempt. */
+  delayMs: number;
+  /** The Retry-After the collector asked for, when it was longer than the cap and cut to it. */
+  retryAfterCappedFromMs?: number;
+}
+
+/**
+ * When to try a failing batch again: the backoff for its attempt number, or
+ * the collector's Retry-After when that is longer, up to
+ * RETRY_AFTER_CAP_FACTOR × the backoff cap (a collector asking for an hour
+ * would otherwise hold the run for an hour); never past `deadline` (the
+ * retry time limit), so the last attempt falls on it. Pure.
+ */
+export function planRetry(
+  attempt: number,
+  o: BackoffOptions,
+  random: () => number,
+  retryAfterMs: number | undefined,
+  now: number,
+  deadline: number,
+): RetryPlan {
+  let delayMs = backoffDelay(attempt, o, random);
+  let capped: number | undefined;
+  if (retryAfterMs !== undefined) {
+    const cap = o.maxMs * RETRY_AFTER_CAP_FACTOR;
+    if (retryAfterMs > cap) capped = retryAfterMs;
+    delayMs = Math.max(delayMs, Math.min(retryAfterMs, cap));
+  }
+  delayMs = Math.max(0, Math.min(delayMs, deadline - now));
+  return capped === undefined ? { delayMs } : { delayMs, retryAfterCappedFromMs: capped };
+}
