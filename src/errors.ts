@@ -13,7 +13,9 @@ export type FtplogErrorCode =
   | 'ERR_EXPORT_TIMEOUT'
   | 'ERR_SHUTDOWN'
   | 'ERR_CONFIG'
-  | 'ERR_WORKER';
+  | 'ERR_WORKER'
+  | 'ERR_DEAD_LETTER'
+  | 'ERR_ENCODE';
 
 export class FtplogError extends Error {
   readonly code: FtplogErrorCode;
