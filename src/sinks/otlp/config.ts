@@ -163,8 +163,25 @@ export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv 
   return Object.freeze(cfg);
 }
 
+/**
+ * The endpoint as it may be shown or stored: user information and query
+ * values, where credentials are often put, replaced by `***`.
+ */
+export function redactUrl(url: URL): string {
+  const u = new URL(url.href);
+  if (u.username !== '' || u.password !== '') {
+    u.username = '***';
+    u.password = '';
+  }
+  if (u.search !== '') {
+    const names = [...u.searchParams.keys()];
+    u.search = names.map((n) => `${encodeURIComponent(n)}=***`).join('&');
+  }
+  return u.href;
+}
+
 /** A printable description of the config: header names only, never their values. */
 export function describeOtlpConfig(c: OtlpConfig): string {
   const names = Object.keys(c.headers);
-  return `${c.url.href} (${c.protocol}${c.compression === 'gzip' ? ', gzip' : ''}${names.length > 0 ? `, headers: ${names.join(', ')}` : ''}${c.ca ? ', custom CA' : ''})`;
+  return `${redactUrl(c.url)} (${c.protocol}${c.compression === 'gzip' ? ', gzip' : ''}${names.length > 0 ? `, headers: ${names.join(', ')}` : ''}${c.ca ? ', custom CA' : ''})`;
 }

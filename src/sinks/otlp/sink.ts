@@ -10,9 +10,10 @@
  * bounded however slow or absent the collector is, and nothing is dropped.
  * Batches are cut by size, by bytes, by age (maxBatchDelayMs) and when the
  * resource changes; up to maxInFlight requests run at once. Retryable failures
- * (network errors, 429, 502, 503, 504) retry the same records with capped
- * exponential backoff, without limit unless maxRetryTimeMs is set; 413 splits
- * the batch; other refusals go to the dead-letter file.
+ * (network errors, 429, 502, 503, 504, a request past its deadline) retry the
+ * same records with capped exponential backoff, without limit unless
+ * maxRetryTimeMs is set; 413 splits the batch; other refusals go to the
+ * dead-letter file.
  *
  * Records are encoded when they enter the queue (or arrive encoded, as runs
  * from worker threads: see src/otlp/encoded.ts), so the byte bound counts
@@ -21,76 +22,37 @@
  * small envelope (and gzip, when enabled). Refused records are decoded back
  * for the dead-letter file.
  *
- * Acknowledgements: every record gets a sequence number on write. When the
- * collector has answered 2xx for every record up to some point, the sink
- * emits 'ack' with the position of the last of them, in order; follow mode
- * checkpoints on it and `ship` derives its exit status from it.
+ * Settling. Every record gets a sequence number on write. A record is
+ * settled once the collector accepted it or its line is durably in the
+ * dead-letter file; a settled batch is dropped from the queue at once (see
+ * settled.ts for the bookkeeping that remains). The sink emits 'settled' with
+ * each source's position up to which every record is settled (a checkpoint
+ * may move there), and 'ack' with the same over all records, in order.
+ *
+ * Stopping. When the sink is destroyed with records still queued (a
+ * shutdown that ran out of time, retries given up, an upstream failure),
+ * those records are written to the dead-letter file with the reason, so a
+ * replay can send them later (`ship --input jsonl`); only what cannot be
+ * written there counts as not delivered.
  */
 import { Writable } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import type { Attributes, FtpLogRecord, LogFormat, SourcePosition } from '../../model.js';
 import { encodeLogsProtobufEnvelopeHead } from '../../otlp/encode-protobuf.js';
 import { encodeLogsJsonEnvelopeParts } from '../../otlp/encode-json.js';
-import {
-  EncodedRecordsBuilder,
-  encodeRecordEntry,
-  isEncodedRecords,
-  rangeBytes,
-  recordPosition,
-  recordStart,
-  type EncodedRecords,
-} from '../../otlp/encoded.js';
-import { decodePartialSuccessJson, decodePartialSuccessProtobuf } from '../../otlp/response.js';
+import { EncodedRecordsBuilder, encodeRecordEntry, isEncodedRecords, recordStart, type EncodedRecords } from '../../otlp/encoded.js';
+import { readExportAnswer, refusalMessage } from '../../otlp/response.js';
 import { recordFormat } from '../../otel/resource.js';
 import { FtplogError, invalidOption, positiveIntOption } from '../../errors.js';
-import type { OtlpConfig } from './config.js';
+import { redactUrl, type OtlpConfig } from './config.js';
 import { HttpTransport, type HttpResponse } from './transport.js';
-import { DEFAULT_BACKOFF, backoffDelay, classifyError, classifyStatus, type BackoffOptions, type Verdict } from './retry.js';
+import { DEFAULT_BACKOFF, classifyError, classifyStatus, planRetry, type BackoffOptions, type Verdict } from './retry.js';
 import { DeadLetterFile } from './dead-letter.js';
+import { batchCount as count, halves, sliceView, type Batch, type Slice } from './batch.js';
+import { DEFAULT_GZIP_LEVEL, gzipParts } from './gzip.js';
+import { SettledTracker, type SettledProgress } from './settled.js';
 
-/**
- * zlib's output buffer size for request bodies. zlib writes into a buffer of
- * this size and starts a new one when it is full, so with the default 16 KiB
- * a request left ~20 small buffers in the malloc arena for a later
- * collection; a 1 MiB buffer holds a whole body of a full batch (4 MiB at
- * most before compression, ~13% of that at level 1), comes from mmap, costs
- * memory only for the pages zlib writes, and goes back to the system when
- * collected. Measured (`ship` gzip, 2 workers, 1 GiB NcFTPd log, runs
- * alternated): peak RSS 130/131 MB against 144-154 MB with 16 KiB, and the
- * same compression time (4 bodies of 2 MiB in flight: 374 against 389 ms of
- * CPU for 64 MiB).
- */
-const GZIP_CHUNK_BYTES = 1024 * 1024;
-
-/**
- * gzip of `parts` one after the other, as the pieces zlib writes out. The
- * parts are fed to zlib as they are: joining them first would make a copy
- * the size of the request for every request, freed only by a later
- * collection. Measured (`ship` gzip, 2 workers, 1 GiB NcFTPd log): 183 MB
- * peak RSS with the join.
- */
-function gzipParts(parts: readonly Uint8Array[], level: number): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    // memLevel 9 (zlib's largest hash table, ~128 KiB more per request being
-    // compressed): measured on request bodies of the generated logs at level 1,
-    // 3-10% more bytes compressed per CPU second than the default 8, and
-    // bodies no larger.
-    const gz = createGzip({ level, memLevel: 9, chunkSize: GZIP_CHUNK_BYTES });
-    const out: Buffer[] = [];
-    gz.on('data', (chunk: Buffer) => out.push(chunk));
-    gz.once('error', reject);
-    gz.once('end', () => resolve(out));
-    for (const p of parts) gz.write(p);
-    gz.end();
-  });
-}
-
-/**
- * gzip level of request bodies. Measured (`ship`, 1M EFT lines, 2 workers):
- * level 1 sends 111k records/s with bodies at 12.8% of their size, level 6
- * 90k-103k records/s at 9.1%; compression competes with parsing for the CPU.
- */
-export const DEFAULT_GZIP_LEVEL = 1;
+export { DEFAULT_GZIP_LEVEL } from './gzip.js';
+export type { SettledProgress } from './settled.js';
 
 export interface OtlpSinkOptions {
   /** Endpoint, protocol, headers, compression, timeout, TLS (see resolveOtlpConfig()). */
@@ -142,14 +104,16 @@ export interface OtlpSinkOptions {
 export interface OtlpSinkStats {
   /** Records written to the sink. */
   received: number;
-  /** Records in requests the collector answered 2xx (including any it reported as rejected). */
+  /** Records the collector accepted (answered 2xx and did not report as rejected). */
   accepted: number;
-  /** Records the collector reported as rejected in a partial-success answer. */
+  /** Records the collector reported as rejected in a partial-success answer (at most the size of each request). */
   rejected: number;
-  /** Records written to the dead-letter file. */
+  /** Records written to the dead-letter file (refused, or still queued when the sink stopped). */
   deadLettered: number;
-  /** Records that were neither accepted nor dead-lettered when the sink stopped (retries exhausted, shutdown). */
+  /** Records that were neither accepted, rejected nor dead-lettered when the sink stopped. */
   undelivered: number;
+  /** Dead-lettered records by reason (the first 10 reasons; later ones under "other"). */
+  deadLetterReasons: Record<string, number>;
   requests: number;
   retries: number;
   /** 413 answers that split a batch. */
@@ -166,85 +130,87 @@ export interface OtlpSinkStats {
   peakInFlight: number;
   /** Messages of partial-success answers (first 10). */
   partialMessages: string[];
+  /** Answers that made no sense as given (first 10): see readExportAnswer(). */
+  warnings: string[];
   /** Last failure reason seen (for progress lines). */
   lastError: string | undefined;
 }
 
 export interface AckInfo {
-  /** Records acknowledged so far, all before this point included. */
+  /** Records settled so far, in order: all before this point included. */
   records: number;
-  /** Position of the last acknowledged record, when it had one. */
+  /** Position of the last of them that had one. */
   position: SourcePosition | undefined;
 }
 
-/** Records [from, to) of a run: a batch is a list of these. */
-interface Slice {
-  run: EncodedRecords;
-  from: number;
-  to: number;
+export interface RetryInfo {
+  reason: string;
+  attempt: number;
+  delayMs: number;
+  records: number;
+  /** Set when the collector's Retry-After was longer than the cap and was cut to it. */
+  retryAfterCappedFromMs?: number;
 }
 
-interface Batch {
-  startSeq: number;
-  endSeq: number;
-  slices: Slice[];
-  /** Encoded bytes of the records (exact). */
-  bytes: number;
-  format: LogFormat | undefined;
-  attempts: number;
-  firstFailureAt: number | undefined;
+export interface OutageInfo {
+  /** The failure that began the series. */
+  reason: string;
+  /** Records in the failing request. */
+  records: number;
+  /** Delay before the first retry. */
+  delayMs: number;
+}
+
+export interface RecoveryInfo {
+  /** How long requests had been failing. */
+  downMs: number;
+  /** Retries during the outage. */
+  retries: number;
 }
 
 export interface OtlpSink extends Writable {
   readonly stats: Readonly<OtlpSinkStats>;
-  /** Acknowledged watermark so far. */
+  /** Records settled in order so far, over all sources. */
   readonly acknowledged: AckInfo;
+  /** Per source, the position up to which every record is settled. */
+  settledBySource(): SettledProgress[];
   readonly deadLetterPath: string;
+  /** Settled position of every record, in order (accepted or dead-lettered). */
   on(event: 'ack', listener: (ack: AckInfo) => void): this;
-  on(event: 'retry', listener: (info: { reason: string; attempt: number; delayMs: number; records: number }) => void): this;
+  /** A source's settled position moved. */
+  on(event: 'settled', listener: (progress: SettledProgress) => void): this;
+  on(event: 'retry', listener: (info: RetryInfo) => void): this;
+  /** The first failure of a series: requests fail and are being retried. */
+  on(event: 'outage', listener: (info: OutageInfo) => void): this;
+  /** A request succeeded again after an outage. */
+  on(event: 'recovered', listener: (info: RecoveryInfo) => void): this;
   on(event: 'deadletter', listener: (info: { reason: string; records: number; path: string }) => void): this;
+  on(event: 'partial', listener: (info: { rejected: number; message: string }) => void): this;
+  /** An answer that made no sense as given. */
+  on(event: 'warning', listener: (message: string) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
-function count(b: Batch): number {
-  return b.endSeq - b.startSeq;
+const MAX_REASONS = 10;
+
+function countReason(reasons: Record<string, number>, reason: string, n: number): void {
+  const key = reason in reasons || Object.keys(reasons).length < MAX_REASONS ? reason : 'other';
+  reasons[key] = (reasons[key] ?? 0) + n;
 }
 
-function sliceView(s: Slice): Uint8Array {
-  const end = s.run.ends[s.to - 1]!;
-  // A run released while still queued would send short requests: fail instead.
-  if (s.run.bytes.byteLength < end) throw new Error('records of a released run are still queued');
-  return s.run.bytes.subarray(recordStart(s.run, s.from), end);
+interface ResolvedSinkOptions {
+  maxQueueRecords: number;
+  maxQueueBytes: number;
+  maxBatchRecords: number;
+  maxBatchBytes: number;
+  maxInFlight: number;
+  maxBatchDelayMs: number;
+  maxRetryTimeMs: number;
+  backoff: BackoffOptions;
+  gzipLevel: number;
 }
 
-/** Splits a batch's slices after its first `n` records. */
-function splitSlices(slices: readonly Slice[], n: number): [Slice[], Slice[]] {
-  const left: Slice[] = [];
-  const right: Slice[] = [];
-  let need = n;
-  for (const s of slices) {
-    const len = s.to - s.from;
-    if (need >= len) {
-      left.push(s);
-      need -= len;
-    } else if (need > 0) {
-      left.push({ run: s.run, from: s.from, to: s.from + need });
-      right.push({ run: s.run, from: s.from + need, to: s.to });
-      need = 0;
-    } else {
-      right.push(s);
-    }
-  }
-  return [left, right];
-}
-
-function slicesBytes(slices: readonly Slice[]): number {
-  let n = 0;
-  for (const s of slices) n += rangeBytes(s.run, s.from, s.to);
-  return n;
-}
-
-export function otlpSink(options: OtlpSinkOptions): OtlpSink {
+function resolveSinkOptions(options: OtlpSinkOptions): ResolvedSinkOptions {
   if (options === null || typeof options !== 'object') throw invalidOption('options', 'an object', options);
   if (options.config === undefined || !(options.config.url instanceof URL)) throw invalidOption('config', 'an OtlpConfig (see resolveOtlpConfig)', options.config);
   if (options.resource === undefined || (typeof options.resource !== 'function' && typeof options.resource !== 'object')) {
@@ -255,7 +221,6 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const maxBatchRecords = positiveIntOption('maxBatchRecords', options.maxBatchRecords, 2048);
   const maxBatchBytes = positiveIntOption('maxBatchBytes', options.maxBatchBytes, 4 * 1024 * 1024);
   const maxInFlight = positiveIntOption('maxInFlight', options.maxInFlight, 4);
-  const releaseRuns = options.releaseRuns === true;
   const maxBatchDelayMs = options.maxBatchDelayMs ?? 200;
   if (!Number.isFinite(maxBatchDelayMs) || maxBatchDelayMs < 0) throw invalidOption('maxBatchDelayMs', 'a non-negative number', maxBatchDelayMs);
   if (maxBatchRecords > maxQueueRecords) throw invalidOption('maxBatchRecords', `at most maxQueueRecords (${maxQueueRecords})`, maxBatchRecords);
@@ -265,9 +230,40 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   if (!(backoff.initialMs >= 0) || !(backoff.maxMs >= backoff.initialMs) || !(backoff.multiplier >= 1)) {
     throw invalidOption('backoff', 'initialMs >= 0, maxMs >= initialMs, multiplier >= 1', JSON.stringify(backoff));
   }
-  const random = options.random ?? Math.random;
   const gzipLevel = options.gzipLevel ?? DEFAULT_GZIP_LEVEL;
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw invalidOption('gzipLevel', 'an integer from 1 to 9', gzipLevel);
+  return { maxQueueRecords, maxQueueBytes, maxBatchRecords, maxBatchBytes, maxInFlight, maxBatchDelayMs, maxRetryTimeMs, backoff, gzipLevel };
+}
+
+function newStats(): OtlpSinkStats {
+  return {
+    received: 0,
+    accepted: 0,
+    rejected: 0,
+    deadLettered: 0,
+    undelivered: 0,
+    deadLetterReasons: {},
+    requests: 0,
+    retries: 0,
+    splits: 0,
+    bytesSent: 0,
+    queuedRecords: 0,
+    queuedBytes: 0,
+    peakQueuedRecords: 0,
+    peakQueuedBytes: 0,
+    inFlight: 0,
+    peakInFlight: 0,
+    partialMessages: [],
+    warnings: [],
+    lastError: undefined,
+  };
+}
+
+export function otlpSink(options: OtlpSinkOptions): OtlpSink {
+  const o = resolveSinkOptions(options);
+  const { maxQueueRecords, maxQueueBytes, maxBatchRecords, maxBatchBytes, maxInFlight, maxBatchDelayMs, maxRetryTimeMs, backoff, gzipLevel } = o;
+  const releaseRuns = options.releaseRuns === true;
+  const random = options.random ?? Math.random;
   const config = options.config;
   const scope = options.scope ?? { name: 'ftplog-otel' };
   const fixedResource = options.resource;
@@ -283,28 +279,13 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   };
   const deadLetter = options.deadLetter instanceof DeadLetterFile ? options.deadLetter : new DeadLetterFile(options.deadLetter);
   const transport = new HttpTransport(config, maxInFlight);
-  const endpoint = config.url.href;
+  // Shown and stored: never with the URL's credentials or query values.
+  const endpoint = redactUrl(config.url);
+  const sent = config.protocol === 'http/json' ? 'json' : 'protobuf';
 
-  const stats: OtlpSinkStats = {
-    received: 0,
-    accepted: 0,
-    rejected: 0,
-    deadLettered: 0,
-    undelivered: 0,
-    requests: 0,
-    retries: 0,
-    splits: 0,
-    bytesSent: 0,
-    queuedRecords: 0,
-    queuedBytes: 0,
-    peakQueuedRecords: 0,
-    peakQueuedBytes: 0,
-    inFlight: 0,
-    peakInFlight: 0,
-    partialMessages: [],
-    lastError: undefined,
-  };
+  const stats = newStats();
   const acknowledged: AckInfo = { records: 0, position: undefined };
+  const tracker = new SettledTracker();
 
   let nextSeq = 0;
   // Records written one by one are encoded at once into `builder`; runs
@@ -317,15 +298,21 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   let pendingFormat: LogFormat | undefined;
   let pendingTimer: NodeJS.Timeout | undefined;
   const ready: Batch[] = [];
-  const retryTimers = new Set<NodeJS.Timeout>();
-  let waitingRetry = 0;
-  /** Accepted batches not yet contiguous with the watermark, by start sequence. */
-  const acceptedAhead = new Map<number, Batch>();
-  let ackSeq = 0;
+  /** Batches whose request is being made; the response handler claims its batch from here. */
+  const inFlight = new Set<Batch>();
+  /** Batches waiting for their retry, by timer. */
+  const waitingRetry = new Map<NodeJS.Timeout, Batch>();
+  /** Dead-letter writes under way (the sink finishes only after them). */
+  const deadLettering = new Set<Promise<void>>();
   let heldWrite: (() => void) | undefined;
   let finalCallback: ((err?: Error | null) => void) | undefined;
   let failed: Error | undefined;
   let stopped = false;
+  /** The dead-letter file could not be written: nothing more goes there. */
+  let deadLetterBroken = false;
+  let outage: { since: number; retries: number } | undefined;
+  /** Batches given up on (retries exhausted, a fatal error): written to the dead-letter file as the sink stops. */
+  const abandoned: Batch[] = [];
 
   /**
    * Records not yet settled (accepted or dead-lettered) of each run that can
@@ -333,8 +320,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
    */
   const runsOpen = new Map<EncodedRecords, number>();
 
-  /** Settles the records of `slices`, releasing runs none of whose records remain. */
-  const settleSlices = (slices: readonly Slice[]): void => {
+  const releaseSettledRuns = (slices: readonly Slice[]): void => {
     if (runsOpen.size === 0) return;
     for (const s of slices) {
       const open = runsOpen.get(s.run);
@@ -360,6 +346,19 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     }
   };
 
+  /** The batch's records are settled: out of the queue, and the settled positions move. */
+  const settle = (b: Batch): void => {
+    releaseSettledRuns(b.slices);
+    release(count(b), b.bytes);
+    for (const p of tracker.settle(b.startSeq, b.endSeq)) sink.emit('settled', p);
+    const all = tracker.overall();
+    if (all.records !== acknowledged.records) {
+      acknowledged.records = all.records;
+      acknowledged.position = all.position;
+      sink.emit('ack', { records: all.records, position: all.position });
+    }
+  };
+
   /** Moves the records collected in `builder` to `pending` as one slice. */
   const sealBuilder = (): void => {
     if (builder === undefined || builder.count === 0) return;
@@ -367,14 +366,15 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     pending.push({ run, from: 0, to: run.count });
   };
 
-  const formBatch = (): void => {
+  /** The pending records as a batch, registered with the settled tracker; undefined when none. */
+  const cutBatch = (): Batch | undefined => {
     if (pendingTimer !== undefined) {
       clearTimeout(pendingTimer);
       pendingTimer = undefined;
     }
     sealBuilder();
-    if (pendingRecords === 0) return;
-    ready.push({
+    if (pendingRecords === 0) return undefined;
+    const b: Batch = {
       startSeq: nextSeq - pendingRecords,
       endSeq: nextSeq,
       slices: pending,
@@ -382,10 +382,22 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       format: pendingFormat,
       attempts: 0,
       firstFailureAt: undefined,
-    });
+    };
+    let seq = b.startSeq;
+    for (const s of pending) {
+      const n = s.to - s.from;
+      tracker.add(seq, seq + n, { file: s.run.file, lines: s.run.lines, offsets: s.run.offsets, from: s.from });
+      seq += n;
+    }
     pending = [];
     pendingRecords = 0;
     pendingBytes = 0;
+    return b;
+  };
+
+  const formBatch = (): void => {
+    const b = cutBatch();
+    if (b !== undefined) ready.push(b);
   };
 
   /** Counts records entering the queue and starts the age timer of a new batch. */
@@ -416,7 +428,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     try {
       entry = encodeRecordEntry(config.protocol, record);
     } catch (err) {
-      throw new FtplogError('ERR_EXPORT_REJECTED', `could not encode a record: ${(err as Error).message}`, { cause: err });
+      throw new FtplogError('ERR_ENCODE', `could not encode a record: ${(err as Error).message}`, { cause: err });
     }
     if (pendingRecords > 0 && pendingBytes + entry.length > maxBatchBytes) {
       formBatch();
@@ -456,38 +468,16 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     }
   };
 
-  const settled = (): boolean =>
-    pendingRecords === 0 && ready.length === 0 && stats.inFlight === 0 && waitingRetry === 0;
+  const idle = (): boolean =>
+    pendingRecords === 0 && ready.length === 0 && stats.inFlight === 0 && waitingRetry.size === 0 && deadLettering.size === 0;
 
   const maybeFinish = (): void => {
-    if (finalCallback !== undefined && settled()) {
+    if (finalCallback !== undefined && idle()) {
       const cb = finalCallback;
       finalCallback = undefined;
       transport.close();
-      cb(failed ?? null);
+      void deadLetter.close().finally(() => cb(failed ?? null));
     }
-  };
-
-  const advanceAck = (): void => {
-    let moved = false;
-    let b: Batch | undefined;
-    while ((b = acceptedAhead.get(ackSeq)) !== undefined) {
-      acceptedAhead.delete(ackSeq);
-      ackSeq = b.endSeq;
-      acknowledged.records = ackSeq;
-      search: for (let k = b.slices.length - 1; k >= 0; k--) {
-        const s = b.slices[k]!;
-        for (let i = s.to - 1; i >= s.from; i--) {
-          const p = recordPosition(s.run, i);
-          if (p !== undefined) {
-            acknowledged.position = p;
-            break search;
-          }
-        }
-      }
-      moved = true;
-    }
-    if (moved) sink.emit('ack', { records: acknowledged.records, position: acknowledged.position });
   };
 
   /** The request body: pieces sent one after the other (views of the queued runs), or one gzipped buffer. */
@@ -507,106 +497,143 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     sink.destroy(err);
   };
 
+  const warn = (message: string): void => {
+    if (stats.warnings.length < 10) stats.warnings.push(message);
+    sink.emit('warning', message);
+  };
+
   const scheduleRetry = (b: Batch, verdict: Extract<Verdict, { kind: 'retry' }>): void => {
     const now = Date.now();
     b.firstFailureAt ??= now;
-    b.attempts++;
-    stats.retries++;
     stats.lastError = verdict.reason;
-    let delay = backoffDelay(b.attempts, backoff, random);
-    if (verdict.retryAfterMs !== undefined) delay = Math.max(delay, Math.min(verdict.retryAfterMs, backoff.maxMs * 4));
-    if (now + delay - b.firstFailureAt > maxRetryTimeMs) {
+    const deadline = b.firstFailureAt + maxRetryTimeMs;
+    if (now >= deadline) {
+      abandoned.push(b);
       fail(
         new FtplogError(
           'ERR_EXPORT_RETRY_EXHAUSTED',
-          `gave up on ${count(b)} records after ${Math.round((now - b.firstFailureAt) / 1000)} s of retries (limit ${Math.round(maxRetryTimeMs / 1000)} s); last error: ${verdict.reason}`,
+          `gave up on ${count(b)} records after ${((now - b.firstFailureAt) / 1000).toFixed(1)} s of retries (limit ${maxRetryTimeMs / 1000} s); last error: ${verdict.reason}`,
         ),
       );
       return;
     }
-    waitingRetry++;
-    sink.emit('retry', { reason: verdict.reason, attempt: b.attempts, delayMs: delay, records: count(b) });
+    b.attempts++;
+    stats.retries++;
+    const plan = planRetry(b.attempts, backoff, random, verdict.retryAfterMs, now, deadline);
+    if (outage === undefined) {
+      outage = { since: now, retries: 0 };
+      sink.emit('outage', { reason: verdict.reason, records: count(b), delayMs: plan.delayMs } satisfies OutageInfo);
+    }
+    outage.retries++;
+    sink.emit('retry', { reason: verdict.reason, attempt: b.attempts, delayMs: plan.delayMs, records: count(b), ...(plan.retryAfterCappedFromMs !== undefined ? { retryAfterCappedFromMs: plan.retryAfterCappedFromMs } : {}) } satisfies RetryInfo);
     const t = setTimeout(() => {
-      retryTimers.delete(t);
-      waitingRetry--;
+      waitingRetry.delete(t);
       if (stopped) return;
       ready.unshift(b);
       dispatch();
-    }, delay);
-    retryTimers.add(t);
+      maybeFinish();
+    }, plan.delayMs);
+    waitingRetry.set(t, b);
+  };
+
+  const onAccepted = (b: Batch, res: HttpResponse): void => {
+    const n = count(b);
+    const answer = readExportAnswer(res.body, res.headers['content-type'], sent, n);
+    if (answer.warning !== undefined) warn(answer.warning);
+    if (answer.rejected > 0) {
+      stats.rejected += answer.rejected;
+      if (stats.partialMessages.length < 10) stats.partialMessages.push(answer.message);
+      stats.lastError = `collector rejected ${answer.rejected} records: ${answer.message}`;
+      sink.emit('partial', { rejected: answer.rejected, message: answer.message });
+    }
+    stats.accepted += n - answer.rejected;
+    if (outage !== undefined) {
+      const info: RecoveryInfo = { downMs: Date.now() - outage.since, retries: outage.retries };
+      outage = undefined;
+      sink.emit('recovered', info);
+    }
+    settle(b);
   };
 
   const onResponse = async (b: Batch, res: HttpResponse): Promise<void> => {
     const verdict = classifyStatus(res.status, res.headers['retry-after']);
     switch (verdict.kind) {
-      case 'accepted': {
-        const ps = config.protocol === 'http/json' ? decodePartialSuccessJson(res.body.toString('utf8')) : decodePartialSuccessProtobuf(res.body);
-        if (ps !== undefined && ps.rejectedLogRecords > 0) {
-          stats.rejected += ps.rejectedLogRecords;
-          if (stats.partialMessages.length < 10) stats.partialMessages.push(ps.errorMessage);
-          stats.lastError = `collector rejected ${ps.rejectedLogRecords} records: ${ps.errorMessage}`;
-          sink.emit('partial', { rejected: ps.rejectedLogRecords, message: ps.errorMessage });
-        }
-        stats.accepted += count(b);
-        acceptedAhead.set(b.startSeq, b);
-        settleSlices(b.slices);
-        release(count(b), b.bytes);
-        advanceAck();
+      case 'accepted':
+        onAccepted(b, res);
         return;
-      }
       case 'retry':
         scheduleRetry(b, verdict);
         return;
       case 'split':
         if (count(b) > 1) {
           stats.splits++;
-          const mid = Math.ceil(count(b) / 2);
-          const [left, right] = splitSlices(b.slices, mid);
-          const leftBytes = slicesBytes(left);
-          ready.unshift(
-            { startSeq: b.startSeq, endSeq: b.startSeq + mid, slices: left, bytes: leftBytes, format: b.format, attempts: 0, firstFailureAt: undefined },
-            { startSeq: b.startSeq + mid, endSeq: b.endSeq, slices: right, bytes: b.bytes - leftBytes, format: b.format, attempts: 0, firstFailureAt: undefined },
-          );
+          ready.unshift(...halves(b));
           return;
         }
         await deadLetterBatch(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
         return;
       case 'fatal':
+        abandoned.push(b);
         fail(new FtplogError('ERR_EXPORT_REJECTED', verdict.reason));
         return;
       case 'reject': {
-        const detail = res.body.length > 0 && config.protocol === 'http/json' ? `: ${res.body.toString('utf8').slice(0, 200)}` : '';
-        await deadLetterBatch(b, `${verdict.reason}${detail}`, verdict.status);
+        const message = refusalMessage(res.body, res.headers['content-type']);
+        await deadLetterBatch(b, message !== '' ? `${verdict.reason}: ${message}` : verdict.reason, verdict.status);
         return;
       }
     }
   };
 
-  const deadLetterBatch = async (b: Batch, reason: string, status: number | undefined): Promise<void> => {
-    stats.lastError = reason;
-    const n = count(b);
+  /** Writes the batches' records to the dead-letter file; settles them, or counts them not delivered. */
+  const deadLetterBatches = async (batches: readonly Batch[], reason: string, status: number | undefined): Promise<Error | undefined> => {
+    const n = batches.reduce((k, b) => k + count(b), 0);
+    if (n === 0) return undefined;
+    if (deadLetterBroken) {
+      stats.undelivered += n;
+      return undefined;
+    }
+    const write = deadLetter.writeEncoded(
+      batches.flatMap((b) => b.slices),
+      reason,
+      endpoint,
+      status,
+    );
+    deadLettering.add(write);
     try {
-      await deadLetter.writeEncoded(b.slices, reason, endpoint, status);
+      await write;
     } catch (err) {
-      // Could not even write them down: they are lost unless the run fails loudly.
-      fail(new FtplogError('ERR_EXPORT_REJECTED', `collector refused ${n} records (${reason}) and the dead-letter file ${deadLetter.path} could not be written: ${(err as Error).message}`, { cause: err }));
-      return;
+      deadLetterBroken = true;
+      stats.undelivered += n;
+      return err as Error;
+    } finally {
+      deadLettering.delete(write);
     }
     stats.deadLettered += n;
+    countReason(stats.deadLetterReasons, reason, n);
     sink.emit('deadletter', { reason, records: n, path: deadLetter.path });
-    settleSlices(b.slices);
-    release(n, b.bytes);
+    for (const b of batches) settle(b);
+    return undefined;
+  };
+
+  const deadLetterBatch = async (b: Batch, reason: string, status: number | undefined): Promise<void> => {
+    stats.lastError = reason;
+    const err = await deadLetterBatches([b], reason, status);
+    // Could not even write them down: they are lost unless the run fails loudly.
+    if (err !== undefined) {
+      fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err }));
+    }
   };
 
   const send = async (b: Batch): Promise<void> => {
     stats.inFlight++;
+    inFlight.add(b);
     if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight;
     try {
       let body: Buffer | Uint8Array[];
       try {
         body = await encode(b);
       } catch (err) {
-        fail(new FtplogError('ERR_EXPORT_REJECTED', `could not encode a batch: ${(err as Error).message}`, { cause: err }));
+        fail(new FtplogError('ERR_ENCODE', `could not encode a batch: ${(err as Error).message}`, { cause: err }));
         return;
       }
       if (stopped) return;
@@ -616,15 +643,20 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       try {
         res = await transport.send(body, config.compression === 'gzip');
       } catch (err) {
-        if (stopped) return;
+        // Stopped meanwhile: the shutdown has taken the batch.
+        if (stopped || !inFlight.delete(b)) return;
         const verdict = classifyError(err);
         if (verdict.kind === 'retry') scheduleRetry(b, verdict);
-        else fail(new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { cause: err }));
+        else {
+          abandoned.push(b);
+          fail(new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { cause: err }));
+        }
         return;
       }
-      if (stopped) return;
+      if (stopped || !inFlight.delete(b)) return;
       await onResponse(b, res);
     } finally {
+      inFlight.delete(b);
       stats.inFlight--;
       if (!stopped) {
         dispatch();
@@ -637,6 +669,27 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     while (!stopped && stats.inFlight < maxInFlight && ready.length > 0) {
       void send(ready.shift()!);
     }
+  };
+
+  /**
+   * On destroy: every record still queued goes to the dead-letter file with
+   * the reason. Requests in flight are aborted first; the collector may have
+   * received them, so their records are written with a reason that says so.
+   */
+  const shutdownQueue = async (err: Error | null | undefined): Promise<void> => {
+    const why = err?.message ?? 'stopped before every record was delivered';
+    const aborted = [...inFlight];
+    inFlight.clear();
+    const queued = [...waitingRetry.values(), ...ready];
+    waitingRetry.clear();
+    ready.length = 0;
+    const rest = cutBatch();
+    if (rest !== undefined) queued.push(rest);
+    await Promise.allSettled([...deadLettering]);
+    await deadLetterBatches(abandoned.splice(0), why, undefined);
+    await deadLetterBatches(aborted, `shutdown: in flight when stopped, the collector may have received them (${why})`, undefined);
+    await deadLetterBatches(queued, `shutdown: not delivered (${why})`, undefined);
+    await deadLetter.close().catch(() => {});
   };
 
   const sink = new Writable({
@@ -661,7 +714,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       }
       // Queue full: the next write waits until a batch resolves. Batches
       // must be able to form, or nothing would ever free room.
-      if (stats.inFlight === 0 && ready.length === 0 && waitingRetry === 0) {
+      if (stats.inFlight === 0 && ready.length === 0 && waitingRetry.size === 0) {
         formBatch();
         dispatch();
       }
@@ -676,24 +729,22 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     destroy(err, callback) {
       stopped = true;
       if (pendingTimer !== undefined) clearTimeout(pendingTimer);
-      for (const t of retryTimers) clearTimeout(t);
-      retryTimers.clear();
+      for (const t of waitingRetry.keys()) clearTimeout(t);
       transport.close();
-      // Whatever is still queued was not delivered: say so.
-      stats.undelivered += stats.queuedRecords;
+      heldWrite = undefined;
       // Runs still queued may be in requests being aborted: not released, left to the garbage collector.
       runsOpen.clear();
-      stats.inFlight = 0;
-      waitingRetry = 0;
-      heldWrite = undefined;
-      const fc = finalCallback;
-      finalCallback = undefined;
-      if (fc !== undefined) fc(err ?? failed ?? null);
-      callback(err ?? failed ?? null);
+      void shutdownQueue(err ?? failed).finally(() => {
+        const fc = finalCallback;
+        finalCallback = undefined;
+        if (fc !== undefined) fc(err ?? failed ?? null);
+        callback(err ?? failed ?? null);
+      });
     },
   });
   Object.defineProperty(sink, 'stats', { value: stats, enumerable: true });
   Object.defineProperty(sink, 'acknowledged', { value: acknowledged, enumerable: true });
   Object.defineProperty(sink, 'deadLetterPath', { value: deadLetter.path, enumerable: true });
+  Object.defineProperty(sink, 'settledBySource', { value: () => tracker.bySource(), enumerable: false });
   return sink as OtlpSink;
 }

@@ -168,17 +168,19 @@ describe('otlpSink', () => {
     assert.equal(s.stats.deadLettered, 100);
     assert.equal(s.stats.accepted, 900);
     assert.equal(receiver.records.length, 900);
-    assert.deepEqual(dead.map((d) => [d.reason, d.records]), [['HTTP 400', 100]]);
+    // The reason carries the collector's own message (its google.rpc.Status).
+    assert.deepEqual(dead.map((d) => [d.reason, d.records]), [['HTTP 400: injected status 400', 100]]);
+    assert.deepEqual(s.stats.deadLetterReasons, { 'HTTP 400: injected status 400': 100 });
     const lines = readFileSync(join(dir, 'dead.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     assert.equal(lines.length, 100);
-    assert.equal(lines[0]!['reason'], 'HTTP 400');
+    assert.equal(lines[0]!['reason'], 'HTTP 400: injected status 400');
     assert.equal(lines[0]!['status'], 400);
     assert.equal(lines[0]!['endpoint'], receiver.endpoint);
     assert.deepEqual(lines.map((l) => l['record']['attributes']['file.path']), Array.from({ length: 100 }, (_, k) => `/in/f${200 + k}.csv`));
     assert.equal(lines[0]!['source']['line'], 201);
-    // The acknowledged watermark stops before the refused batch.
-    assert.equal(s.acknowledged.records, 200);
-    assert.equal(s.acknowledged.position?.line, 200);
+    // Dead-lettered records are settled: the watermark passes them and reaches the end.
+    assert.equal(s.acknowledged.records, 1000);
+    assert.equal(s.acknowledged.position?.line, 1000);
   });
 
   it('splits a batch the collector answers 413 for', async () => {
@@ -199,7 +201,8 @@ describe('otlpSink', () => {
     await pipeline(records(30), s);
     assert.equal(s.stats.rejected, 3);
     assert.deepEqual(s.stats.partialMessages, ['bad attribute']);
-    assert.equal(s.stats.accepted, 30);
+    // Accepted counts what the collector kept: records = accepted + rejected.
+    assert.equal(s.stats.accepted, 27);
   });
 
   it('keeps the queue within its bound under a producer much faster than the collector', async () => {
@@ -241,8 +244,14 @@ describe('otlpSink', () => {
     const s = sink({ maxRetryTimeMs: 300, maxBatchRecords: 50 });
     await assert.rejects(pipeline(records(200), s), { code: 'ERR_EXPORT_RETRY_EXHAUSTED' });
     assert.equal(s.stats.accepted, 0);
-    assert.ok(s.stats.undelivered > 0);
-    assert.equal(s.acknowledged.records, 0);
+    assert.equal(receiver.records.length, 0);
+    // What was given up on, and everything queued behind it, is kept in the dead-letter file.
+    assert.equal(s.stats.deadLettered, s.stats.received);
+    assert.equal(s.stats.undelivered, 0);
+    const lines = readFileSync(join(dir, 'dead.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { reason: string });
+    assert.equal(lines.length, s.stats.received);
+    assert.equal(lines.filter((l) => l.reason.startsWith('gave up on 50 records after')).length, 50);
+    assert.equal(lines.filter((l) => /^shutdown: (not delivered|in flight when stopped, the collector may have received them) \(gave up on 50 records/.test(l.reason)).length, s.stats.received - 50);
   });
 
   it('reports queued records as undelivered when destroyed (shutdown timeout)', async () => {
@@ -255,8 +264,13 @@ describe('otlpSink', () => {
     const err = await done;
     assert.ok(err instanceof Error);
     assert.equal(s.stats.accepted, 0);
-    assert.equal(s.stats.undelivered, s.stats.received);
     assert.ok(s.stats.received > 0);
+    // Kept for a replay rather than dropped.
+    assert.equal(s.stats.deadLettered, s.stats.received);
+    assert.equal(s.stats.undelivered, 0);
+    const lines = readFileSync(join(dir, 'dead.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { reason: string });
+    assert.equal(lines.length, s.stats.received);
+    assert.ok(lines.every((l) => /^shutdown: (not delivered|in flight when stopped, the collector may have received them) \(shutdown timeout\)$/.test(l.reason)), lines[0]!.reason);
   });
 
   it('validates its options with ERR_INVALID_OPTION', () => {
