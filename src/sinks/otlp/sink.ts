@@ -174,6 +174,13 @@ export interface OtlpSink extends Writable {
   readonly acknowledged: AckInfo;
   /** Per source, the position up to which every record is settled. */
   settledBySource(): SettledProgress[];
+  /**
+   * Stops sending: requests in flight are aborted, and every record queued
+   * now or written later goes to the dead-letter file with `reason` (a
+   * shutdown that ran out of time). The sink then finishes as usual when its
+   * writer ends. Safe to call twice.
+   */
+  abandon(reason: string): void;
   readonly deadLetterPath: string;
   /** Settled position of every record, in order (accepted or dead-lettered). */
   on(event: 'ack', listener: (ack: AckInfo) => void): this;
@@ -526,9 +533,22 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     }
     outage.retries++;
     sink.emit('retry', { reason: verdict.reason, attempt: b.attempts, delayMs: plan.delayMs, records: count(b), ...(plan.retryAfterCappedFromMs !== undefined ? { retryAfterCappedFromMs: plan.retryAfterCappedFromMs } : {}) } satisfies RetryInfo);
+    // Listeners of the events above may have stopped or abandoned the sink.
+    if (stopped) {
+      abandoned.push(b);
+      return;
+    }
+    if (abandonedBecause !== undefined) {
+      deadLetterAbandoned(b);
+      return;
+    }
     const t = setTimeout(() => {
       waitingRetry.delete(t);
       if (stopped) return;
+      if (abandonedBecause !== undefined) {
+        deadLetterAbandoned(b);
+        return;
+      }
       ready.unshift(b);
       dispatch();
       maybeFinish();
@@ -666,18 +686,19 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   };
 
   const dispatch = (): void => {
-    while (!stopped && stats.inFlight < maxInFlight && ready.length > 0) {
+    while (!stopped && abandonedBecause === undefined && stats.inFlight < maxInFlight && ready.length > 0) {
       void send(ready.shift()!);
     }
   };
 
   /**
-   * On destroy: every record still queued goes to the dead-letter file with
-   * the reason. Requests in flight are aborted first; the collector may have
-   * received them, so their records are written with a reason that says so.
+   * Every record still queued goes to the dead-letter file with the reason.
+   * Requests in flight are aborted first; the collector may have received
+   * them, so their records are written with a reason that says so.
    */
-  const shutdownQueue = async (err: Error | null | undefined): Promise<void> => {
-    const why = err?.message ?? 'stopped before every record was delivered';
+  const deadLetterQueue = async (why: string): Promise<void> => {
+    for (const t of waitingRetry.keys()) clearTimeout(t);
+    transport.abortAll();
     const aborted = [...inFlight];
     inFlight.clear();
     const queued = [...waitingRetry.values(), ...ready];
@@ -689,7 +710,37 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     await deadLetterBatches(abandoned.splice(0), why, undefined);
     await deadLetterBatches(aborted, `shutdown: in flight when stopped, the collector may have received them (${why})`, undefined);
     await deadLetterBatches(queued, `shutdown: not delivered (${why})`, undefined);
-    await deadLetter.close().catch(() => {});
+  };
+
+  /** Set once the sink stops sending (abandon()): what is written from then on goes to the dead-letter file. */
+  let abandonedBecause: string | undefined;
+
+  const abandon = (why: string): void => {
+    if (abandonedBecause !== undefined || stopped) return;
+    abandonedBecause = why;
+    if (pendingTimer !== undefined) clearTimeout(pendingTimer);
+    const work = deadLetterQueue(why).finally(() => {
+      deadLettering.delete(work);
+      maybeFinish();
+    });
+    deadLettering.add(work);
+  };
+
+  /** While abandoning: a batch goes straight to the dead-letter file; `then` runs once it is there. */
+  const deadLetterAbandoned = (b: Batch, then?: () => void): void => {
+    const work = deadLetterBatches([b], `shutdown: not delivered (${abandonedBecause})`, undefined).then(() => {
+      deadLettering.delete(work);
+      then?.();
+      maybeFinish();
+    });
+    deadLettering.add(work);
+  };
+
+  /** While abandoning: a written record (or run) goes straight to the dead-letter file; calls back once it is there. */
+  const deadLetterWrite = (callback: (err?: Error | null) => void): void => {
+    const b = cutBatch();
+    if (b === undefined) callback();
+    else deadLetterAbandoned(b, () => callback());
   };
 
   const sink = new Writable({
@@ -707,6 +758,10 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
         callback(err as Error);
         return;
       }
+      if (abandonedBecause !== undefined) {
+        deadLetterWrite(callback);
+        return;
+      }
       dispatch();
       if (hasRoom()) {
         callback();
@@ -721,7 +776,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       heldWrite = () => callback();
     },
     final(callback) {
-      formBatch();
+      if (abandonedBecause === undefined) formBatch();
       finalCallback = callback;
       dispatch();
       maybeFinish();
@@ -729,12 +784,13 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     destroy(err, callback) {
       stopped = true;
       if (pendingTimer !== undefined) clearTimeout(pendingTimer);
-      for (const t of waitingRetry.keys()) clearTimeout(t);
-      transport.close();
       heldWrite = undefined;
       // Runs still queued may be in requests being aborted: not released, left to the garbage collector.
       runsOpen.clear();
-      void shutdownQueue(err ?? failed).finally(() => {
+      const why = (err ?? failed)?.message ?? 'stopped before every record was delivered';
+      void deadLetterQueue(why).finally(async () => {
+        transport.close();
+        await deadLetter.close().catch(() => {});
         const fc = finalCallback;
         finalCallback = undefined;
         if (fc !== undefined) fc(err ?? failed ?? null);
@@ -745,6 +801,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   Object.defineProperty(sink, 'stats', { value: stats, enumerable: true });
   Object.defineProperty(sink, 'acknowledged', { value: acknowledged, enumerable: true });
   Object.defineProperty(sink, 'deadLetterPath', { value: deadLetter.path, enumerable: true });
+  Object.defineProperty(sink, 'abandon', { value: abandon, enumerable: false });
   Object.defineProperty(sink, 'settledBySource', { value: () => tracker.bySource(), enumerable: false });
   return sink as OtlpSink;
 }

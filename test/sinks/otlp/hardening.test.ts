@@ -164,4 +164,26 @@ describe('otlpSink against misbehaving collectors', () => {
       'shutdown: not delivered (stop now)': s.stats.received - 100,
     });
   });
+
+  it('abandon(): stops sending, dead-letters what it holds and every later write, and then ends as usual', async () => {
+    await receiver.stop();
+    const s = sink({ maxBatchRecords: 100, maxQueueRecords: 300 });
+    let abandoned = false;
+    s.on('outage', () => {
+      if (!abandoned) {
+        abandoned = true;
+        s.abandon('shutdown timeout');
+        s.abandon('again');
+      }
+    });
+    await pipeline(records(2000), s);
+    assert.equal(s.stats.received, 2000);
+    assert.equal(s.stats.accepted, 0);
+    assert.equal(s.stats.deadLettered, 2000);
+    assert.equal(s.stats.undelivered, 0);
+    const lines = readFileSync(join(dir, 'dead.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { reason: string; source: { line: number } });
+    assert.deepEqual([...lines.map((l) => l.source.line)].sort((a, b) => a - b), Array.from({ length: 2000 }, (_, k) => k + 1));
+    assert.ok(lines.every((l) => /^shutdown: (not delivered|in flight when stopped, the collector may have received them) \(shutdown timeout\)$/.test(l.reason)));
+    assert.deepEqual(s.acknowledged.records, 2000);
+  });
 });
