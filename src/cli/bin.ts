@@ -26,10 +26,15 @@ import { keepSemiSpaceFlagToMainThread } from './heap.js';
 keepSemiSpaceFlagToMainThread();
 
 async function main(): Promise<void> {
+  // First signal: stop reading and drain. Second: stop at once (ship writes
+  // what is queued to the dead-letter file, which takes milliseconds). Third:
+  // exit without waiting for anything.
   const controller = new AbortController();
+  const urgent = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
-    controller.abort(new Error(`received ${sig}`));
+    if (urgent.signal.aborted) process.exit(EXIT.INTERRUPTED);
+    if (controller.signal.aborted) urgent.abort(new Error(`received ${sig} again`));
+    else controller.abort(new Error(`received ${sig}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     signal: controller.signal,
+    urgent: urgent.signal,
   });
   process.exitCode = code;
 }

@@ -8,6 +8,8 @@ export interface CliIO {
   readonly env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal: AbortSignal;
+  /** Aborted on a second SIGINT/SIGTERM: stop at once, keeping what can be kept. */
+  readonly urgent?: AbortSignal;
 }
 
 export interface Command {

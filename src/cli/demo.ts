@@ -64,7 +64,7 @@ export const demoCommand: Command = {
         records: readInputs(cfg, io, 'log', config.protocol),
         sink: otlpSink({ config, resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}) }), maxBatchDelayMs: 50 }),
       };
-      const { error, interrupted } = await runDelivery(d, io, 5000);
+      const { error, interrupted } = await runDelivery(d, io, 5000, 'ftplog-otel demo');
       if (values.json === true) {
         for (const r of receiver.records) io.stdout.write(recordToJson(r) + '\n');
       } else {

@@ -4,9 +4,9 @@ import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, intOption, durationOption } from './args.js';
 import { INPUT_HELP, INPUT_OPTIONS, inputConfig, readInputs, type InputValues, type LogSource } from './parse.js';
-import { otlpSink, type OtlpSink } from '../sinks/otlp/sink.js';
+import { otlpSink, type OtlpSink, type OutageInfo, type RecoveryInfo, type RetryInfo } from '../sinks/otlp/sink.js';
 import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig } from '../sinks/otlp/config.js';
-import { DEFAULT_DEAD_LETTER_FILE } from '../sinks/otlp/dead-letter.js';
+import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
 import { formatCount, formatRate, progressWanted, startProgress } from './summary.js';
 import { FtplogError } from '../errors.js';
@@ -32,10 +32,13 @@ export const DELIVERY_HELP = `Delivery (nothing is dropped: when the queue is fu
   --queue-records N       most records queued in memory (default 16384)
   --queue-bytes N         most encoded bytes queued in memory (default 33554432, at most 67108864)
   --max-retry-time D      give up when a batch has failed for this long, e.g. 10m (default: retry forever)
-  --retry-initial D       first retry delay (default 500ms); --retry-max D: cap of the delay (default 30s)
+  --retry-initial D       first retry delay (default 500ms); --retry-max D: cap of the delay (default 30s);
+                          a collector's Retry-After is followed up to 4 × --retry-max
   --dead-letter FILE      where records the collector refuses (HTTP 400 etc.) are written as JSONL with the reason
-                          (default ./${DEFAULT_DEAD_LETTER_FILE}, created only when needed)
-  --shutdown-timeout D    on SIGINT/SIGTERM, how long to deliver what is queued before giving up (default 10s)`;
+                          (default ./${DEFAULT_DEAD_LETTER_FILE}, created only when needed); send them again
+                          with: ftplog-otel ship --input jsonl FILE
+  --shutdown-timeout D    on SIGINT/SIGTERM, how long to deliver what is queued (default 10s); what is still
+                          queued then, or at a second signal, goes to the dead-letter file`;
 
 const HELP = `Usage: ftplog-otel ship [options] [FILE...]
 
@@ -153,24 +156,40 @@ export interface Delivery {
   started: number;
 }
 
-/** Ships records to the sink; on abort, stops reading and gives the queue `shutdownMs` to drain. */
+/**
+ * Ships records to the sink. On abort (SIGINT/SIGTERM): stops reading and
+ * gives the queue `shutdownMs` to drain; after that, or at once on a second
+ * signal, the sink stops and writes what is still queued to the dead-letter
+ * file.
+ */
 export async function runDelivery(
   d: Delivery,
   io: CliIO,
   shutdownMs: number,
+  prefix = 'ftplog-otel ship',
 ): Promise<{ error: Error | undefined; interrupted: boolean }> {
   let interrupted = false;
   let shutdownTimer: NodeJS.Timeout | undefined;
+  // The sink stops sending and dead-letters what it holds and what the
+  // stopped reader still hands it; the pipeline then ends as usual.
+  const stopNow = (why: string): void => d.sink.abandon(why);
   const onAbort = (): void => {
     interrupted = true;
-    io.stderr.write(`ftplog-otel: stopping: no more input is read; delivering ${formatCount(d.sink.stats.queuedRecords)} queued records (up to ${Math.round(shutdownMs / 1000)} s)\n`);
+    io.stderr.write(
+      `${prefix}: stopping: no more input is read; delivering ${formatCount(d.sink.stats.queuedRecords)} queued records (up to ${formatSeconds(shutdownMs)}); ` +
+        `what is not delivered by then goes to the dead-letter file. Interrupt again to stop at once.\n`,
+    );
     d.records.stop();
-    shutdownTimer = setTimeout(() => {
-      d.sink.destroy(new FtplogError('ERR_SHUTDOWN', `shutdown timeout: ${formatCount(d.sink.stats.queuedRecords)} queued records were not delivered`));
-    }, shutdownMs);
+    shutdownTimer = setTimeout(() => stopNow(`shutdown timeout (${formatSeconds(shutdownMs)})`), shutdownMs);
+  };
+  const onUrgent = (): void => {
+    io.stderr.write(`${prefix}: interrupted again: stopping at once; queued records go to the dead-letter file\n`);
+    d.records.stop();
+    stopNow('interrupted twice');
   };
   if (io.signal.aborted) onAbort();
   else io.signal.addEventListener('abort', onAbort, { once: true });
+  io.urgent?.addEventListener('abort', onUrgent, { once: true });
   let error: Error | undefined;
   try {
     await pipeline(d.records, d.sink);
@@ -179,27 +198,70 @@ export async function runDelivery(
   } finally {
     if (shutdownTimer !== undefined) clearTimeout(shutdownTimer);
     io.signal.removeEventListener('abort', onAbort);
+    io.urgent?.removeEventListener('abort', onUrgent);
   }
   return { error, interrupted };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Tells the user, as it happens, what delivery is going through: the first
+ * failure of a series (with the promise that nothing is dropped), the
+ * recovery, a Retry-After that was cut, an answer that made no sense.
+ * Returns a function that stops listening.
+ */
+export function reportDeliveryEvents(sink: OtlpSink, out: Writable, prefix: string): () => void {
+  const onOutage = (o: OutageInfo): void => {
+    out.write(`${prefix}: collector unreachable or refusing for now: ${o.reason}; retrying in ${formatSeconds(o.delayMs)} and until it answers, nothing is dropped\n`);
+  };
+  const onRecovered = (r: RecoveryInfo): void => {
+    out.write(`${prefix}: collector accepting again after ${formatSeconds(Math.round(r.downMs / 100) * 100)} (${formatCount(r.retries)} retries)\n`);
+  };
+  const onRetry = (r: RetryInfo): void => {
+    if (r.retryAfterCappedFromMs !== undefined) {
+      out.write(`${prefix}: the collector asked to wait ${formatSeconds(r.retryAfterCappedFromMs)} (Retry-After); waiting ${formatSeconds(r.delayMs)}, the cap of 4 × --retry-max\n`);
+    }
+  };
+  const onWarning = (m: string): void => {
+    out.write(`${prefix}: warning: ${m}\n`);
+  };
+  sink.on('outage', onOutage);
+  sink.on('recovered', onRecovered);
+  sink.on('retry', onRetry);
+  sink.on('warning', onWarning);
+  return () => {
+    sink.off('outage', onOutage);
+    sink.off('recovered', onRecovered);
+    sink.off('retry', onRetry);
+    sink.off('warning', onWarning);
+  };
 }
 
 export function deliverySummary(command: string, d: Delivery, out: Writable): void {
   const t = d.records.totals();
   const s = d.sink.stats;
   const ms = Date.now() - d.started;
+  const p = `ftplog-otel ${command}`;
   out.write(
-    `ftplog-otel ${command}: ${d.records.stats.inputs.length} input(s), ${formatCount(t.lines)} lines, ` +
+    `${p}: ${d.records.stats.inputs.length} input(s), ${formatCount(t.lines)} lines, ` +
       `${formatCount(s.received)} records (success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})\n` +
-      `ftplog-otel ${command}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
+      `${p}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
       `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ` +
-      `${(ms / 1000).toFixed(2)} s${ms >= 1000 ? `, ${formatRate(s.accepted, ms)} records/s` : ''}\n`,
+      `${(ms / 1000).toFixed(2)} s, ${formatRate(s.accepted, Math.max(ms, 1))} records/s\n`,
   );
-  if (s.deadLettered > 0) out.write(`ftplog-otel ${command}: dead letters written to ${d.sink.deadLetterPath}\n`);
-  if (s.rejected > 0) out.write(`ftplog-otel ${command}: the collector rejected records: ${s.partialMessages.filter((m) => m !== '').join('; ') || '(no message)'}\n`);
-  const ack = d.sink.acknowledged;
-  if (s.accepted !== s.received || s.undelivered > 0) {
-    const where = ack.position === undefined ? 'nothing acknowledged' : `acknowledged through ${ack.position.file ?? 'stdin'}:${ack.position.line}`;
-    out.write(`ftplog-otel ${command}: ${where} (${formatCount(ack.records)} records in order)\n`);
+  if (s.deadLettered > 0) {
+    const reasons = Object.entries(s.deadLetterReasons).map(([reason, n]) => `${formatCount(n)} ${reason}`);
+    out.write(`${p}: dead letters written to ${d.sink.deadLetterPath}: ${reasons.join('; ')}\n`);
+    out.write(`${p}: to send them again: ftplog-otel ship --input jsonl ${d.sink.deadLetterPath}\n`);
+  }
+  if (s.rejected > 0) out.write(`${p}: the collector rejected records: ${s.partialMessages.filter((m) => m !== '').join('; ') || '(no message)'}\n`);
+  if (s.undelivered > 0) {
+    const ack = d.sink.acknowledged;
+    const where = ack.position === undefined ? 'nothing settled' : `every record settled through ${ack.position.file ?? 'stdin'}:${ack.position.line}`;
+    out.write(`${p}: ${where} (${formatCount(ack.records)} records in order)\n`);
   }
 }
 
@@ -243,6 +305,16 @@ export function deliveryExitCode(d: Delivery, error: Error | undefined, interrup
   return s.accepted === s.received && s.rejected === 0 && s.deadLettered === 0 && s.undelivered === 0 ? EXIT.OK : EXIT.FAILURE;
 }
 
+/** The dead-letter path, checked before anything runs (ERR_INVALID_ARGUMENT: a usage error, exit 2). */
+export function checkedDeadLetter(path: string | undefined): string | undefined {
+  try {
+    checkDeadLetterPath(path ?? DEFAULT_DEAD_LETTER_FILE);
+  } catch (err) {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', (err as Error).message, { cause: err });
+  }
+  return path;
+}
+
 export const shipCommand: Command = {
   name: 'ship',
   help: HELP,
@@ -265,6 +337,7 @@ export const shipCommand: Command = {
     const cfg = inputConfig(values, positionals, io.stdin);
     const config = otlpConfigFrom(values, io.env);
     const opts = deliveryOptions(values);
+    checkedDeadLetter(opts.deadLetter);
     const serviceName = values['service-name'];
     try {
       resourceAttributes({ env: io.env }); // a malformed OTEL_RESOURCE_ATTRIBUTES is a usage error, before anything runs
@@ -303,7 +376,9 @@ export const shipCommand: Command = {
           );
         })
       : () => {};
+    const unreport = reportDeliveryEvents(d.sink, io.stderr, 'ftplog-otel ship');
     const { error, interrupted } = await runDelivery(d, io, opts.shutdownMs);
+    unreport();
     stop();
     if (error !== undefined) io.stderr.write(`ftplog-otel ship: ${error.message}\n`);
     if (values.quiet !== true || error !== undefined) deliverySummary('ship', d, io.stderr);

@@ -216,6 +216,13 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     stats,
     stop() {
       if (stopping || out.destroyed) return;
+      // Records already parsed are counted in the stats: hand them on rather
+      // than drop them with the stage, so the counts and what reaches the
+      // consumer agree. The stage's buffer is bounded by its highWaterMark.
+      if (current !== undefined) {
+        let r: FtpLogRecord | null;
+        while ((r = current.read() as FtpLogRecord | null) !== null) out.push(r);
+      }
       snapshot();
       stopping = true;
       queue.length = 0;

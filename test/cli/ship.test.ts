@@ -122,18 +122,22 @@ describe('ftplog-otel ship', () => {
     assert.equal(receiver.records.length, 200);
     assert.equal(readFileSync(dead, 'utf8').trimEnd().split('\n').length, 100);
     assert.match(r.stderr, /accepted 200, rejected by collector 0, dead-lettered 100, not delivered 0/);
-    assert.match(r.stderr, /dead letters written to .*dead\.jsonl/);
-    assert.match(r.stderr, /nothing acknowledged \(0 records in order\)/);
+    // The summary names the collector's reason and how to send the records again.
+    assert.match(r.stderr, /dead letters written to .*dead\.jsonl: 100 HTTP 400: injected status 400\n/);
+    assert.match(r.stderr, /to send them again: ftplog-otel ship --input jsonl .*dead\.jsonl\n/);
   });
 
   it('fails with a clear message and exit 1 when --max-retry-time runs out', async () => {
     receiver.setBehavior({ status: 503 });
     const f = join(dir, 'cl.log');
     writeFileSync(f, eftLines(20));
-    const r = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--max-retry-time', '400ms', '--retry-initial', '50ms', f]);
+    const dead = join(dir, 'dead.jsonl');
+    const r = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--max-retry-time', '400ms', '--retry-initial', '50ms', '--dead-letter', dead, f]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /gave up on 20 records after \d+ s of retries .*last error: HTTP 503/);
-    assert.match(r.stderr, /accepted 0, .*not delivered 20/);
+    // The last retry falls on the limit, so the time reported is the limit's (not the last attempt before it).
+    assert.match(r.stderr, /gave up on 20 records after 0\.[45] s of retries \(limit 0\.4 s\); last error: HTTP 503/);
+    assert.match(r.stderr, /accepted 0, rejected by collector 0, dead-lettered 20, not delivered 0/);
+    assert.equal(readFileSync(dead, 'utf8').trimEnd().split('\n').length, 20);
   });
 
   it('reads JSONL records written by parse (--input jsonl)', async () => {
@@ -170,7 +174,7 @@ describe('ftplog-otel ship', () => {
       receiver.setBehavior({ delayMs: 100 });
       const f = join(dir, 'big.log');
       writeFileSync(f, eftLines(200_000));
-      const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'bin.js'), 'ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--batch-size', '500', '--queue-records', '2000', '--workers', workers, f], {
+      const child = spawn(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'bin.js'), 'ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--batch-size', '500', '--queue-records', '2000', '--workers', workers, '--dead-letter', join(dir, 'dead.jsonl'), f], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
