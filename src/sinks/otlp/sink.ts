@@ -39,20 +39,22 @@ import { Writable } from 'node:stream';
 import type { Attributes, FtpLogRecord, LogFormat, SourcePosition } from '../../model.js';
 import { encodeLogsProtobufEnvelopeHead } from '../../otlp/encode-protobuf.js';
 import { encodeLogsJsonEnvelopeParts } from '../../otlp/encode-json.js';
-import { EncodedRecordsBuilder, encodeRecordEntry, isEncodedRecords, recordStart, type EncodedRecords } from '../../otlp/encoded.js';
+import { isEncodedRecords, type EncodedRecords } from '../../otlp/encoded.js';
 import { readExportAnswer, refusalMessage } from '../../otlp/response.js';
-import { recordFormat } from '../../otel/resource.js';
 import { FtplogError, invalidOption, positiveIntOption } from '../../errors.js';
 import { redactUrl, type OtlpConfig } from './config.js';
 import { HttpTransport, type HttpResponse } from './transport.js';
-import { DEFAULT_BACKOFF, classifyError, classifyStatus, planRetry, type BackoffOptions, type Verdict } from './retry.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
 import { DeadLetterFile } from './dead-letter.js';
-import { batchCount as count, halves, sliceView, type Batch, type Slice } from './batch.js';
+import { batchCount as count, halves, sliceView, type Batch } from './batch.js';
+import { BatchQueue } from './queue.js';
+import { RequestLoop, type RequestHost, type OutageInfo, type RecoveryInfo, type RetryInfo } from './requests.js';
 import { DEFAULT_GZIP_LEVEL, gzipParts } from './gzip.js';
 import { SettledTracker, type SettledProgress } from './settled.js';
 
 export { DEFAULT_GZIP_LEVEL } from './gzip.js';
 export type { SettledProgress } from './settled.js';
+export type { OutageInfo, RecoveryInfo, RetryInfo } from './requests.js';
 
 export interface OtlpSinkOptions {
   /** Endpoint, protocol, headers, compression, timeout, TLS (see resolveOtlpConfig()). */
@@ -141,31 +143,6 @@ export interface AckInfo {
   records: number;
   /** Position of the last of them that had one. */
   position: SourcePosition | undefined;
-}
-
-export interface RetryInfo {
-  reason: string;
-  attempt: number;
-  delayMs: number;
-  records: number;
-  /** Set when the collector's Retry-After was longer than the cap and was cut to it. */
-  retryAfterCappedFromMs?: number;
-}
-
-export interface OutageInfo {
-  /** The failure that began the series. */
-  reason: string;
-  /** Records in the failing request. */
-  records: number;
-  /** Delay before the first retry. */
-  delayMs: number;
-}
-
-export interface RecoveryInfo {
-  /** How long requests had been failing. */
-  downMs: number;
-  /** Retries during the outage. */
-  retries: number;
 }
 
 export interface OtlpSink extends Writable {
@@ -266,26 +243,27 @@ function newStats(): OtlpSinkStats {
   };
 }
 
-export function otlpSink(options: OtlpSinkOptions): OtlpSink {
-  const o = resolveSinkOptions(options);
-  const { maxQueueRecords, maxQueueBytes, maxBatchRecords, maxBatchBytes, maxInFlight, maxBatchDelayMs, maxRetryTimeMs, backoff, gzipLevel } = o;
-  const releaseRuns = options.releaseRuns === true;
-  const random = options.random ?? Math.random;
-  const config = options.config;
-  const scope = options.scope ?? { name: 'ftplog-otel' };
-  const fixedResource = options.resource;
-  const resourceOf = typeof fixedResource === 'function' ? fixedResource : (): Attributes => fixedResource;
-  const resourceCache = new Map<LogFormat | undefined, Attributes>();
-  const resourceFor = (f: LogFormat | undefined): Attributes => {
-    let r = resourceCache.get(f);
+/** The resource of each format, computed once. */
+function resourceLookup(resource: OtlpSinkOptions['resource']): (f: LogFormat | undefined) => Attributes {
+  const resourceOf = typeof resource === 'function' ? resource : (): Attributes => resource;
+  const cache = new Map<LogFormat | undefined, Attributes>();
+  return (f) => {
+    let r = cache.get(f);
     if (r === undefined) {
       r = resourceOf(f);
-      resourceCache.set(f, r);
+      cache.set(f, r);
     }
     return r;
   };
+}
+
+export function otlpSink(options: OtlpSinkOptions): OtlpSink {
+  const o = resolveSinkOptions(options);
+  const config = options.config;
+  const scope = options.scope ?? { name: 'ftplog-otel' };
+  const resourceFor = resourceLookup(options.resource);
   const deadLetter = options.deadLetter instanceof DeadLetterFile ? options.deadLetter : new DeadLetterFile(options.deadLetter);
-  const transport = new HttpTransport(config, maxInFlight);
+  const transport = new HttpTransport(config, o.maxInFlight);
   // Shown and stored: never with the URL's credentials or query values.
   const endpoint = redactUrl(config.url);
   const sent = config.protocol === 'http/json' ? 'json' : 'protobuf';
@@ -293,209 +271,40 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const stats = newStats();
   const acknowledged: AckInfo = { records: 0, position: undefined };
   const tracker = new SettledTracker();
-
-  let nextSeq = 0;
-  // Records written one by one are encoded at once into `builder`; runs
-  // written already encoded are taken as slices. Both wait in `pending`
-  // (builder records after the slices) until a batch is cut.
-  let builder: EncodedRecordsBuilder | undefined;
-  let pending: Slice[] = [];
-  let pendingRecords = 0;
-  let pendingBytes = 0;
-  let pendingFormat: LogFormat | undefined;
-  let pendingTimer: NodeJS.Timeout | undefined;
-  const ready: Batch[] = [];
-  /** Batches whose request is being made; the response handler claims its batch from here. */
-  const inFlight = new Set<Batch>();
-  /** Batches waiting for their retry, by timer. */
-  const waitingRetry = new Map<NodeJS.Timeout, Batch>();
+  const queue = new BatchQueue(o, config.protocol, tracker, stats, options.releaseRuns === true, () => loop.dispatch());
   /** Dead-letter writes under way (the sink finishes only after them). */
-  const deadLettering = new Set<Promise<void>>();
+  const deadLettering = new Set<Promise<unknown>>();
+  /** Batches given up on (retries exhausted, a fatal error): written to the dead-letter file as the sink stops. */
+  const givenUp: Batch[] = [];
   let heldWrite: (() => void) | undefined;
   let finalCallback: ((err?: Error | null) => void) | undefined;
   let failed: Error | undefined;
   let stopped = false;
   /** The dead-letter file could not be written: nothing more goes there. */
   let deadLetterBroken = false;
-  let outage: { since: number; retries: number } | undefined;
-  /** Batches given up on (retries exhausted, a fatal error): written to the dead-letter file as the sink stops. */
-  const abandoned: Batch[] = [];
+  /** Set once the sink stops sending (abandon()): what is written from then on goes to the dead-letter file. */
+  let abandonedBecause: string | undefined;
 
-  /**
-   * Records not yet settled (accepted or dead-lettered) of each run that can
-   * hand its memory back (EncodedRecords.release); released when none is left.
-   */
-  const runsOpen = new Map<EncodedRecords, number>();
-
-  const releaseSettledRuns = (slices: readonly Slice[]): void => {
-    if (runsOpen.size === 0) return;
-    for (const s of slices) {
-      const open = runsOpen.get(s.run);
-      if (open === undefined) continue;
-      const left = open - (s.to - s.from);
-      if (left > 0) runsOpen.set(s.run, left);
-      else {
-        runsOpen.delete(s.run);
-        s.run.release!();
-      }
-    }
-  };
-
-  const hasRoom = (): boolean => stats.queuedRecords < maxQueueRecords && stats.queuedBytes < maxQueueBytes;
-
-  const release = (records: number, bytes: number): void => {
-    stats.queuedRecords -= records;
-    stats.queuedBytes -= bytes;
-    if (heldWrite !== undefined && hasRoom()) {
-      const cb = heldWrite;
-      heldWrite = undefined;
-      cb();
-    }
-  };
-
-  /** The batch's records are settled: out of the queue, and the settled positions move. */
-  const settle = (b: Batch): void => {
-    releaseSettledRuns(b.slices);
-    release(count(b), b.bytes);
-    for (const p of tracker.settle(b.startSeq, b.endSeq)) sink.emit('settled', p);
-    const all = tracker.overall();
-    if (all.records !== acknowledged.records) {
-      acknowledged.records = all.records;
-      acknowledged.position = all.position;
-      sink.emit('ack', { records: all.records, position: all.position });
-    }
-  };
-
-  /** Moves the records collected in `builder` to `pending` as one slice. */
-  const sealBuilder = (): void => {
-    if (builder === undefined || builder.count === 0) return;
-    const run = builder.finish();
-    pending.push({ run, from: 0, to: run.count });
-  };
-
-  /** The pending records as a batch, registered with the settled tracker; undefined when none. */
-  const cutBatch = (): Batch | undefined => {
-    if (pendingTimer !== undefined) {
-      clearTimeout(pendingTimer);
-      pendingTimer = undefined;
-    }
-    sealBuilder();
-    if (pendingRecords === 0) return undefined;
-    const b: Batch = {
-      startSeq: nextSeq - pendingRecords,
-      endSeq: nextSeq,
-      slices: pending,
-      bytes: pendingBytes,
-      format: pendingFormat,
-      attempts: 0,
-      firstFailureAt: undefined,
+  /** Tracks work the sink must wait for before it finishes. */
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    deadLettering.add(p);
+    const done = (): void => {
+      deadLettering.delete(p);
+      maybeFinish();
     };
-    let seq = b.startSeq;
-    for (const s of pending) {
-      const n = s.to - s.from;
-      tracker.add(seq, seq + n, { file: s.run.file, lines: s.run.lines, offsets: s.run.offsets, from: s.from });
-      seq += n;
-    }
-    pending = [];
-    pendingRecords = 0;
-    pendingBytes = 0;
-    return b;
+    p.then(done, done);
+    return p;
   };
 
-  const formBatch = (): void => {
-    const b = cutBatch();
-    if (b !== undefined) ready.push(b);
-  };
-
-  /** Counts records entering the queue and starts the age timer of a new batch. */
-  const admitted = (records: number, bytes: number): void => {
-    nextSeq += records;
-    pendingRecords += records;
-    pendingBytes += bytes;
-    stats.received += records;
-    stats.queuedRecords += records;
-    stats.queuedBytes += bytes;
-    if (stats.queuedRecords > stats.peakQueuedRecords) stats.peakQueuedRecords = stats.queuedRecords;
-    if (stats.queuedBytes > stats.peakQueuedBytes) stats.peakQueuedBytes = stats.queuedBytes;
-    if (pendingRecords >= maxBatchRecords) formBatch();
-    else if (pendingTimer === undefined && pendingRecords > 0) {
-      pendingTimer = setTimeout(() => {
-        pendingTimer = undefined;
-        formBatch();
-        dispatch();
-      }, maxBatchDelayMs);
-    }
-  };
-
-  const takeRecord = (record: FtpLogRecord): void => {
-    const format = recordFormat(record.attributes);
-    const file = record.position?.file;
-    if (pendingRecords > 0 && format !== pendingFormat) formBatch();
-    let entry: Uint8Array;
-    try {
-      entry = encodeRecordEntry(config.protocol, record);
-    } catch (err) {
-      throw new FtplogError('ERR_ENCODE', `could not encode a record: ${(err as Error).message}`, { cause: err });
-    }
-    if (pendingRecords > 0 && pendingBytes + entry.length > maxBatchBytes) {
-      formBatch();
-      // formBatch() ran no encoder: the entry view is still intact.
-    }
-    if (builder === undefined || builder.format !== format || builder.file !== file) {
-      sealBuilder();
-      builder = new EncodedRecordsBuilder(config.protocol, format, file);
-    }
-    pendingFormat = format;
-    builder.append(entry, record.position);
-    admitted(1, entry.length);
-  };
-
-  const takeRun = (run: EncodedRecords): void => {
-    if (run.protocol !== config.protocol) {
-      throw new FtplogError('ERR_INVALID_ARGUMENT', `records encoded for ${run.protocol} written to a sink sending ${config.protocol}`);
-    }
-    sealBuilder();
-    if (releaseRuns && typeof run.release === 'function' && run.count > 0) runsOpen.set(run, run.count);
-    let from = 0;
-    while (from < run.count) {
-      if (pendingRecords > 0 && run.format !== pendingFormat) formBatch();
-      pendingFormat = run.format;
-      // As many records as the batch has room for, by count and by bytes (at least one).
-      const roomRecords = maxBatchRecords - pendingRecords;
-      const base = recordStart(run, from);
-      let to = Math.min(run.count, from + roomRecords);
-      while (to > from + 1 && pendingBytes + run.ends[to - 1]! - base > maxBatchBytes) to--;
-      if (pendingRecords > 0 && pendingBytes + run.ends[to - 1]! - base > maxBatchBytes) {
-        formBatch();
-        continue;
-      }
-      pending.push({ run, from, to });
-      admitted(to - from, run.ends[to - 1]! - base);
-      from = to;
-    }
-  };
-
-  const idle = (): boolean =>
-    pendingRecords === 0 && ready.length === 0 && stats.inFlight === 0 && waitingRetry.size === 0 && deadLettering.size === 0;
+  const idle = (): boolean => queue.pendingCount === 0 && queue.ready.length === 0 && !loop.busy && deadLettering.size === 0;
 
   const maybeFinish = (): void => {
-    if (finalCallback !== undefined && idle()) {
+    if (finalCallback !== undefined && !stopped && idle()) {
       const cb = finalCallback;
       finalCallback = undefined;
       transport.close();
       void deadLetter.close().finally(() => cb(failed ?? null));
     }
-  };
-
-  /** The request body: pieces sent one after the other (views of the queued runs), or one gzipped buffer. */
-  const encode = async (b: Batch): Promise<Buffer | Uint8Array[]> => {
-    const records = b.slices.map(sliceView);
-    const resource = resourceFor(b.format);
-    const parts =
-      config.protocol === 'http/json'
-        ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
-        : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
-    return config.compression === 'gzip' ? gzipParts(parts, gzipLevel) : parts;
   };
 
   const fail = (err: Error): void => {
@@ -509,51 +318,52 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     sink.emit('warning', message);
   };
 
-  const scheduleRetry = (b: Batch, verdict: Extract<Verdict, { kind: 'retry' }>): void => {
-    const now = Date.now();
-    b.firstFailureAt ??= now;
-    stats.lastError = verdict.reason;
-    const deadline = b.firstFailureAt + maxRetryTimeMs;
-    if (now >= deadline) {
-      abandoned.push(b);
-      fail(
-        new FtplogError(
-          'ERR_EXPORT_RETRY_EXHAUSTED',
-          `gave up on ${count(b)} records after ${((now - b.firstFailureAt) / 1000).toFixed(1)} s of retries (limit ${maxRetryTimeMs / 1000} s); last error: ${verdict.reason}`,
-        ),
-      );
-      return;
+  /** The batch's records are settled: out of the queue, and the settled positions move. */
+  const settle = (b: Batch): void => {
+    queue.settle(b);
+    if (heldWrite !== undefined && queue.hasRoom()) {
+      const cb = heldWrite;
+      heldWrite = undefined;
+      cb();
     }
-    b.attempts++;
-    stats.retries++;
-    const plan = planRetry(b.attempts, backoff, random, verdict.retryAfterMs, now, deadline);
-    if (outage === undefined) {
-      outage = { since: now, retries: 0 };
-      sink.emit('outage', { reason: verdict.reason, records: count(b), delayMs: plan.delayMs } satisfies OutageInfo);
+    for (const p of tracker.settle(b.startSeq, b.endSeq)) sink.emit('settled', p);
+    const all = tracker.overall();
+    if (all.records !== acknowledged.records) {
+      acknowledged.records = all.records;
+      acknowledged.position = all.position;
+      sink.emit('ack', { records: all.records, position: all.position });
     }
-    outage.retries++;
-    sink.emit('retry', { reason: verdict.reason, attempt: b.attempts, delayMs: plan.delayMs, records: count(b), ...(plan.retryAfterCappedFromMs !== undefined ? { retryAfterCappedFromMs: plan.retryAfterCappedFromMs } : {}) } satisfies RetryInfo);
-    // Listeners of the events above may have stopped or abandoned the sink.
-    if (stopped) {
-      abandoned.push(b);
-      return;
+  };
+
+  /** Writes the batches' records to the dead-letter file; settles them, or counts them not delivered. */
+  const deadLetterBatches = async (batches: readonly Batch[], reason: string, status: number | undefined): Promise<Error | undefined> => {
+    const n = batches.reduce((k, b) => k + count(b), 0);
+    if (n === 0) return undefined;
+    if (deadLetterBroken) {
+      stats.undelivered += n;
+      return undefined;
     }
-    if (abandonedBecause !== undefined) {
-      deadLetterAbandoned(b);
-      return;
+    try {
+      await track(deadLetter.writeEncoded(batches.flatMap((b) => b.slices), reason, endpoint, status));
+    } catch (err) {
+      deadLetterBroken = true;
+      stats.undelivered += n;
+      return err as Error;
     }
-    const t = setTimeout(() => {
-      waitingRetry.delete(t);
-      if (stopped) return;
-      if (abandonedBecause !== undefined) {
-        deadLetterAbandoned(b);
-        return;
-      }
-      ready.unshift(b);
-      dispatch();
-      maybeFinish();
-    }, plan.delayMs);
-    waitingRetry.set(t, b);
+    stats.deadLettered += n;
+    countReason(stats.deadLetterReasons, reason, n);
+    sink.emit('deadletter', { reason, records: n, path: deadLetter.path });
+    for (const b of batches) settle(b);
+    return undefined;
+  };
+
+  /** A refused batch goes to the dead-letter file; when even that fails, the run fails loudly. */
+  const refuse = async (b: Batch, reason: string, status: number | undefined): Promise<void> => {
+    stats.lastError = reason;
+    const err = await deadLetterBatches([b], reason, status);
+    if (err !== undefined) {
+      fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err }));
+    }
   };
 
   const onAccepted = (b: Batch, res: HttpResponse): void => {
@@ -567,129 +377,67 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       sink.emit('partial', { rejected: answer.rejected, message: answer.message });
     }
     stats.accepted += n - answer.rejected;
-    if (outage !== undefined) {
-      const info: RecoveryInfo = { downMs: Date.now() - outage.since, retries: outage.retries };
-      outage = undefined;
-      sink.emit('recovered', info);
-    }
     settle(b);
   };
 
-  const onResponse = async (b: Batch, res: HttpResponse): Promise<void> => {
-    const verdict = classifyStatus(res.status, res.headers['retry-after']);
-    switch (verdict.kind) {
-      case 'accepted':
-        onAccepted(b, res);
-        return;
-      case 'retry':
-        scheduleRetry(b, verdict);
-        return;
-      case 'split':
-        if (count(b) > 1) {
-          stats.splits++;
-          ready.unshift(...halves(b));
+  /** While abandoning: a batch goes straight to the dead-letter file. */
+  const deadLetterAbandoned = (b: Batch): Promise<unknown> =>
+    track(deadLetterBatches([b], `shutdown: not delivered (${abandonedBecause})`, undefined));
+
+  const host: RequestHost = {
+    next: () => (abandonedBecause === undefined ? queue.ready.shift() : undefined),
+    body: async (b) => {
+      const records = b.slices.map(sliceView);
+      const resource = resourceFor(b.format);
+      const parts =
+        config.protocol === 'http/json'
+          ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
+          : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
+      return config.compression === 'gzip' ? gzipParts(parts, o.gzipLevel) : parts;
+    },
+    answered: async (b, res, verdict) => {
+      switch (verdict.kind) {
+        case 'accepted':
+          onAccepted(b, res);
+          return;
+        case 'split':
+          if (count(b) > 1) {
+            stats.splits++;
+            queue.ready.unshift(...halves(b));
+            return;
+          }
+          await refuse(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
+          return;
+        case 'fatal':
+          host.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason));
+          return;
+        case 'reject': {
+          const message = refusalMessage(res.body, res.headers['content-type']);
+          await refuse(b, message !== '' ? `${verdict.reason}: ${message}` : verdict.reason, verdict.status);
           return;
         }
-        await deadLetterBatch(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
-        return;
-      case 'fatal':
-        abandoned.push(b);
-        fail(new FtplogError('ERR_EXPORT_REJECTED', verdict.reason));
-        return;
-      case 'reject': {
-        const message = refusalMessage(res.body, res.headers['content-type']);
-        await deadLetterBatch(b, message !== '' ? `${verdict.reason}: ${message}` : verdict.reason, verdict.status);
+      }
+    },
+    gaveUp: (b, err) => {
+      if (abandonedBecause !== undefined) {
+        void deadLetterAbandoned(b);
         return;
       }
-    }
-  };
-
-  /** Writes the batches' records to the dead-letter file; settles them, or counts them not delivered. */
-  const deadLetterBatches = async (batches: readonly Batch[], reason: string, status: number | undefined): Promise<Error | undefined> => {
-    const n = batches.reduce((k, b) => k + count(b), 0);
-    if (n === 0) return undefined;
-    if (deadLetterBroken) {
-      stats.undelivered += n;
-      return undefined;
-    }
-    const write = deadLetter.writeEncoded(
-      batches.flatMap((b) => b.slices),
-      reason,
-      endpoint,
-      status,
-    );
-    deadLettering.add(write);
-    try {
-      await write;
-    } catch (err) {
-      deadLetterBroken = true;
-      stats.undelivered += n;
-      return err as Error;
-    } finally {
-      deadLettering.delete(write);
-    }
-    stats.deadLettered += n;
-    countReason(stats.deadLetterReasons, reason, n);
-    sink.emit('deadletter', { reason, records: n, path: deadLetter.path });
-    for (const b of batches) settle(b);
-    return undefined;
-  };
-
-  const deadLetterBatch = async (b: Batch, reason: string, status: number | undefined): Promise<void> => {
-    stats.lastError = reason;
-    const err = await deadLetterBatches([b], reason, status);
-    // Could not even write them down: they are lost unless the run fails loudly.
-    if (err !== undefined) {
-      fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err }));
-    }
-  };
-
-  const send = async (b: Batch): Promise<void> => {
-    stats.inFlight++;
-    inFlight.add(b);
-    if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight;
-    try {
-      let body: Buffer | Uint8Array[];
-      try {
-        body = await encode(b);
-      } catch (err) {
-        fail(new FtplogError('ERR_ENCODE', `could not encode a batch: ${(err as Error).message}`, { cause: err }));
-        return;
-      }
+      givenUp.push(b);
+      fail(err);
+    },
+    requeue: (b) => {
+      if (abandonedBecause !== undefined) void deadLetterAbandoned(b);
+      else queue.ready.unshift(b);
+    },
+    changed: () => {
       if (stopped) return;
-      stats.requests++;
-      stats.bytesSent += Array.isArray(body) ? body.reduce((n, p) => n + p.byteLength, 0) : body.length;
-      let res: HttpResponse;
-      try {
-        res = await transport.send(body, config.compression === 'gzip');
-      } catch (err) {
-        // Stopped meanwhile: the shutdown has taken the batch.
-        if (stopped || !inFlight.delete(b)) return;
-        const verdict = classifyError(err);
-        if (verdict.kind === 'retry') scheduleRetry(b, verdict);
-        else {
-          abandoned.push(b);
-          fail(new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { cause: err }));
-        }
-        return;
-      }
-      if (stopped || !inFlight.delete(b)) return;
-      await onResponse(b, res);
-    } finally {
-      inFlight.delete(b);
-      stats.inFlight--;
-      if (!stopped) {
-        dispatch();
-        maybeFinish();
-      }
-    }
+      loop.dispatch();
+      maybeFinish();
+    },
+    emit: (event, info) => void sink.emit(event, info),
   };
-
-  const dispatch = (): void => {
-    while (!stopped && abandonedBecause === undefined && stats.inFlight < maxInFlight && ready.length > 0) {
-      void send(ready.shift()!);
-    }
-  };
+  const loop = new RequestLoop(transport, host, { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: config.compression === 'gzip' }, stats);
 
   /**
    * Every record still queued goes to the dead-letter file with the reason.
@@ -697,50 +445,19 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
    * them, so their records are written with a reason that says so.
    */
   const deadLetterQueue = async (why: string): Promise<void> => {
-    for (const t of waitingRetry.keys()) clearTimeout(t);
-    transport.abortAll();
-    const aborted = [...inFlight];
-    inFlight.clear();
-    const queued = [...waitingRetry.values(), ...ready];
-    waitingRetry.clear();
-    ready.length = 0;
-    const rest = cutBatch();
-    if (rest !== undefined) queued.push(rest);
+    const { inFlight, waiting } = loop.takeAll();
+    const queued = [...waiting, ...queue.drain()];
     await Promise.allSettled([...deadLettering]);
-    await deadLetterBatches(abandoned.splice(0), why, undefined);
-    await deadLetterBatches(aborted, `shutdown: in flight when stopped, the collector may have received them (${why})`, undefined);
+    await deadLetterBatches(givenUp.splice(0), why, undefined);
+    await deadLetterBatches(inFlight, `shutdown: in flight when stopped, the collector may have received them (${why})`, undefined);
     await deadLetterBatches(queued, `shutdown: not delivered (${why})`, undefined);
   };
-
-  /** Set once the sink stops sending (abandon()): what is written from then on goes to the dead-letter file. */
-  let abandonedBecause: string | undefined;
 
   const abandon = (why: string): void => {
     if (abandonedBecause !== undefined || stopped) return;
     abandonedBecause = why;
-    if (pendingTimer !== undefined) clearTimeout(pendingTimer);
-    const work = deadLetterQueue(why).finally(() => {
-      deadLettering.delete(work);
-      maybeFinish();
-    });
-    deadLettering.add(work);
-  };
-
-  /** While abandoning: a batch goes straight to the dead-letter file; `then` runs once it is there. */
-  const deadLetterAbandoned = (b: Batch, then?: () => void): void => {
-    const work = deadLetterBatches([b], `shutdown: not delivered (${abandonedBecause})`, undefined).then(() => {
-      deadLettering.delete(work);
-      then?.();
-      maybeFinish();
-    });
-    deadLettering.add(work);
-  };
-
-  /** While abandoning: a written record (or run) goes straight to the dead-letter file; calls back once it is there. */
-  const deadLetterWrite = (callback: (err?: Error | null) => void): void => {
-    const b = cutBatch();
-    if (b === undefined) callback();
-    else deadLetterAbandoned(b, () => callback());
+    queue.stopTimer();
+    void track(deadLetterQueue(why));
   };
 
   const sink = new Writable({
@@ -752,41 +469,41 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
         return;
       }
       try {
-        if (isEncodedRecords(chunk)) takeRun(chunk);
-        else takeRecord(chunk);
+        if (isEncodedRecords(chunk)) queue.takeRun(chunk);
+        else queue.takeRecord(chunk);
       } catch (err) {
         callback(err as Error);
         return;
       }
       if (abandonedBecause !== undefined) {
-        deadLetterWrite(callback);
+        const b = queue.cutBatch();
+        if (b === undefined) callback();
+        else void deadLetterAbandoned(b).then(() => callback());
         return;
       }
-      dispatch();
-      if (hasRoom()) {
+      loop.dispatch();
+      if (queue.hasRoom()) {
         callback();
         return;
       }
       // Queue full: the next write waits until a batch resolves. Batches
       // must be able to form, or nothing would ever free room.
-      if (stats.inFlight === 0 && ready.length === 0 && waitingRetry.size === 0) {
-        formBatch();
-        dispatch();
+      if (!loop.busy && queue.ready.length === 0) {
+        queue.formBatch();
+        loop.dispatch();
       }
       heldWrite = () => callback();
     },
     final(callback) {
-      if (abandonedBecause === undefined) formBatch();
+      if (abandonedBecause === undefined) queue.formBatch();
       finalCallback = callback;
-      dispatch();
+      loop.dispatch();
       maybeFinish();
     },
     destroy(err, callback) {
       stopped = true;
-      if (pendingTimer !== undefined) clearTimeout(pendingTimer);
+      queue.stopTimer();
       heldWrite = undefined;
-      // Runs still queued may be in requests being aborted: not released, left to the garbage collector.
-      runsOpen.clear();
       const why = (err ?? failed)?.message ?? 'stopped before every record was delivered';
       void deadLetterQueue(why).finally(async () => {
         transport.close();
