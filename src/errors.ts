@@ -1,6 +1,15 @@
 /**
  * One error class with stable codes. Callers and tests branch on `code`,
  * never on the message text.
+ *
+ * - ERR_INVALID_OPTION: a library option is wrong; ERR_INVALID_ARGUMENT: a
+ *   command-line argument is; ERR_CONFIG: a setting from the environment or
+ *   a file is (all three are usage errors: exit 2).
+ * - ERR_INPUT: an input cannot be read; ERR_UNKNOWN_FORMAT: its format
+ *   cannot be told. A line that does not parse is data, not an error.
+ * - ERR_EXPORT_*: delivery; ERR_ENCODE: a record could not be encoded;
+ *   ERR_DEAD_LETTER: the dead-letter file could not be written.
+ * - ERR_INTERNAL: a broken invariant, i.e. a bug in ftplog-otel.
  */
 export type FtplogErrorCode =
   | 'ERR_INVALID_OPTION'
@@ -15,14 +24,23 @@ export type FtplogErrorCode =
   | 'ERR_CONFIG'
   | 'ERR_WORKER'
   | 'ERR_DEAD_LETTER'
-  | 'ERR_ENCODE';
+  | 'ERR_ENCODE'
+  | 'ERR_INTERNAL';
 
 export class FtplogError extends Error {
   readonly code: FtplogErrorCode;
-  constructor(code: FtplogErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * For delivery errors: whether the same records could be delivered by
+   * trying again later (a collector that was down, a deadline that ran out)
+   * rather than only after something is changed (a certificate, a record).
+   * Undefined for other errors.
+   */
+  readonly retryable: boolean | undefined;
+  constructor(code: FtplogErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FtplogError';
     this.code = code;
+    this.retryable = options?.retryable;
   }
 }
 

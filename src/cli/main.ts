@@ -89,7 +89,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await (await entry.load()).run(rest, io);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (e instanceof FtplogError && (e.code === 'ERR_INVALID_ARGUMENT' || e.code === 'ERR_INVALID_OPTION')) {
+    if (e instanceof FtplogError && (e.code === 'ERR_INVALID_ARGUMENT' || e.code === 'ERR_INVALID_OPTION' || e.code === 'ERR_CONFIG')) {
       io.stderr.write(`ftplog-otel ${entry.name}: ${e.message}\n`);
       return EXIT.USAGE;
     }

@@ -97,7 +97,7 @@ export class LineParser {
         this.fail(line, format, r.reason, emit);
         return;
       default:
-        throw new FtplogError('ERR_PARSE', `parser returned an unknown result kind`);
+        throw new FtplogError('ERR_INTERNAL', `parser returned an unknown result kind`);
     }
   }
 

@@ -5,6 +5,7 @@
  * re-encodes a record. Pure.
  */
 import type { LogFormat } from '../../model.js';
+import { FtplogError } from '../../errors.js';
 import { rangeBytes, recordStart, type EncodedRecords } from '../../otlp/encoded.js';
 
 /** Records [from, to) of a run: a batch is a list of these. */
@@ -35,7 +36,7 @@ export function batchCount(b: Batch): number {
 export function sliceView(s: Slice): Uint8Array {
   const end = s.run.ends[s.to - 1]!;
   // A run released while still queued would send short requests: fail instead.
-  if (s.run.bytes.byteLength < end) throw new Error('records of a released run are still queued');
+  if (s.run.bytes.byteLength < end) throw new FtplogError('ERR_INTERNAL', 'records of a released run are still queued');
   return s.run.bytes.subarray(recordStart(s.run, s.from), end);
 }
 

@@ -134,7 +134,7 @@ export class RequestLoop {
       try {
         body = await this.host.body(b);
       } catch (err) {
-        if (this.inFlight.delete(b)) this.host.gaveUp(b, new FtplogError('ERR_ENCODE', `could not encode a batch: ${(err as Error).message}`, { cause: err }));
+        if (this.inFlight.delete(b)) this.host.gaveUp(b, new FtplogError('ERR_ENCODE', `could not encode a batch: ${(err as Error).message}`, { cause: err, retryable: false }));
         return;
       }
       if (this.stopped) return;
@@ -148,7 +148,7 @@ export class RequestLoop {
         if (!this.inFlight.delete(b)) return;
         const verdict = classifyError(err);
         if (verdict.kind === 'retry') this.retry(b, verdict);
-        else this.host.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { cause: err }));
+        else this.host.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { cause: err, retryable: false }));
         return;
       }
       if (!this.inFlight.delete(b)) return;
@@ -186,6 +186,7 @@ export class RequestLoop {
         new FtplogError(
           'ERR_EXPORT_RETRY_EXHAUSTED',
           `gave up on ${batchCount(b)} records after ${spent} s of retries (limit ${this.o.maxRetryTimeMs / 1000} s); last error: ${verdict.reason}`,
+          { retryable: true },
         ),
       );
       return;
@@ -203,7 +204,7 @@ export class RequestLoop {
     this.host.emit('retry', info);
     // A listener of the events above may have stopped the loop: the batch then goes back as given up.
     if (this.stopped) {
-      this.host.gaveUp(b, new FtplogError('ERR_SHUTDOWN', 'stopped while retrying'));
+      this.host.gaveUp(b, new FtplogError('ERR_SHUTDOWN', 'stopped while retrying', { retryable: true }));
       return;
     }
     const t = setTimeout(() => {

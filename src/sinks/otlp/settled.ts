@@ -18,6 +18,7 @@
  * before it have settled too. Pure: no streams, no timers.
  */
 import type { SourcePosition } from '../../model.js';
+import { FtplogError } from '../../errors.js';
 
 /** Positions of consecutive records: entries `from`… of a run's per-record arrays. */
 export interface PositionSpan {
@@ -91,7 +92,7 @@ export class SettledTracker {
     }
     for (const s of [src, this.all]) {
       const prev = s.ranges[s.ranges.length - 1];
-      if (prev !== undefined && prev.end > start) throw new RangeError(`records ${start}-${end} registered out of order`);
+      if (prev !== undefined && prev.end > start) throw new FtplogError('ERR_INTERNAL', `records ${start}-${end} registered out of order`);
       s.ranges.push({ start, end, count: end - start, span, last: undefined });
     }
   }

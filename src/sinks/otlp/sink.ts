@@ -362,7 +362,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     stats.lastError = reason;
     const err = await deadLetterBatches([b], reason, status);
     if (err !== undefined) {
-      fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err }));
+      fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err, retryable: false }));
     }
   };
 
@@ -409,7 +409,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
           await refuse(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
           return;
         case 'fatal':
-          host.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason));
+          host.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { retryable: false }));
           return;
         case 'reject': {
           const message = refusalMessage(res.body, res.headers['content-type']);

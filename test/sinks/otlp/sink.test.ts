@@ -242,7 +242,7 @@ describe('otlpSink', () => {
   it('fails with ERR_EXPORT_RETRY_EXHAUSTED when maxRetryTimeMs runs out, never claiming delivery', async () => {
     receiver.setBehavior({ status: 503 });
     const s = sink({ maxRetryTimeMs: 300, maxBatchRecords: 50 });
-    await assert.rejects(pipeline(records(200), s), { code: 'ERR_EXPORT_RETRY_EXHAUSTED' });
+    await assert.rejects(pipeline(records(200), s), { code: 'ERR_EXPORT_RETRY_EXHAUSTED', retryable: true });
     assert.equal(s.stats.accepted, 0);
     assert.equal(receiver.records.length, 0);
     // What was given up on, and everything queued behind it, is kept in the dead-letter file.
