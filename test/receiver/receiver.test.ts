@@ -355,7 +355,8 @@ describe('OTLP receiver', () => {
     it('stop() drops requests waiting on a delay', async () => {
       receiver.setBehavior({ delayMs: 5000 });
       const pending = post(receiver.endpoint, encodeLogsProtobuf(batch(1)), PROTOBUF);
-      await new Promise((r) => setTimeout(r, 50));
+      // Arrived (and so waiting on its delay, or about to): then stop.
+      for (let i = 0; i < 500 && receiver.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
       await receiver.stop();
       await assert.rejects(pending, /socket hang up|ECONNRESET/);
       await receiver.waitForRequests(1);

@@ -91,6 +91,8 @@ describe('readFileChunks', () => {
     const { reader, seen, done } = start(file, 64, (r, s) => {
       if (s.chunks.length === 3) r.pause();
     });
+    for (let i = 0; i < 300 && seen.chunks.length < 3; i++) await sleep(5);
+    // Paused: however long we look, nothing more is read.
     await sleep(30);
     assert.equal(seen.chunks.length, 3);
     assert.equal(reader.isPaused(), true);
@@ -118,7 +120,9 @@ describe('readFileChunks', () => {
     const { seen } = start(file, 64, (r, s) => {
       if (s.chunks.length === 2) r.destroy();
     });
-    await sleep(50);
+    for (let i = 0; i < 300 && seen.chunks.length < 2; i++) await sleep(5);
+    // Destroyed: however long we look, nothing more arrives.
+    await sleep(30);
     assert.equal(seen.chunks.length, 2);
     assert.equal(seen.ended, 0);
     assert.deepEqual(seen.errors, []);

@@ -158,16 +158,20 @@ describe('composed streams', () => {
     });
     const stage = logRecords({ timezone: 'UTC', highWaterMark: 16 });
     let taken = 0;
+    // The sink stalls at its tenth record until the test lets it go.
+    let release: (() => void) | undefined;
     const sink = new Writable({
       objectMode: true,
       highWaterMark: 1,
       write(_r, _e, cb) {
         taken++;
-        if (taken === 10) setTimeout(cb, 200);
+        if (taken === 10) release = () => cb();
         else cb();
       },
     });
     const done = pipeline(source, stage, sink);
+    while (release === undefined) await new Promise((r) => setImmediate(r));
+    // Let the buffers fill, then watch: the count must not move however long we look.
     await new Promise((r) => setTimeout(r, 80));
     const whileStalled = produced;
     await new Promise((r) => setTimeout(r, 80));
@@ -175,6 +179,7 @@ describe('composed streams', () => {
     // high-water marks (16 KiB of bytes each side, 16 records), and does not grow.
     assert.equal(produced, whileStalled);
     assert.ok(produced < 1200, `read ${produced} chunks while the consumer was stalled`);
+    release();
     await done;
     assert.equal(taken, 100000);
   });

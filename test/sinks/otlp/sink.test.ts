@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -98,7 +99,8 @@ describe('otlpSink', () => {
     const retries: number[] = [];
     s.on('retry', (i: { attempt: number }) => retries.push(i.attempt));
     const done = pipeline(records(n), s);
-    await new Promise((r) => setTimeout(r, 700));
+    // Wait for the state, not for a time: two retries made and the queue full.
+    for (let i = 0; i < 1000 && !(s.stats.retries >= 2 && s.stats.queuedRecords === 600); i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(receiver.records.length, 0);
     assert.ok(s.stats.retries >= 2, `retries ${s.stats.retries}`);
     // The collector is down: the queue is full and reading waits.
@@ -259,7 +261,7 @@ describe('otlpSink', () => {
     const s = sink({ maxBatchRecords: 50 });
     const input = records(500);
     const done = pipeline(input, s).catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 200));
+    await once(s, 'retry');
     s.destroy(new Error('shutdown timeout'));
     const err = await done;
     assert.ok(err instanceof Error);
