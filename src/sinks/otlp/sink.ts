@@ -41,7 +41,9 @@ import { encodeLogsProtobufEnvelopeHead } from '../../otlp/encode-protobuf.js';
 import { encodeLogsJsonEnvelopeParts } from '../../otlp/encode-json.js';
 import { isEncodedRecords, type EncodedRecords } from '../../otlp/encoded.js';
 import { readExportAnswer, refusalMessage } from '../../otlp/response.js';
-import { FtplogError, invalidOption, positiveIntOption } from '../../errors.js';
+import { FtplogError, invalidOption } from '../../errors.js';
+import { DELIVERY_OPTIONS, OTLP_OPTIONS } from '../../options/components.js';
+import { libraryOption, optionByKey } from '../../options/spec.js';
 import { redactUrl, type OtlpConfig } from './config.js';
 import { HttpTransport, type HttpResponse } from './transport.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
@@ -49,7 +51,7 @@ import { DeadLetterFile } from './dead-letter.js';
 import { batchCount as count, halves, sliceView, type Batch } from './batch.js';
 import { BatchQueue } from './queue.js';
 import { RequestLoop, type RequestHost, type OutageInfo, type RecoveryInfo, type RetryInfo } from './requests.js';
-import { DEFAULT_GZIP_LEVEL, gzipParts } from './gzip.js';
+import { gzipParts } from './gzip.js';
 import { SettledTracker, type SettledProgress } from './settled.js';
 
 export { DEFAULT_GZIP_LEVEL } from './gzip.js';
@@ -194,29 +196,36 @@ interface ResolvedSinkOptions {
   gzipLevel: number;
 }
 
-function resolveSinkOptions(options: OtlpSinkOptions): ResolvedSinkOptions {
+/** The sink's options, checked against their one declaration (src/options/components.ts), with its defaults. */
+export function resolveSinkOptions(options: OtlpSinkOptions): ResolvedSinkOptions {
   if (options === null || typeof options !== 'object') throw invalidOption('options', 'an object', options);
   if (options.config === undefined || !(options.config.url instanceof URL)) throw invalidOption('config', 'an OtlpConfig (see resolveOtlpConfig)', options.config);
   if (options.resource === undefined || (typeof options.resource !== 'function' && typeof options.resource !== 'object')) {
     throw invalidOption('resource', 'resource attributes or a function of the format', options.resource);
   }
-  const maxQueueRecords = positiveIntOption('maxQueueRecords', options.maxQueueRecords, 16384);
-  const maxQueueBytes = positiveIntOption('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024);
-  const maxBatchRecords = positiveIntOption('maxBatchRecords', options.maxBatchRecords, 2048);
-  const maxBatchBytes = positiveIntOption('maxBatchBytes', options.maxBatchBytes, 4 * 1024 * 1024);
-  const maxInFlight = positiveIntOption('maxInFlight', options.maxInFlight, 4);
-  const maxBatchDelayMs = options.maxBatchDelayMs ?? 200;
-  if (!Number.isFinite(maxBatchDelayMs) || maxBatchDelayMs < 0) throw invalidOption('maxBatchDelayMs', 'a non-negative number', maxBatchDelayMs);
+  const delivery = (key: string, value: unknown): number => libraryOption(optionByKey(DELIVERY_OPTIONS, key), value) as number;
+  const maxQueueRecords = delivery('maxQueueRecords', options.maxQueueRecords);
+  const maxBatchRecords = delivery('maxBatchRecords', options.maxBatchRecords);
   if (maxBatchRecords > maxQueueRecords) throw invalidOption('maxBatchRecords', `at most maxQueueRecords (${maxQueueRecords})`, maxBatchRecords);
-  const maxRetryTimeMs = options.maxRetryTimeMs ?? Infinity;
-  if (!(maxRetryTimeMs > 0)) throw invalidOption('maxRetryTimeMs', 'a positive number of milliseconds', maxRetryTimeMs);
-  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
-  if (!(backoff.initialMs >= 0) || !(backoff.maxMs >= backoff.initialMs) || !(backoff.multiplier >= 1)) {
-    throw invalidOption('backoff', 'initialMs >= 0, maxMs >= initialMs, multiplier >= 1', JSON.stringify(backoff));
+  const backoff: BackoffOptions = {
+    initialMs: delivery('backoff.initialMs', options.backoff?.initialMs),
+    maxMs: delivery('backoff.maxMs', options.backoff?.maxMs),
+    multiplier: options.backoff?.multiplier ?? DEFAULT_BACKOFF.multiplier,
+  };
+  if (!(backoff.maxMs >= backoff.initialMs) || !(backoff.multiplier >= 1)) {
+    throw invalidOption('backoff', 'maxMs >= initialMs, multiplier >= 1', JSON.stringify(backoff));
   }
-  const gzipLevel = options.gzipLevel ?? DEFAULT_GZIP_LEVEL;
-  if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) throw invalidOption('gzipLevel', 'an integer from 1 to 9', gzipLevel);
-  return { maxQueueRecords, maxQueueBytes, maxBatchRecords, maxBatchBytes, maxInFlight, maxBatchDelayMs, maxRetryTimeMs, backoff, gzipLevel };
+  return {
+    maxQueueRecords,
+    maxQueueBytes: delivery('maxQueueBytes', options.maxQueueBytes),
+    maxBatchRecords,
+    maxBatchBytes: delivery('maxBatchBytes', options.maxBatchBytes),
+    maxInFlight: delivery('maxInFlight', options.maxInFlight),
+    maxBatchDelayMs: delivery('maxBatchDelayMs', options.maxBatchDelayMs),
+    maxRetryTimeMs: (libraryOption(optionByKey(DELIVERY_OPTIONS, 'maxRetryTimeMs'), options.maxRetryTimeMs) as number | undefined) ?? Infinity,
+    backoff,
+    gzipLevel: libraryOption(optionByKey(OTLP_OPTIONS, 'gzipLevel'), options.gzipLevel) as number,
+  };
 }
 
 function newStats(): OtlpSinkStats {
