@@ -1,23 +1,44 @@
-/** Shared option parsing for the commands: node:util parseArgs, strict, one-line errors. */
+/** Option parsing for the commands: node:util parseArgs over the declared option groups, strict, one-line errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FtplogError } from '../errors.js';
+import { helpSection, nearestFlag, parseArgsOptions, type OptionGroup } from '../options/spec.js';
 
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-export interface Parsed<V> {
-  values: V;
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+export interface Parsed {
+  values: FlagValues;
   positionals: string[];
 }
 
-/** Parses argv; unknown options and missing values become ERR_INVALID_ARGUMENT. */
-export function parseCommandArgs<V>(args: string[], options: OptionsConfig): Parsed<V> {
+const HELP_FLAG: OptionsConfig = { help: { type: 'boolean', short: 'h' } };
+
+/**
+ * Parses argv against the groups' flags (plus `extra` and -h/--help);
+ * unknown options and missing values become ERR_INVALID_ARGUMENT, with the
+ * nearest known flag suggested for a typo.
+ */
+export function parseCommandArgs(args: string[], groups: readonly OptionGroup[], extra: OptionsConfig = {}): Parsed {
+  const options = { ...parseArgsOptions(groups), ...extra, ...HELP_FLAG };
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
-    return { values: values as V, positionals };
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true, allowNegative: false } as ParseArgsConfig);
+    return { values: values as FlagValues, positionals };
   } catch (err) {
-    const msg = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    let msg = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    const unknown = /^Unknown option '--?([^']+)'/.exec(msg);
+    if (unknown !== null) {
+      const near = nearestFlag(unknown[1]!, groups, Object.keys(extra));
+      if (near !== undefined) msg += `; did you mean --${near}?`;
+    }
     throw new FtplogError('ERR_INVALID_ARGUMENT', msg, { cause: err });
   }
+}
+
+/** A command's help: its usage text, then each group's options, then what follows (exit status …). */
+export function commandHelp(head: string, groups: readonly OptionGroup[], tail = ''): string {
+  const sections = groups.map(helpSection);
+  return [head, ...sections, '  -h, --help              this help', ...(tail !== '' ? [tail] : [])].join('\n\n').replace('\n\n  -h, --help', '\n  -h, --help');
 }
 
 /** Integer option value within bounds; undefined stays undefined. */
@@ -28,14 +49,4 @@ export function intOption(name: string, value: string | undefined, min: number, 
     throw new FtplogError('ERR_INVALID_ARGUMENT', `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
   }
   return n;
-}
-
-/** Duration option: `500ms`, `30s`, `5m`, `1h`, or a bare number of seconds. Returns ms. */
-export function durationOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (m === null) throw new FtplogError('ERR_INVALID_ARGUMENT', `--${name} must be a duration such as 500ms, 30s, 5m or 1h (got ${JSON.stringify(value)})`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return Math.round(n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
 }

@@ -1,3 +1,4 @@
+import type { OptionGroup } from '../options/spec.js';
 import type { Readable, Writable } from 'node:stream';
 
 /** What a command may touch: injected so tests can run commands in-process. */
@@ -16,6 +17,8 @@ export interface Command {
   readonly name: string;
   /** Full text printed by `ftplog-otel <name> --help`. */
   readonly help: string;
+  /** The declared option groups its flags, help and values come from (src/options). */
+  readonly options?: readonly OptionGroup[];
   /** Runs the command; resolves to the process exit code. Usage errors: print one line to stderr and resolve 2. */
   run(args: string[], io: CliIO): Promise<number>;
 }

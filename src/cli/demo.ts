@@ -7,9 +7,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { parseCommandArgs } from './args.js';
-import { INPUT_HELP, INPUT_OPTIONS, inputConfig, readInputs, type InputValues } from './parse.js';
+import { parseCommandArgs, commandHelp } from './args.js';
 import { deliveryExitCode, deliverySummary, otlpConfigFrom, runDelivery, type Delivery } from './ship.js';
+import { openSource, sourceConfig, type SourceOptions } from '../sources/source.js';
+import { INPUT_OPTIONS, OTLP_OPTIONS } from '../options/components.js';
+import { convertFlags, type OptionGroup } from '../options/spec.js';
 import { otlpSink } from '../sinks/otlp/sink.js';
 import { resourceAttributes } from '../otel/resource.js';
 import { startReceiver } from '../receiver/receiver.js';
@@ -18,54 +20,54 @@ import { formatRecords, recordToJson } from '../receiver/print.js';
 /** The example logs bundled with the package. */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../../examples/logs', import.meta.url));
 
-const HELP = `Usage: ftplog-otel demo [options] [FILE...]
+/** What `demo` takes of the collector options: how to send, not where. */
+const SENDING: OptionGroup = {
+  title: 'Sending',
+  options: OTLP_OPTIONS.options.filter((o) => o.flag === 'protocol' || o.flag === 'compression').map((o) => ({ ...o, env: undefined })),
+};
+
+const OUTPUT: OptionGroup = {
+  title: 'Output',
+  options: [{ flag: 'json', key: 'json', kind: 'boolean', help: 'print the received records as JSON lines instead' }],
+};
+
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SENDING, OUTPUT];
+
+const HELP = commandHelp(
+  `Usage: ftplog-otel demo [options] [FILE...]
 
 Starts an OTLP/HTTP receiver on 127.0.0.1 (a free port), ships the given logs
 to it with 'ftplog-otel ship' (default: the bundled examples in
 ${EXAMPLES_DIR}), and prints every record as the receiver decoded it, like
 the collector's debug exporter. Nothing leaves this machine.
 
-${INPUT_HELP}
-
-  --protocol P            http/protobuf | http/json (default http/protobuf)
-  --compression C         gzip | none (default none)
-  --json                  print the received records as JSON lines instead
-  -h, --help              this help`;
-
-interface DemoValues extends InputValues {
-  protocol?: string;
-  compression?: string;
-  json?: boolean;
-  help?: boolean;
-}
+  FILE...                 log files; a directory stands for its files`,
+  GROUPS,
+);
 
 export const demoCommand: Command = {
   name: 'demo',
   help: HELP,
+  options: GROUPS,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs<DemoValues>(args, {
-      ...INPUT_OPTIONS,
-      protocol: { type: 'string' },
-      compression: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
+    const { values, positionals } = parseCommandArgs(args, GROUPS);
+    if (values['help'] === true) {
       io.stdout.write(HELP + '\n');
       return EXIT.OK;
     }
-    const cfg = inputConfig(values, positionals.length > 0 ? positionals : [EXAMPLES_DIR], io.stdin);
+    const v = convertFlags(GROUPS, values);
+    const cfg = sourceConfig(v as SourceOptions, positionals.length > 0 ? positionals : [EXAMPLES_DIR], io.stdin);
     const receiver = await startReceiver({ host: '127.0.0.1', port: 0 });
     try {
-      const config = otlpConfigFrom({ endpoint: receiver.url, protocol: values.protocol, compression: values.compression }, {});
+      const config = otlpConfigFrom({ ...v, endpoint: receiver.url }, {});
       io.stderr.write(`ftplog-otel demo: OTLP/HTTP receiver listening on ${receiver.endpoint}; shipping ${cfg.inputs.join(', ')}\n`);
       const d: Delivery = {
         started: Date.now(),
-        records: readInputs(cfg, io, 'log', config.protocol),
+        records: openSource(cfg, { stdin: io.stdin, output: config.protocol }),
         sink: otlpSink({ config, resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}) }), maxBatchDelayMs: 50 }),
       };
       const { error, interrupted } = await runDelivery(d, io, 5000, 'ftplog-otel demo');
-      if (values.json === true) {
+      if (v['json'] === true) {
         for (const r of receiver.records) io.stdout.write(recordToJson(r) + '\n');
       } else {
         io.stdout.write(formatRecords(receiver.records) + '\n');

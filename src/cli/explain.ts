@@ -21,10 +21,9 @@ export const explainCommand: Command = {
   name: 'explain',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs<{ protocol?: string; help?: boolean }>(args, {
-      protocol: { type: 'string', short: 'p' },
-      help: { type: 'boolean', short: 'h' },
-    });
+    const parsed = parseCommandArgs(args, [], { protocol: { type: 'string', short: 'p' } });
+    const values = parsed.values as { protocol?: string; help?: boolean };
+    const positionals = parsed.positionals;
     if (values.help === true) {
       io.stdout.write(HELP + '\n');
       return EXIT.OK;

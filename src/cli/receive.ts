@@ -51,14 +51,13 @@ export const receiveCommand: Command = {
     let values: Values;
     let port: number;
     try {
-      const parsed = parseCommandArgs<Values>(args, {
+      const parsed = parseCommandArgs(args, [], {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       });
-      values = parsed.values;
+      values = parsed.values as Values;
       if (values.help === true) {
         io.stdout.write(HELP + '\n');
         return EXIT.OK;

@@ -2,156 +2,51 @@
 import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { parseCommandArgs, intOption, durationOption } from './args.js';
-import { INPUT_HELP, INPUT_OPTIONS, inputConfig, readInputs, type InputValues, type LogSource } from './parse.js';
-import { otlpSink, type OtlpSink, type OutageInfo, type RecoveryInfo, type RetryInfo } from '../sinks/otlp/sink.js';
-import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig } from '../sinks/otlp/config.js';
+import { parseCommandArgs, commandHelp } from './args.js';
+import { otlpSink, type OtlpSink, type OtlpSinkOptions, type OutageInfo, type RecoveryInfo, type RetryInfo } from '../sinks/otlp/sink.js';
+import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig, type OtlpFlags } from '../sinks/otlp/config.js';
+import type { BackoffOptions } from '../sinks/otlp/retry.js';
+import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
+import { DELIVERY_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS } from '../options/components.js';
+import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
 import { formatCount, formatRate, progressWanted, startProgress } from './summary.js';
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
-export const OTLP_HELP = `Collector (flags win over the standard OTEL_EXPORTER_OTLP_* / OTEL_EXPORTER_OTLP_LOGS_* variables):
-  --endpoint URL          OTLP/HTTP endpoint; /v1/logs is appended unless present
-                          (default: $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, $OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318)
-  --protocol P            http/protobuf | http/json (default http/protobuf; $OTEL_EXPORTER_OTLP_PROTOCOL)
-  --compression C         gzip | none (default none; $OTEL_EXPORTER_OTLP_COMPRESSION)
-  --gzip-level N          1 (fastest, default) … 9 (smallest bodies)
-  --header NAME=VALUE     extra request header, repeatable ($OTEL_EXPORTER_OTLP_HEADERS); values are never printed
-  --timeout D             per-request timeout, e.g. 10s (default 10s; $OTEL_EXPORTER_OTLP_TIMEOUT in ms)
-  --ca-file PEM           CA bundle to trust for https ($OTEL_EXPORTER_OTLP_CERTIFICATE)
-  --cert-file PEM, --key-file PEM   client certificate and key for mutual TLS
-  --service-name NAME     service.name resource attribute (default: $OTEL_SERVICE_NAME, else eft-server or ncftpd by format);
-                          $OTEL_RESOURCE_ATTRIBUTES adds resource attributes`;
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, INPUT_KIND_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, OUTPUT_OPTIONS];
 
-export const DELIVERY_HELP = `Delivery (nothing is dropped: when the queue is full, reading waits):
-  --batch-size N          records per request (default 2048)
-  --batch-delay D         longest a record waits for its batch to fill (default 200ms)
-  --max-in-flight N       requests at once (default 4)
-  --queue-records N       most records queued in memory (default 16384)
-  --queue-bytes N         most encoded bytes queued in memory (default 33554432, at most 67108864)
-  --max-retry-time D      give up when a batch has failed for this long, e.g. 10m (default: retry forever)
-  --retry-initial D       first retry delay (default 500ms); --retry-max D: cap of the delay (default 30s);
-                          a collector's Retry-After is followed up to 4 × --retry-max
-  --dead-letter FILE      where records the collector refuses (HTTP 400 etc.) are written as JSONL with the reason
-                          (default ./${DEFAULT_DEAD_LETTER_FILE}, created only when needed); send them again
-                          with: ftplog-otel ship --input jsonl FILE
-  --shutdown-timeout D    on SIGINT/SIGTERM, how long to deliver what is queued (default 10s); what is still
-                          queued then, or at a second signal, goes to the dead-letter file`;
-
-const HELP = `Usage: ftplog-otel ship [options] [FILE...]
+const HELP = commandHelp(
+  `Usage: ftplog-otel ship [options] [FILE...]
 
 Sends every record of the given log files (or stdin) to an OpenTelemetry
 collector over OTLP/HTTP and exits 0 only once the collector has accepted
 every record. Failed requests are retried; refused records go to a
 dead-letter file; a summary goes to stderr.
 
-${INPUT_HELP}
-  --input KIND            log (FTP server logs, default) | jsonl (records written by 'ftplog-otel parse')
-
-${OTLP_HELP}
-
-${DELIVERY_HELP}
-
-Output:
-  --progress              progress to stderr every 5 s (default when stderr is a terminal)
-  --quiet                 no summary
-  -h, --help              this help
-
-Exit status: 0 every record accepted; 1 some record not accepted (dead-lettered, rejected by
+  FILE...                 log files; a directory stands for its files; - or no FILE reads stdin`,
+  GROUPS,
+  `Exit status: 0 every record accepted; 1 some record not accepted (dead-lettered, rejected by
 the collector, retries exhausted) or an input unreadable; 2 usage or configuration error;
-130 interrupted (the summary says what was delivered).`;
+130 interrupted (the summary says what was delivered).`,
+);
 
-export const OTLP_OPTIONS = {
-  endpoint: { type: 'string' },
-  protocol: { type: 'string' },
-  compression: { type: 'string' },
-  'gzip-level': { type: 'string' },
-  header: { type: 'string', multiple: true },
-  timeout: { type: 'string' },
-  'ca-file': { type: 'string' },
-  'cert-file': { type: 'string' },
-  'key-file': { type: 'string' },
-  'service-name': { type: 'string' },
-} as const;
+/** Converted flag values, by library key (see src/options). */
+export type ShipValues = Record<string, OptionValue>;
 
-export const DELIVERY_OPTIONS = {
-  'batch-size': { type: 'string' },
-  'batch-delay': { type: 'string' },
-  'max-in-flight': { type: 'string' },
-  'queue-records': { type: 'string' },
-  'queue-bytes': { type: 'string' },
-  'max-retry-time': { type: 'string' },
-  'retry-initial': { type: 'string' },
-  'retry-max': { type: 'string' },
-  'dead-letter': { type: 'string' },
-  'shutdown-timeout': { type: 'string' },
-} as const;
-
-export interface OtlpValues {
-  endpoint?: string;
-  protocol?: string;
-  compression?: string;
-  'gzip-level'?: string;
-  header?: string[];
-  timeout?: string;
-  'ca-file'?: string;
-  'cert-file'?: string;
-  'key-file'?: string;
-  'service-name'?: string;
-}
-
-export interface DeliveryValues {
-  'batch-size'?: string;
-  'batch-delay'?: string;
-  'max-in-flight'?: string;
-  'queue-records'?: string;
-  'queue-bytes'?: string;
-  'max-retry-time'?: string;
-  'retry-initial'?: string;
-  'retry-max'?: string;
-  'dead-letter'?: string;
-  'shutdown-timeout'?: string;
-}
-
-interface ShipValues extends InputValues, OtlpValues, DeliveryValues {
-  input?: string;
-  progress?: boolean;
-  quiet?: boolean;
-  help?: boolean;
-}
-
-export function otlpConfigFrom(values: OtlpValues, env: NodeJS.ProcessEnv): OtlpConfig {
-  const timeoutMs = durationOption('timeout', values.timeout);
-  try {
-    return resolveOtlpConfig(
-      {
-        ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-        ...(values.protocol !== undefined ? { protocol: values.protocol } : {}),
-        ...(values.compression !== undefined ? { compression: values.compression } : {}),
-        ...(values.header !== undefined ? { headers: values.header } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
-        ...(values['cert-file'] !== undefined ? { certFile: values['cert-file'] } : {}),
-        ...(values['key-file'] !== undefined ? { keyFile: values['key-file'] } : {}),
-      },
-      env,
-    );
-  } catch (err) {
-    if (err instanceof FtplogError && err.code === 'ERR_CONFIG') throw new FtplogError('ERR_INVALID_ARGUMENT', err.message, { cause: err });
-    throw err;
+/** The collector's settings from the flags, over the standard environment variables. */
+export function otlpConfigFrom(v: ShipValues, env: NodeJS.ProcessEnv): OtlpConfig {
+  const flags: OtlpFlags = {};
+  for (const key of ['endpoint', 'protocol', 'compression', 'timeoutMs', 'caFile', 'certFile', 'keyFile'] as const) {
+    if (v[key] !== undefined) (flags as Record<string, unknown>)[key] = v[key];
   }
-}
-
-/** `--gzip-level` as an otlpSink option. */
-export function gzipLevelOption(values: OtlpValues): { gzipLevel?: number } {
-  const level = intOption('gzip-level', values['gzip-level'], 1, 9);
-  return level === undefined ? {} : { gzipLevel: level };
+  if (v['headers'] !== undefined) flags.headers = v['headers'] as string[];
+  return resolveOtlpConfig(flags, env);
 }
 
 export interface Delivery {
-  records: LogSource;
+  records: Source;
   sink: OtlpSink;
   started: number;
 }
@@ -265,37 +160,24 @@ export function deliverySummary(command: string, d: Delivery, out: Writable): vo
   }
 }
 
-export function deliveryOptions(values: DeliveryValues): {
-  maxBatchRecords: number | undefined;
-  maxBatchDelayMs: number | undefined;
-  maxInFlight: number | undefined;
-  maxQueueRecords: number | undefined;
-  maxQueueBytes: number | undefined;
-  maxRetryTimeMs: number | undefined;
-  backoff: { initialMs?: number; maxMs?: number };
-  deadLetter: string | undefined;
-  shutdownMs: number;
-} {
-  const maxBatchRecords = intOption('batch-size', values['batch-size'], 1, 1_000_000);
-  const maxQueueRecords = intOption('queue-records', values['queue-records'], 1, 100_000_000);
-  if (maxBatchRecords !== undefined && maxBatchRecords > (maxQueueRecords ?? 16384)) {
-    throw new FtplogError('ERR_INVALID_ARGUMENT', `--batch-size (${maxBatchRecords}) must not exceed --queue-records (${maxQueueRecords ?? 16384})`);
+/** The sink's options and the shutdown time from the flags; defaults are the sink's own. */
+export function deliveryOptions(v: ShipValues): { sink: Partial<OtlpSinkOptions>; shutdownMs: number; deadLetter: string | undefined } {
+  const batch = v['maxBatchRecords'] as number | undefined;
+  const queue = (v['maxQueueRecords'] as number | undefined) ?? (optionByKey(DELIVERY_OPTIONS, 'maxQueueRecords').default as number);
+  if (batch !== undefined && batch > queue) {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', `--batch-size (${batch}) must not exceed --queue-records (${queue})`);
   }
-  const initialMs = durationOption('retry-initial', values['retry-initial']);
-  const maxMs = durationOption('retry-max', values['retry-max']);
-  return {
-    maxBatchRecords,
-    maxBatchDelayMs: durationOption('batch-delay', values['batch-delay']),
-    maxInFlight: intOption('max-in-flight', values['max-in-flight'], 1, 64),
-    maxQueueRecords,
-    // The executable's heap is capped at 192 MiB (see bin.ts); queued records
-    // are held as their encoded bytes, so 64 MiB of queue is 64 MiB of buffers.
-    maxQueueBytes: intOption('queue-bytes', values['queue-bytes'], 65536, 64 * 1024 * 1024),
-    maxRetryTimeMs: durationOption('max-retry-time', values['max-retry-time']),
-    backoff: { ...(initialMs !== undefined ? { initialMs } : {}), ...(maxMs !== undefined ? { maxMs } : {}) },
-    deadLetter: values['dead-letter'],
-    shutdownMs: durationOption('shutdown-timeout', values['shutdown-timeout']) ?? 10_000,
-  };
+  const sink: Partial<OtlpSinkOptions> = {};
+  for (const key of ['maxBatchRecords', 'maxBatchBytes', 'maxBatchDelayMs', 'maxInFlight', 'maxQueueRecords', 'maxQueueBytes', 'maxRetryTimeMs', 'gzipLevel'] as const) {
+    if (v[key] !== undefined) (sink as Record<string, unknown>)[key] = v[key];
+  }
+  const backoff: Partial<BackoffOptions> = {};
+  if (v['backoff.initialMs'] !== undefined) backoff.initialMs = v['backoff.initialMs'] as number;
+  if (v['backoff.maxMs'] !== undefined) backoff.maxMs = v['backoff.maxMs'] as number;
+  sink.backoff = backoff;
+  const deadLetter = v['deadLetter'] as string | undefined;
+  if (deadLetter !== undefined) sink.deadLetter = deadLetter;
+  return { sink, shutdownMs: (v['shutdownTimeoutMs'] as number | undefined) ?? (optionByKey(DELIVERY_OPTIONS, 'shutdownTimeoutMs').default as number), deadLetter };
 }
 
 export function deliveryExitCode(d: Delivery, error: Error | undefined, interrupted: boolean): number {
@@ -318,27 +200,19 @@ export function checkedDeadLetter(path: string | undefined): string | undefined 
 export const shipCommand: Command = {
   name: 'ship',
   help: HELP,
+  options: GROUPS,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs<ShipValues>(args, {
-      ...INPUT_OPTIONS,
-      ...OTLP_OPTIONS,
-      ...DELIVERY_OPTIONS,
-      input: { type: 'string' },
-      progress: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
+    const { values, positionals } = parseCommandArgs(args, GROUPS);
+    if (values['help'] === true) {
       io.stdout.write(HELP + '\n');
       return EXIT.OK;
     }
-    const input = values.input ?? 'log';
-    if (input !== 'log' && input !== 'jsonl') throw new FtplogError('ERR_INVALID_ARGUMENT', `--input must be log or jsonl (got ${JSON.stringify(input)})`);
-    const cfg = inputConfig(values, positionals, io.stdin);
-    const config = otlpConfigFrom(values, io.env);
-    const opts = deliveryOptions(values);
+    const v = convertFlags(GROUPS, values);
+    const cfg = sourceConfig(v as SourceOptions, positionals, io.stdin);
+    const config = otlpConfigFrom(v, io.env);
+    const opts = deliveryOptions(v);
     checkedDeadLetter(opts.deadLetter);
-    const serviceName = values['service-name'];
+    const serviceName = v['serviceName'] as string | undefined;
     try {
       resourceAttributes({ env: io.env }); // a malformed OTEL_RESOURCE_ATTRIBUTES is a usage error, before anything runs
     } catch (err) {
@@ -347,25 +221,18 @@ export const shipCommand: Command = {
 
     const d: Delivery = {
       started: Date.now(),
-      records: readInputs(cfg, io, input, config.protocol),
+      records: openSource(cfg, { stdin: io.stdin, output: config.protocol }),
       sink: otlpSink({
         config,
         resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}), ...(serviceName !== undefined ? { serviceName } : {}) }),
-        ...(opts.maxBatchRecords !== undefined ? { maxBatchRecords: opts.maxBatchRecords } : {}),
-        ...(opts.maxBatchDelayMs !== undefined ? { maxBatchDelayMs: opts.maxBatchDelayMs } : {}),
-        ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
-        ...(opts.maxQueueRecords !== undefined ? { maxQueueRecords: opts.maxQueueRecords } : {}),
-        ...(opts.maxQueueBytes !== undefined ? { maxQueueBytes: opts.maxQueueBytes } : {}),
-        ...(opts.maxRetryTimeMs !== undefined ? { maxRetryTimeMs: opts.maxRetryTimeMs } : {}),
-        backoff: opts.backoff,
-        ...(opts.deadLetter !== undefined ? { deadLetter: opts.deadLetter } : {}),
-        ...gzipLevelOption(values),
+        ...opts.sink,
         // The sink is the only consumer of the runs: their memory goes back to the workers.
         releaseRuns: true,
       }),
     };
-    if (values.quiet !== true) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
-    const stop = progressWanted(values.progress, io.stderr)
+    const quiet = v['quiet'] === true;
+    if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
+    const stop = progressWanted(v['progress'] as boolean | undefined, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
           const s = d.sink.stats;
           const t = d.records.totals();
@@ -381,7 +248,7 @@ export const shipCommand: Command = {
     unreport();
     stop();
     if (error !== undefined) io.stderr.write(`ftplog-otel ship: ${error.message}\n`);
-    if (values.quiet !== true || error !== undefined) deliverySummary('ship', d, io.stderr);
+    if (!quiet || error !== undefined) deliverySummary('ship', d, io.stderr);
     return deliveryExitCode(d, error, interrupted);
   },
 };

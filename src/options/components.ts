@@ -5,6 +5,7 @@
  * from these groups.
  */
 import type { OptionGroup } from './spec.js';
+import { localTimeZone } from '../enrich/timezone.js';
 
 const MiB = 1024 * 1024;
 
@@ -13,7 +14,7 @@ export const INPUT_OPTIONS: OptionGroup = {
   title: 'Input',
   options: [
     { flag: 'format', key: 'format', kind: 'enum', values: ['eft', 'ncftpd', 'auto'], default: 'auto', placeholder: 'F', help: 'eft | ncftpd | auto (auto: detected per file from its first lines)' },
-    { flag: 'timezone', key: 'timezone', kind: 'string', placeholder: 'TZ', defaultText: "this machine's zone", help: "IANA zone the logs' times are written in, e.g. Europe/Berlin" },
+    { flag: 'timezone', key: 'timezone', kind: 'string', placeholder: 'TZ', defaultText: `this machine's, ${localTimeZone()}`, help: "IANA zone the logs' times are written in, e.g. Europe/Berlin" },
     { flag: 'encoding', key: 'encoding', kind: 'enum', values: ['utf8', 'latin1'], default: 'utf8', placeholder: 'E', help: 'utf8 | latin1 (ANSI-encoded Windows files)' },
     { flag: 'max-line-bytes', key: 'maxLineBytes', kind: 'int', min: 64, max: 64 * MiB, default: 65536, placeholder: 'N', help: 'longer lines become parse-error records with their first N bytes' },
     {
@@ -52,7 +53,17 @@ export const OTLP_OPTIONS: OptionGroup = {
   title: 'Collector (flags win over the standard OTEL_EXPORTER_OTLP_* / OTEL_EXPORTER_OTLP_LOGS_* variables)',
   options: [
     { flag: 'endpoint', key: 'endpoint', kind: 'string', placeholder: 'URL', defaultText: 'http://localhost:4318', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', help: 'OTLP/HTTP endpoint; /v1/logs is appended unless present' },
-    { flag: 'protocol', key: 'protocol', kind: 'enum', values: ['http/protobuf', 'http/json'], default: 'http/protobuf', placeholder: 'P', env: 'OTEL_EXPORTER_OTLP_PROTOCOL', help: 'http/protobuf | http/json' },
+    {
+      flag: 'protocol',
+      key: 'protocol',
+      kind: 'enum',
+      values: ['http/protobuf', 'http/json'],
+      default: 'http/protobuf',
+      placeholder: 'P',
+      env: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+      help: 'http/protobuf | http/json',
+      hints: { grpc: "gRPC is not supported: send to the collector's OTLP/HTTP port, 4318" },
+    },
     { flag: 'compression', key: 'compression', kind: 'enum', values: ['gzip', 'none'], default: 'none', placeholder: 'C', env: 'OTEL_EXPORTER_OTLP_COMPRESSION', help: 'gzip | none' },
     { flag: 'gzip-level', key: 'gzipLevel', kind: 'int', min: 1, max: 9, default: 1, placeholder: 'N', help: '1 (fastest) … 9 (smallest bodies)' },
     { flag: 'header', key: 'headers', kind: 'list', placeholder: 'NAME=VALUE', env: 'OTEL_EXPORTER_OTLP_HEADERS', help: 'extra request header, repeatable; values are never printed' },

@@ -39,6 +39,8 @@ export interface OptionSpec {
   readonly short?: string;
   /** For durations: a bare number is refused (the unit is ambiguous). */
   readonly unitRequired?: boolean;
+  /** What to add to the refusal of particular wrong values (e.g. a protocol not supported yet). */
+  readonly hints?: Readonly<Record<string, string>>;
 }
 
 export interface OptionGroup {
@@ -137,8 +139,9 @@ function inBounds(o: OptionSpec, n: number): boolean {
 
 /** Converts one flag's text to its typed value; throws ERR_INVALID_ARGUMENT naming the flag. */
 export function convertFlag(o: OptionSpec, raw: string | boolean | string[]): OptionValue {
-  const bad = (extra = ''): FtplogError =>
-    new FtplogError('ERR_INVALID_ARGUMENT', `--${o.flag} must be ${expected(o)} (got ${JSON.stringify(raw)})${extra}`);
+  const hint = typeof raw === 'string' ? o.hints?.[raw.trim().toLowerCase()] : undefined;
+  const bad = (): FtplogError =>
+    new FtplogError('ERR_INVALID_ARGUMENT', `--${o.flag} must be ${expected(o)} (got ${JSON.stringify(raw)})${hint !== undefined ? `; ${hint}` : ''}`);
   switch (o.kind) {
     case 'boolean':
     case 'list':

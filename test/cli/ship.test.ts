@@ -151,9 +151,11 @@ describe('ftplog-otel ship', () => {
 
   it('rejects bad configuration with one line and exit 2', async () => {
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
-      [['ship', '--protocol', 'grpc', '-'], {}, /"grpc" is not supported; use http\/protobuf or http\/json/],
+      [['ship', '--protocol', 'grpc', '-'], {}, /^ftplog-otel ship: --protocol must be http\/protobuf \| http\/json \(got "grpc"\); gRPC is not supported: send to the collector's OTLP\/HTTP port, 4318\n$/],
       [['ship', '--endpoint', 'ftp://x', '-'], {}, /--endpoint: must be an http:\/\/ or https:\/\/ URL/],
-      [['ship', '--compression', 'zstd', '-'], {}, /--compression: must be gzip or none/],
+      [['ship', '--compression', 'zstd', '-'], {}, /^ftplog-otel ship: --compression must be gzip \| none \(got "zstd"\)\n$/],
+      [['ship', '--endpint', 'http://x', '-'], {}, /^ftplog-otel ship: Unknown option '--endpint'; did you mean --endpoint\?\n$/],
+      [['ship', '--timeout', '10', '-'], {}, /^ftplog-otel ship: --timeout needs a unit, e.g. 10s or 10ms \(got "10"\)\n$/],
       [['ship', '-'], { OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' }, /OTEL_EXPORTER_OTLP_TIMEOUT: must be a positive integer/],
       [['ship', '-'], { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }, /OTEL_EXPORTER_OTLP_HEADERS: an entry is not name=value/],
       [['ship', '--batch-size', '0', '-'], {}, /--batch-size must be an integer from 1/],

@@ -10,7 +10,7 @@ import { fixture, projectRoot } from '../helpers/paths.js';
 import { spawnSync } from 'node:child_process';
 import { eftLines } from '../helpers/lines.js';
 import { startReceiver, type OtlpReceiver, type ReceivedLogRecord } from '../../src/receiver/receiver.js';
-import { AUTO_WORKERS_MIN_BYTES, stdinFileBytes, workersOption } from '../../src/cli/parse.js';
+import { AUTO_WORKERS_MIN_BYTES, stdinFileBytes, workersOption } from '../../src/sources/source.js';
 
 const FIXTURES = [
   fixture('eft', 'eft-client-vendor.log'),
@@ -114,7 +114,7 @@ describe('ftplog-otel --workers', () => {
       for (const command of ['parse', 'ship']) {
         const r = await cli([command, `--workers=${bad}`, fixture('eft', 'eft-client-vendor.log')]);
         assert.equal(r.code, 2, `${command} --workers ${JSON.stringify(bad)}: ${r.stderr}`);
-        assert.match(r.stderr, /--workers must be an integer from 0 to 64/);
+        assert.match(r.stderr, /--workers must be auto or an integer from 0 to 64 \(got "[^"]*"\)\n$/);
         assert.equal(r.stderr.trimEnd().split('\n').length, 1);
         assert.equal(r.stdout, '');
       }

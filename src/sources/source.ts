@@ -1,0 +1,163 @@
+/**
+ * A source of records: what every command reads from, whatever the inputs
+ * are (files, folders, stdin, JSONL records) and however they are read (on
+ * the main thread, or on worker threads that hand back encoded output).
+ *
+ * A Source is a Readable of records, or of encoded output when it was opened
+ * for one (`output`), with per-input counts, a way to stop reading, and a way
+ * to hand the memory of a chunk back. sourceConfig() resolves the input
+ * options, openSource() picks the reader.
+ */
+import type { Readable } from 'node:stream';
+import { fstatSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { readLogs, resolveInputs, type InputTotals, type ReadLogsStats } from './log-files.js';
+import { readLogsParallel } from '../parallel/read-parallel.js';
+import type { JobOutput } from '../parallel/job.js';
+import { validateFormat } from '../transforms/parse.js';
+import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
+import type { FormatOption } from '../formats/detect.js';
+import type { LineEncoding } from '../split/line-cutter.js';
+import { FtplogError } from '../errors.js';
+
+/** What a source emits: records, or (from worker threads) JSONL bytes or OTLP-encoded runs. */
+export type SourceOutput = 'records' | JobOutput;
+
+export interface Source extends Readable {
+  /** What the stream emits. */
+  readonly output: SourceOutput;
+  /** Per-input counts so far. */
+  readonly stats: ReadLogsStats;
+  /** The counts of every input added up. */
+  totals(): InputTotals;
+  /** Stops reading: nothing more is read, and the stream ends after what it has already read. */
+  stop(): void;
+  /** Gives back the memory of a chunk the consumer is done with (JSONL chunks from worker threads); otherwise does nothing. */
+  release(chunk: unknown): void;
+}
+
+/** The resolved input options of a command. */
+export interface SourceConfig {
+  /** Files in the order they are read; `-` is stdin. */
+  inputs: string[];
+  format: FormatOption;
+  timezone: string;
+  encoding: LineEncoding;
+  maxLineBytes: number;
+  /** Worker threads (0: none). */
+  workers: number;
+  /** FTP server logs, or JSONL records (read on the main thread). */
+  input: 'log' | 'jsonl';
+}
+
+/** The input options as library values (see INPUT_OPTIONS). */
+export interface SourceOptions {
+  format?: string;
+  timezone?: string;
+  encoding?: string;
+  maxLineBytes?: number;
+  /** A count, or 'auto'. */
+  workers?: string | number;
+  input?: string;
+}
+
+/** Input files of at least this many bytes in all make `workers: 'auto'` use threads. */
+export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Bytes of stdin when it is a regular file (`ftplog-otel ship - < FILE`);
+ * undefined for a pipe, a terminal, or a stream without a file descriptor.
+ */
+export function stdinFileBytes(stdin: Readable | undefined): number | undefined {
+  const fd = (stdin as { fd?: unknown } | undefined)?.fd;
+  if (typeof fd !== 'number') return undefined;
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Worker threads: a count, or auto: one per core (at most 8) for inputs of
+ * at least AUTO_WORKERS_MIN_BYTES in all, none for smaller ones. Stdin
+ * counts with `stdinBytes` when it is a regular file; a pipe (a live
+ * `tail -f`, say) has no size, and is read on the main thread.
+ */
+export function workersOption(value: string | number | undefined, inputs: readonly string[], stdinBytes?: number): number {
+  if (value === undefined || value === 'auto') {
+    let bytes = 0;
+    for (const input of inputs) {
+      if (input === '-') {
+        if (stdinBytes === undefined) return 0;
+        bytes += stdinBytes;
+        continue;
+      }
+      try {
+        bytes += statSync(input).size;
+      } catch {
+        return 0;
+      }
+    }
+    return bytes >= AUTO_WORKERS_MIN_BYTES ? Math.min(availableParallelism(), 8) : 0;
+  }
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 64) {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', `--workers must be auto or an integer from 0 to 64 (got ${JSON.stringify(value)})`);
+  }
+  return n;
+}
+
+/** Resolves the input options and the inputs (`[]` is stdin); `stdin` is what `-` reads (for workers: 'auto'). */
+export function sourceConfig(options: SourceOptions, inputs: readonly string[], stdin?: Readable): SourceConfig {
+  const format = validateFormat((options.format ?? 'auto').toLowerCase());
+  const timezone = validateTimeZone(options.timezone ?? localTimeZone());
+  const encoding = options.encoding ?? 'utf8';
+  if (encoding !== 'utf8' && encoding !== 'latin1') {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', `--encoding must be utf8 or latin1 (got ${JSON.stringify(encoding)})`);
+  }
+  const input = options.input ?? 'log';
+  if (input !== 'log' && input !== 'jsonl') throw new FtplogError('ERR_INVALID_ARGUMENT', `--input must be log or jsonl (got ${JSON.stringify(input)})`);
+  const resolved = resolveInputs(inputs);
+  const stdinBytes = resolved.includes('-') ? stdinFileBytes(stdin) : undefined;
+  return {
+    inputs: resolved,
+    format,
+    timezone,
+    encoding,
+    maxLineBytes: options.maxLineBytes ?? 65536,
+    workers: workersOption(options.workers, resolved, stdinBytes),
+    input,
+  };
+}
+
+/**
+ * The records of the configured inputs (stdin for `-`). With worker threads
+ * (cfg.workers > 0, log input) and an `output` asked for, they come out
+ * already encoded for it: JSONL bytes, or runs of OTLP-encoded records for
+ * otlpSink.
+ */
+export function openSource(cfg: SourceConfig, options: { stdin: Readable; output?: JobOutput }): Source {
+  if (cfg.workers > 0 && cfg.input === 'log' && options.output !== undefined) {
+    const s = readLogsParallel(cfg.inputs, {
+      output: options.output,
+      workers: cfg.workers,
+      format: cfg.format,
+      timezone: cfg.timezone,
+      encoding: cfg.encoding,
+      maxLineBytes: cfg.maxLineBytes,
+      stdin: options.stdin,
+    });
+    return Object.assign(s, { output: options.output }) as unknown as Source;
+  }
+  const s = readLogs(cfg.inputs, {
+    format: cfg.format,
+    timezone: cfg.timezone,
+    encoding: cfg.encoding,
+    maxLineBytes: cfg.maxLineBytes,
+    stdin: options.stdin,
+    input: cfg.input,
+  });
+  return Object.assign(s, { output: 'records' as const, release: (): void => {} }) as unknown as Source;
+}
