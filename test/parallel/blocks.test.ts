@@ -133,6 +133,22 @@ describe('BlockCutter', () => {
     assert.deepEqual(joinBlock(c2.end()!), { startOffset: 2, prefix: Buffer.from('bcde'), skipped: 2, bytes: Buffer.alloc(0), inputBytes: 6, lineEnd: 'lf' });
   });
 
+  it('cuts blocks after the last CR of a chunk in an input with CR but no LF in its first 64 KiB, once that is known', () => {
+    const c = new BlockCutter(64);
+    assert.equal(c.push(Buffer.from('ab')), undefined);
+    assert.equal(c.push(Buffer.from('c\rde\rf')), undefined, 'no block while the line end is undecided');
+    assert.equal(c.lineEnd, undefined);
+    assert.equal(c.heldBytes, 3 + 5);
+    assert.deepEqual(joinBlock(c.end()!), { startOffset: 0, bytes: Buffer.from('abc\rde\rf'), inputBytes: 8, lineEnd: 'cr' });
+    const big = new BlockCutter(64);
+    const crs = Buffer.from('ab\r'.repeat(LINE_END_PROBE_BYTES / 3 + 1));
+    const first = joinBlock(big.push(crs)!);
+    assert.equal(first.lineEnd, 'cr');
+    assert.equal(first.inputBytes, crs.length);
+    assert.equal(big.heldBytes, 0);
+    assert.deepEqual(joinBlock(big.push(Buffer.from('x\ny\rz'))!), { startOffset: crs.length, bytes: Buffer.from('x\ny\r'), inputBytes: 4, lineEnd: 'cr' });
+  });
+
   it('rejects a bad maxLineBytes with ERR_INVALID_OPTION', () => {
     for (const bad of [0, -1, 1.5, NaN]) assert.throws(() => new BlockCutter(bad), { code: 'ERR_INVALID_OPTION' });
   });
@@ -146,12 +162,15 @@ describe('BlockCutter', () => {
       ['over-long last line without LF', Buffer.from('a\n0123456789abcdef'), 8],
       ['multi-byte character at the cut', Buffer.from('0123456😀😀😀\nok\n'), 8],
       ['only CRs', Buffer.from('\r\r\r\r\r\r\r\r\r\r\r\r\r\n'), 8],
+      ['lone CR line ends, an over-long line, no last CR', Buffer.from('ab\rcd\r0123456789abcdef\rok\r\rlast'), 8],
+      ['BOM, lone CR line ends, an over-long first line', Buffer.concat([BOM, Buffer.from('0123456789abcdef\rok\ré😀\r')]), 8],
     ];
     for (const [name, input, max] of cases) {
       const expected = serial(input, max);
       for (const sizes of [[1], [2], [3], [5], [input.length]]) {
         const { blocks } = blocksOf(input, max, sizes);
         checkBlocks(input, blocks);
+        assert.equal(blocks[0]!.lineEnd, input.includes(0x0a) ? 'lf' : 'cr');
         assert.deepEqual(viaBlocks(blocks, max), expected, `${name}, chunks of ${sizes.join(',')}`);
       }
     }
