@@ -4,6 +4,10 @@
  * bytes, so the answer does not depend on how the input is chunked: LF when
  * they hold an LF, CR when they hold a CR but no LF, LF otherwise.
  *
+ * A price of deciding on a window: lines of an input with a CR but no LF
+ * wait until 64 KiB have come or the input has ended (a live CR-only stream
+ * is held that long at its start); an input with an LF early is not held.
+ *
  * Pure: both line cutters (split/line-cutter.ts, parallel/blocks.ts) ask it,
  * so the main thread and the worker threads cut an input the same way.
  */
