@@ -11,7 +11,7 @@
  * the last line end of a chunk are carried into the next block; the carry is bounded:
  * once an unfinished line is longer than `maxLineBytes` + 2 bytes, only that
  * much of it is kept (the `prefix` of the next block) and the rest is counted
- * (`skipped`) and dropped up to the line's LF. (The input's first line keeps
+ * (`skipped`) and dropped up to the line's end. (The input's first line keeps
  * 3 bytes more when it starts with a UTF-8 BOM: LineCutter strips the BOM
  * before it measures the line.) The block's LineCutter then
  * sees an over-long line, keeps the part it would have kept from the whole

@@ -295,7 +295,7 @@ describe('LineCutter: lone CR line ends (no LF in the first 64 KiB)', () => {
   });
 
   it('takes the line end as an option: lf, cr, or auto (the default); rejects anything else with ERR_INVALID_OPTION', () => {
-    assert.deepEqual(cut([Buffer.from('a\rb\r')], { lineEnd: 'lf' }).map((l) => l.text), ['a\rb\r'.slice(0, 3)]);
+    assert.deepEqual(cut([Buffer.from('a\rb\r')], { lineEnd: 'lf' }).map((l) => l.text), ['a\rb']);
     assert.deepEqual(cut([Buffer.from('a\nb\rc')], { lineEnd: 'cr' }).map((l) => l.text), ['a\nb', 'c']);
     assert.deepEqual(cut([Buffer.from('a\rb\r')], { lineEnd: 'auto' }).map((l) => l.text), ['a', 'b']);
     assert.equal(new LineCutter({ lineEnd: 'cr' }).lineEnd, 'cr');
