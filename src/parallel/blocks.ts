@@ -3,11 +3,15 @@
  * parsed independently (by worker threads) and their results put back in
  * order.
  *
- * A block ends just after a LF (or at the end of the input). Bytes after the
- * last LF of a chunk are carried into the next block; the carry is bounded:
+ * A block ends just after a line end (or at the end of the input): a LF, or
+ * a CR in an input whose first 64 KiB hold a CR but no LF, decided by the
+ * same rule as LineCutter's (split/line-end.ts) and passed on with each block
+ * for its LineCutter. Until that is decided no block goes out, and the bytes
+ * from the input's first CR on are held (at most those 64 KiB). Bytes after
+ * the last line end of a chunk are carried into the next block; the carry is bounded:
  * once an unfinished line is longer than `maxLineBytes` + 2 bytes, only that
  * much of it is kept (the `prefix` of the next block) and the rest is counted
- * (`skipped`) and dropped up to the line's LF. (The input's first line keeps
+ * (`skipped`) and dropped up to the line's end. (The input's first line keeps
  * 3 bytes more when it starts with a UTF-8 BOM: LineCutter strips the BOM
  * before it measures the line.) The block's LineCutter then
  * sees an over-long line, keeps the part it would have kept from the whole
@@ -24,8 +28,10 @@
  */
 import { Buffer } from 'node:buffer';
 import { invalidOption } from '../errors.js';
+import { LineEndProbe, type LineEnd } from '../split/line-end.js';
 
 const LF = 0x0a;
+const CR = 0x0d;
 
 export interface Block {
   /** Byte offset of the block's first byte in the input. */
@@ -48,6 +54,8 @@ export interface Block {
   byteLength: number;
   /** Bytes of input the block stands for: prefix + skipped + byteLength. */
   inputBytes: number;
+  /** The input's line end, for the block's LineCutter. */
+  lineEnd: LineEnd;
 }
 
 export class BlockCutter {
@@ -57,6 +65,13 @@ export class BlockCutter {
   /** While dropping the rest of an over-long line: its kept start and the bytes dropped so far. */
   private overLong: { prefix: Buffer; skipped: number } | undefined;
   private readonly keep: number;
+  /** The byte blocks end after: LF, or CR in CR mode; LF while probing (the bytes cut then hold neither). */
+  private sep = LF;
+  /** Set until the line end is decided. */
+  private probe: LineEndProbe | undefined = new LineEndProbe();
+  /** While probing: the input from its first CR on, held until the line end is decided. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(readonly maxLineBytes: number) {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) throw invalidOption('maxLineBytes', 'a positive integer', maxLineBytes);
@@ -64,15 +79,51 @@ export class BlockCutter {
     this.keep = maxLineBytes + 2;
   }
 
-  /** Bytes held for an unfinished line (bounded by maxLineBytes + 2, or + 5 on a first line that starts with a BOM). */
+  /**
+   * Bytes held for an unfinished line (bounded by maxLineBytes + 2, or + 5 on
+   * a first line that starts with a BOM), plus, until the line end is
+   * decided, the bytes from the input's first CR on (at most 64 KiB).
+   */
   get heldBytes(): number {
-    return this.overLong !== undefined ? this.overLong.prefix.length : this.carryBytes;
+    return (this.overLong !== undefined ? this.overLong.prefix.length : this.carryBytes) + this.pendingBytes;
+  }
+
+  /** The line end in use; undefined while it is still being decided. */
+  get lineEnd(): LineEnd | undefined {
+    return this.probe !== undefined ? undefined : this.sep === CR ? 'cr' : 'lf';
   }
 
   /** Feeds a chunk; returns the block it completes, if any. */
   push(chunk: Buffer): Block | undefined {
     if (chunk.length === 0) return undefined;
-    const last = chunk.lastIndexOf(LF);
+    if (this.probe === undefined) return this.cut(chunk);
+    const step = this.probe.scan(chunk);
+    if (step.lineEnd === undefined) {
+      // No line end in the bytes before the first CR: they only extend the first line.
+      if (step.clear > 0) this.cut(step.clear === chunk.length ? chunk : chunk.subarray(0, step.clear));
+      if (step.clear < chunk.length) {
+        const held = Buffer.from(chunk.subarray(step.clear));
+        this.pending.push(held);
+        this.pendingBytes += held.length;
+      }
+      return undefined;
+    }
+    this.decide(step.lineEnd);
+    if (this.pendingBytes === 0) return this.cut(chunk);
+    // One block for what was held and the chunk (not lent: a new buffer).
+    const all = Buffer.concat([...this.pending, chunk], this.pendingBytes + chunk.length);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return this.cut(all);
+  }
+
+  private decide(lineEnd: LineEnd): void {
+    this.probe = undefined;
+    this.sep = lineEnd === 'cr' ? CR : LF;
+  }
+
+  private cut(chunk: Buffer): Block | undefined {
+    const last = chunk.lastIndexOf(this.sep);
     if (this.overLong !== undefined) {
       if (last < 0) {
         this.overLong.skipped += chunk.length;
@@ -113,16 +164,25 @@ export class BlockCutter {
     return this.block({ startOffset: this.offset, parts, byteLength, inputBytes: byteLength });
   }
 
-  /** Ends the input: the last block (an unterminated last line, or the rest of an over-long one). */
+  /**
+   * Ends the input: the last block (an unterminated last line, or the rest of
+   * an over-long one; or, when the input ended before its line end was
+   * decided, all of what was held).
+   */
   end(): Block | undefined {
+    if (this.probe !== undefined) this.decide(this.probe.finish());
+    const held = this.pending;
+    const heldBytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
     if (this.overLong !== undefined) {
       const { prefix, skipped } = this.overLong;
       this.overLong = undefined;
-      return this.block({ startOffset: this.offset, prefix, skipped, parts: [], byteLength: 0, inputBytes: prefix.length + skipped });
+      return this.block({ startOffset: this.offset, prefix, skipped, parts: held, byteLength: heldBytes, inputBytes: prefix.length + skipped + heldBytes });
     }
-    if (this.carryBytes === 0) return undefined;
-    const parts = this.carry;
-    const byteLength = this.carryBytes;
+    if (this.carryBytes + heldBytes === 0) return undefined;
+    const parts = heldBytes === 0 ? this.carry : [...this.carry, ...held];
+    const byteLength = this.carryBytes + heldBytes;
     this.carry = [];
     this.carryBytes = 0;
     return this.block({ startOffset: this.offset, parts, byteLength, inputBytes: byteLength });
@@ -141,8 +201,8 @@ export class BlockCutter {
     }
   }
 
-  private block(b: Block): Block {
+  private block(b: Omit<Block, 'lineEnd'>): Block {
     this.offset += b.inputBytes;
-    return b;
+    return { ...b, lineEnd: this.sep === CR ? 'cr' : 'lf' };
   }
 }

@@ -11,6 +11,7 @@
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord, LogFormat } from '../model.js';
 import { LineCutter, type LineEncoding } from '../split/line-cutter.js';
+import type { LineEnd } from '../split/line-end.js';
 import { LineParser } from '../transforms/parse.js';
 import { RecordsPipeline } from '../transforms/log-records.js';
 import type { CountingEnricher } from '../enrich/enrich.js';
@@ -36,6 +37,8 @@ export interface Job {
   prefix?: Uint8Array;
   skipped?: number;
   bytes: Uint8Array;
+  /** The input's line end (BlockCutter decides it on the input's first bytes; a block alone cannot). @default 'lf' */
+  lineEnd?: LineEnd;
 }
 
 /** Counters of one block, summed by the reader into its per-input stats. */
@@ -133,6 +136,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher
     maxLineBytes: settings.maxLineBytes,
     encoding: settings.encoding,
     startOffset: job.startOffset,
+    lineEnd: job.lineEnd ?? 'lf',
     ...(job.file !== undefined ? { file: job.file } : {}),
   });
 

@@ -175,7 +175,8 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
   const slots: Slot[] = [];
   /** Input, size and input slab of each block out, by sequence number. */
   const blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array }>();
-  // A block is at most one chunk plus an unfinished line (maxLineBytes + 5) before it, and a prefix of that size.
+  // A block is at most one chunk plus an unfinished line (maxLineBytes + 5) before it, and a prefix of that size
+  // (the first block of an input, 64 KiB more: what was held while its line end was decided).
   const slabs = new SlabPool(2 * blockBytes, maxBlocks);
   /** Finished blocks waiting for their turn. */
   const done = new Map<number, JobResult>();
@@ -302,6 +303,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       file: input.file,
       format: input.format,
       startOffset: block.startOffset,
+      lineEnd: block.lineEnd,
       bytes: slab.subarray(prefixBytes, end),
       ...(block.prefix !== undefined ? { prefix: slab.subarray(0, prefixBytes), skipped: block.skipped ?? 0 } : {}),
     };

@@ -9,11 +9,19 @@
  * `maxLineBytes`: past that the line is emitted truncated (flagged) and the rest
  * of it is skipped up to the next LF, so one runaway line cannot grow memory.
  *
+ * Line ends: LF, with a CR before it dropped (CRLF), unless the input's first
+ * 64 KiB hold a CR but no LF (old Mac files; see split/line-end.ts): then a
+ * lone CR ends each line, with an LF right after it dropped, and any other LF
+ * is data, as a stray CR is in an LF file. Until that is decided, the bytes
+ * from the input's first CR on are held (at most those 64 KiB); the bytes
+ * before it belong to the first line either way and are cut as usual.
+ *
  * Pure: no node:stream here; the stream stage in transforms/ is a thin wrapper.
  */
 import { Buffer } from 'node:buffer';
 import type { LogLine, SourcePosition } from '../model.js';
 import { invalidOption } from '../errors.js';
+import { LineEndProbe, type LineEnd } from './line-end.js';
 
 export type LineEncoding = 'utf8' | 'latin1';
 
@@ -32,6 +40,12 @@ export interface LineCutterOptions {
   startOffset?: number;
   /** Number of lines before `startOffset` (when resuming). @default 0 */
   startLine?: number;
+  /**
+   * What ends a line: `lf` (and CRLF), `cr` (a lone CR, old Mac files), or
+   * `auto`: `cr` when the first 64 KiB given hold a CR but no LF, else `lf`.
+   * @default 'auto'
+   */
+  lineEnd?: 'auto' | LineEnd;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -51,6 +65,14 @@ export class LineCutter {
   /** While skipping the remainder of an over-long line: its kept first part. */
   private discarding: Buffer | undefined;
   private bomChecked: boolean;
+  /** The byte that ends a line: LF, or CR in CR mode; LF while probing (the bytes cut then hold neither). */
+  private sep = LF;
+  private crMode = false;
+  /** Set until the line end is decided. */
+  private probe: LineEndProbe | undefined;
+  /** While probing: the input from its first CR on, held until the line end is decided. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(options: LineCutterOptions = {}) {
     const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -61,21 +83,65 @@ export class LineCutter {
     if (!Number.isInteger(start) || start < 0) throw invalidOption('startOffset', 'a non-negative integer', start);
     const startLine = options.startLine ?? 0;
     if (!Number.isInteger(startLine) || startLine < 0) throw invalidOption('startLine', 'a non-negative integer', startLine);
+    const lineEnd = options.lineEnd ?? 'auto';
+    if (lineEnd !== 'auto' && lineEnd !== 'lf' && lineEnd !== 'cr') throw invalidOption('lineEnd', '"auto", "lf" or "cr"', lineEnd);
     this.maxLineBytes = max;
     this.encoding = enc;
     this.file = options.file;
     this.offset = start;
     this.lineNo = startLine;
     this.bomChecked = start !== 0;
+    if (lineEnd === 'auto') this.probe = new LineEndProbe();
+    else this.decide(lineEnd);
   }
 
-  /** Bytes currently held for an unfinished line. */
+  /** Bytes currently held for an unfinished line (and, until the line end is decided, from the input's first CR on). */
   get bufferedBytes(): number {
-    return this.tail === undefined ? 0 : this.tail.length;
+    return (this.tail === undefined ? 0 : this.tail.length) + this.pendingBytes;
+  }
+
+  /** The line end in use; undefined while it is still being decided. */
+  get lineEnd(): LineEnd | undefined {
+    return this.probe !== undefined ? undefined : this.crMode ? 'cr' : 'lf';
   }
 
   /** Feeds one chunk; calls `emit` once per complete line, in order. */
   push(chunk: Buffer, emit: (line: LogLine) => void): void {
+    if (this.probe === undefined) {
+      this.pushCut(chunk, emit);
+      return;
+    }
+    const step = this.probe.scan(chunk);
+    if (step.lineEnd === undefined) {
+      if (step.clear > 0) this.pushCut(step.clear === chunk.length ? chunk : chunk.subarray(0, step.clear), emit);
+      if (step.clear < chunk.length) {
+        const held = Buffer.from(chunk.subarray(step.clear));
+        this.pending.push(held);
+        this.pendingBytes += held.length;
+      }
+      return;
+    }
+    this.decide(step.lineEnd);
+    this.flushPending(emit);
+    this.pushCut(chunk, emit);
+  }
+
+  private decide(lineEnd: LineEnd): void {
+    this.probe = undefined;
+    this.crMode = lineEnd === 'cr';
+    this.sep = this.crMode ? CR : LF;
+  }
+
+  /** Cuts the bytes held while probing, now that the line end is known. */
+  private flushPending(emit: (line: LogLine) => void): void {
+    if (this.pendingBytes === 0) return;
+    const held = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.pushCut(held, emit);
+  }
+
+  private pushCut(chunk: Buffer, emit: (line: LogLine) => void): void {
     const tail = this.tail;
     if (tail === undefined) {
       this.cutLines(chunk, 0, emit);
@@ -84,17 +150,17 @@ export class LineCutter {
     this.tail = undefined;
     // Only the carried line is joined with the chunk's first bytes, not the
     // whole chunk (a copy of every chunk otherwise).
-    const nl = chunk.indexOf(LF);
+    const nl = chunk.indexOf(this.sep);
     if (nl < 0 || nl === chunk.length - 1) {
       this.cutLines(Buffer.concat([tail, chunk], tail.length + chunk.length), tail.length, emit);
       return;
     }
-    // The joined part ends with LF, so it leaves no tail behind.
+    // The joined part ends with a line end, so it leaves no tail behind.
     this.cutLines(Buffer.concat([tail, chunk.subarray(0, nl + 1)], tail.length + nl + 1), tail.length, emit);
     this.cutLines(chunk.subarray(nl + 1), 0, emit);
   }
 
-  /** Cuts `buf`, whose first `base` bytes were searched for LF before (a carried tail). */
+  /** Cuts `buf`, whose first `base` bytes were searched for a line end before (a carried tail). */
   private cutLines(buf: Buffer, base: number, emit: (line: LogLine) => void): void {
     let start = 0;
     if (!this.bomChecked) {
@@ -108,11 +174,13 @@ export class LineCutter {
         this.offset += 3;
       }
     }
-    // Only search for LF in bytes not searched before.
+    // Only search for a line end in bytes not searched before.
     let searchFrom = Math.max(start, base);
     const len = buf.length;
+    const sep = this.sep;
+    const crMode = this.crMode;
     while (start < len) {
-      const nl = buf.indexOf(LF, searchFrom);
+      const nl = buf.indexOf(sep, searchFrom);
       if (nl === -1) break;
       const consumed = nl + 1 - start;
       if (this.discarding !== undefined) {
@@ -122,14 +190,17 @@ export class LineCutter {
         this.offset += consumed;
         emit(this.line(kept, 0, kept.length, true));
       } else {
+        let from = start;
         let end = nl;
-        if (end > start && buf[end - 1] === CR) end--;
+        if (crMode) {
+          if (from < end && buf[from] === LF) from++;
+        } else if (end > start && buf[end - 1] === CR) end--;
         this.offset += consumed;
         this.lineNo++;
-        if (end - start > this.maxLineBytes) {
-          emit(this.line(buf, start, this.cut(buf, start), true));
+        if (end - from > this.maxLineBytes) {
+          emit(this.line(buf, from, this.cut(buf, from), true));
         } else {
-          emit(this.line(buf, start, end, false));
+          emit(this.line(buf, from, end, false));
         }
       }
       start = nl + 1;
@@ -143,11 +214,13 @@ export class LineCutter {
     }
     if (rest > this.maxLineBytes + 1) {
       // Over-long line: keep what the bound allows and skip the rest up to the
-      // next LF, so the record's position is the line's real end (a checkpoint
-      // taken on it never resumes mid-line). (+1: room for a CR before the LF.)
+      // next line end, so the record's position is the line's real end (a
+      // checkpoint taken on it never resumes mid-line). (+1: room for a CR
+      // before the LF, or in CR mode for an LF after the previous CR.)
       this.lineNo++;
       this.offset += rest;
-      this.discarding = Buffer.from(buf.subarray(start, this.cut(buf, start)));
+      const from = crMode && buf[start] === LF ? start + 1 : start;
+      this.discarding = Buffer.from(buf.subarray(from, this.cut(buf, from)));
       return;
     }
     // Copy so the caller's chunk (possibly a large pooled buffer) is not retained.
@@ -169,6 +242,10 @@ export class LineCutter {
 
   /** Ends the input: emits a last line that had no terminator. */
   end(emit: (line: LogLine) => void): void {
+    if (this.probe !== undefined) {
+      this.decide(this.probe.finish());
+      this.flushPending(emit);
+    }
     const tail = this.tail;
     this.tail = undefined;
     if (this.discarding !== undefined) {
@@ -181,12 +258,15 @@ export class LineCutter {
     if (!this.bomChecked) {
       this.bomChecked = true;
     }
+    let from = 0;
     let end = tail.length;
-    if (tail[end - 1] === CR) end--;
+    if (this.crMode) {
+      if (tail[0] === LF) from = 1;
+    } else if (tail[end - 1] === CR) end--;
     this.offset += tail.length;
     this.lineNo++;
-    if (end > this.maxLineBytes) emit(this.line(tail, 0, this.cut(tail, 0), true));
-    else emit(this.line(tail, 0, end, false));
+    if (end - from > this.maxLineBytes) emit(this.line(tail, from, this.cut(tail, from), true));
+    else emit(this.line(tail, from, end, false));
   }
 
   /** End of the kept part of an over-long line starting at `start`. */

@@ -85,10 +85,16 @@ export class LineParser {
     }
     const r = parseLine(format, line.text);
     switch (r.kind) {
-      case 'entry':
+      case 'entry': {
+        const joined = joinedLines(line.text);
+        if (joined !== '') {
+          this.fail(line, format, joined, emit, false);
+          return;
+        }
         this.stats.entries++;
         emit({ kind: 'entry', entry: r.entry, line });
         return;
+      }
       case 'skip':
         if (r.reason === 'blank') this.stats.skippedBlank++;
         else this.stats.skippedHeader++;
@@ -101,10 +107,55 @@ export class LineParser {
     }
   }
 
-  private fail(line: LogLine, format: LogFormat | undefined, reason: string, emit: (p: ParsedLine) => void): void {
+  private fail(line: LogLine, format: LogFormat | undefined, reason: string, emit: (p: ParsedLine) => void, note = true): void {
     this.stats.errors++;
-    emit({ kind: 'error', format, reason, line });
+    emit({ kind: 'error', format, reason: note ? reason + lineEndNote(line.text) : reason, line });
   }
+}
+
+/**
+ * Why a line that could not be read may be several lines: it holds the line
+ * end its input was not cut on. An input is cut on one line end, chosen on its
+ * first 64 KiB (split/line-end.ts), so lines ended the other way further on
+ * are read as one; said in the reason, with how many there are in the text
+ * kept (an over-long line was cut, so there may be more).
+ */
+export function lineEndNote(text: string): string {
+  const crs = count(text, '\r');
+  if (crs > 0) return `; it holds ${crs} lone CR line end(s): CR ends lines only in an input with no LF in its first 64 KiB`;
+  const lfs = count(text, '\n');
+  if (lfs > 0) return `; it holds ${lfs} LF line end(s): an input with CR but no LF in its first 64 KiB is cut on CR only`;
+  return '';
+}
+
+/**
+ * A line that parsed, but in which a lone CR (an LF in CR mode) is followed
+ * by the start of another log line: lines ended the other way, joined. The
+ * parsers would read them as one entry (the rest in a path or in
+ * `ftp.extra`) and the others would be lost, so it is a parse error instead,
+ * with how many lines it holds; '' when there is none. A CR or LF followed
+ * by anything else is data, as a stray CR in an LF file always was.
+ */
+export function joinedLines(text: string): string {
+  // Two scans of a short string per line: the price of never merging lines silently.
+  const ch = text.indexOf('\r') >= 0 ? '\r' : text.indexOf('\n') >= 0 ? '\n' : undefined;
+  if (ch === undefined) return '';
+  let lines = 1;
+  for (let i = text.indexOf(ch); i >= 0; ) {
+    const next = text.indexOf(ch, i + 1);
+    if (detectLineFormat(text.slice(i + 1, next < 0 ? text.length : next)) !== undefined) lines++;
+    i = next;
+  }
+  if (lines === 1) return '';
+  return ch === '\r'
+    ? `${lines} log lines joined by lone CR line ends: CR ends lines only in an input with no LF in its first 64 KiB`
+    : `${lines} log lines joined by LF line ends: an input with CR but no LF in its first 64 KiB is cut on CR only`;
+}
+
+function count(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 function isBlank(text: string): boolean {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { fixture, projectRoot } from '../helpers/paths.js';
 import { spawnSync } from 'node:child_process';
-import { eftLines } from '../helpers/lines.js';
+import { eftLines, ncftpdLines } from '../helpers/lines.js';
 import { startReceiver, type OtlpReceiver, type ReceivedLogRecord } from '../../src/receiver/receiver.js';
 import { AUTO_WORKERS_MIN_BYTES, stdinFileBytes, workersOption } from '../../src/sources/source.js';
 
@@ -92,6 +92,37 @@ describe('ftplog-otel --workers', () => {
     assert.equal(threads.code, 0, threads.stderr);
     assert.equal(withoutObserved(threads.stdout), withoutObserved(serial.stdout));
     assert.equal(summary(threads.stderr), summary(serial.stderr));
+  });
+
+  it('parse --workers 2 and --workers 0 read lone-CR files (EFT and NcFTPd, 1,000 lines each), and the same on stdin: every line a record, no parse errors, the same output', async () => {
+    const eft = join(dir, 'cl241120.log');
+    const ncftpd = join(dir, 'xfer.cr.log');
+    const eftText = eftLines(1000).replace(/\n/g, '\r');
+    const ncftpdText = ncftpdLines(1000).replace(/\n/g, '\r');
+    writeFileSync(eft, eftText);
+    writeFileSync(ncftpd, ncftpdText);
+    const bodies = [...eftText.split('\r').slice(0, 1000), ...ncftpdText.split('\r').slice(0, 1000)];
+    const serial = await cli(['parse', '--workers', '0', '--timezone', 'UTC', eft, ncftpd]);
+    const threads = await cli(['parse', '--workers', '2', '--timezone', 'UTC', eft, ncftpd]);
+    for (const r of [serial, threads]) {
+      assert.equal(r.code, 0, r.stderr);
+      const records = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { eventName: string; body: string });
+      assert.equal(records.length, 2000);
+      assert.deepEqual(records.map((x) => x.body), bodies);
+      assert.equal(records.filter((x) => x.eventName === 'ftplog.parse_error').length, 0);
+      assert.match(r.stderr, /2 input\(s\), 2,000 lines, 2,000 records \(success 2,000, failure 0, unknown 0\), 0 parse errors,/);
+    }
+    assert.equal(withoutObserved(threads.stdout), withoutObserved(serial.stdout));
+    assert.equal(summary(threads.stderr), summary(serial.stderr));
+    for (const text of [eftText, ncftpdText]) {
+      const viaStdin0 = await cli(['parse', '--workers', '0', '--timezone', 'UTC', '-'], { stdin: text });
+      const viaStdin2 = await cli(['parse', '--workers', '2', '--timezone', 'UTC', '-'], { stdin: text });
+      assert.equal(viaStdin0.code, 0, viaStdin0.stderr);
+      assert.equal(viaStdin0.stdout.trimEnd().split('\n').length, 1000);
+      assert.match(viaStdin0.stderr, /1 input\(s\), 1,000 lines, 1,000 records \(success 1,000, failure 0, unknown 0\), 0 parse errors,/);
+      assert.equal(withoutObserved(viaStdin2.stdout), withoutObserved(viaStdin0.stdout));
+      assert.equal(summary(viaStdin2.stderr), summary(viaStdin0.stderr));
+    }
   });
 
   for (const protocol of ['http/protobuf', 'http/json'] as const) {

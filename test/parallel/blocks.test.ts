@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { BlockCutter } from '../../src/parallel/blocks.js';
 import { LineCutter, type LineEncoding } from '../../src/split/line-cutter.js';
+import { LINE_END_PROBE_BYTES } from '../../src/split/line-end.js';
 import type { LogLine } from '../../src/model.js';
 import { joinBlock, lentBlocks, type JoinedBlock } from './inputs.js';
 
@@ -18,16 +19,22 @@ function serial(input: Buffer, maxLineBytes: number, encoding: LineEncoding = 'u
   return out;
 }
 
-/** Cuts `input` into chunks of the given sizes (cycled), lent as the file reader lends them; checks the hold bound after each push. */
-function blocksOf(input: Buffer, maxLineBytes: number, sizes: readonly number[]): { blocks: JoinedBlock[]; maxHeld: number } {
+/**
+ * Cuts `input` into chunks of the given sizes (cycled), lent as the file
+ * reader lends them; measures what is held after each push, once the line
+ * end is decided (`maxHeld`) and before (`maxHeldProbing`).
+ */
+function blocksOf(input: Buffer, maxLineBytes: number, sizes: readonly number[]): { blocks: JoinedBlock[]; maxHeld: number; maxHeldProbing: number } {
   let maxHeld = 0;
+  let maxHeldProbing = 0;
   let cutter: BlockCutter | undefined;
   const blocks = lentBlocks(input, maxLineBytes, sizes, (c) => {
     cutter = c;
-    maxHeld = Math.max(maxHeld, c.heldBytes);
+    if (c.lineEnd === undefined) maxHeldProbing = Math.max(maxHeldProbing, c.heldBytes);
+    else maxHeld = Math.max(maxHeld, c.heldBytes);
   });
   if (cutter !== undefined) assert.equal(cutter.heldBytes, 0);
-  return { blocks, maxHeld };
+  return { blocks, maxHeld, maxHeldProbing };
 }
 
 /** Each block through its own LineCutter, line numbers renumbered by the lines of earlier blocks. */
@@ -35,7 +42,7 @@ function viaBlocks(blocks: readonly JoinedBlock[], maxLineBytes: number, encodin
   const out: LogLine[] = [];
   let base = 0;
   for (const block of blocks) {
-    const c = new LineCutter({ startOffset: block.startOffset, maxLineBytes, encoding, file: FILE });
+    const c = new LineCutter({ startOffset: block.startOffset, maxLineBytes, encoding, file: FILE, lineEnd: block.lineEnd });
     const lines: LogLine[] = [];
     const emit = (l: LogLine): void => {
       lines.push(l);
@@ -65,8 +72,9 @@ function checkBlocks(input: Buffer, blocks: readonly JoinedBlock[]): void {
     }
     const at = b.startOffset + (b.prefix?.length ?? 0) + (b.skipped ?? 0);
     assert.deepEqual(b.bytes, input.subarray(at, at + b.bytes.length));
-    // Every block but the input's last ends just after a LF.
-    if (offset + b.inputBytes < input.length) assert.equal(input[offset + b.inputBytes - 1], 0x0a);
+    // Every block but the input's last ends just after its line end (LF, or CR in CR mode).
+    assert.equal(b.lineEnd, blocks[0]!.lineEnd, 'one line end per input');
+    if (offset + b.inputBytes < input.length) assert.equal(input[offset + b.inputBytes - 1], b.lineEnd === 'cr' ? 0x0d : 0x0a);
     offset += b.inputBytes;
   }
   assert.equal(offset, input.length, 'blocks stand for the whole input');
@@ -89,14 +97,14 @@ describe('BlockCutter', () => {
     assert.equal(c.push(Buffer.from('ab')), undefined);
     assert.equal(c.heldBytes, 2);
     const b1 = joinBlock(c.push(Buffer.from('c\nde\nf'))!);
-    assert.deepEqual(b1, { startOffset: 0, bytes: Buffer.from('abc\nde\n'), inputBytes: 7 });
+    assert.deepEqual(b1, { startOffset: 0, bytes: Buffer.from('abc\nde\n'), inputBytes: 7, lineEnd: 'lf' });
     assert.equal(c.heldBytes, 1);
     assert.equal(c.push(Buffer.alloc(0)), undefined);
     const b2 = joinBlock(c.push(Buffer.from('g\n'))!);
-    assert.deepEqual(b2, { startOffset: 7, bytes: Buffer.from('fg\n'), inputBytes: 3 });
+    assert.deepEqual(b2, { startOffset: 7, bytes: Buffer.from('fg\n'), inputBytes: 3, lineEnd: 'lf' });
     assert.equal(c.heldBytes, 0);
     assert.equal(c.push(Buffer.from('tail')), undefined);
-    assert.deepEqual(joinBlock(c.end()!), { startOffset: 10, bytes: Buffer.from('tail'), inputBytes: 4 });
+    assert.deepEqual(joinBlock(c.end()!), { startOffset: 10, bytes: Buffer.from('tail'), inputBytes: 4, lineEnd: 'lf' });
     assert.equal(c.end(), undefined);
   });
 
@@ -114,14 +122,31 @@ describe('BlockCutter', () => {
       skipped: 10, // 'abcdef' + 'ghij'
       bytes: Buffer.from('k\nnext\n'),
       inputBytes: 10 + 10 + 7,
+      lineEnd: 'lf',
     });
     assert.equal(c.heldBytes, 4);
     // The tail after the last LF can itself be over-long.
     const c2 = new BlockCutter(2);
     const first = joinBlock(c2.push(Buffer.from('a\nbcdefg'))!);
-    assert.deepEqual(first, { startOffset: 0, bytes: Buffer.from('a\n'), inputBytes: 2 });
+    assert.deepEqual(first, { startOffset: 0, bytes: Buffer.from('a\n'), inputBytes: 2, lineEnd: 'lf' });
     assert.equal(c2.heldBytes, 4);
-    assert.deepEqual(joinBlock(c2.end()!), { startOffset: 2, prefix: Buffer.from('bcde'), skipped: 2, bytes: Buffer.alloc(0), inputBytes: 6 });
+    assert.deepEqual(joinBlock(c2.end()!), { startOffset: 2, prefix: Buffer.from('bcde'), skipped: 2, bytes: Buffer.alloc(0), inputBytes: 6, lineEnd: 'lf' });
+  });
+
+  it('cuts blocks after the last CR of a chunk in an input with CR but no LF in its first 64 KiB, once that is known', () => {
+    const c = new BlockCutter(64);
+    assert.equal(c.push(Buffer.from('ab')), undefined);
+    assert.equal(c.push(Buffer.from('c\rde\rf')), undefined, 'no block while the line end is undecided');
+    assert.equal(c.lineEnd, undefined);
+    assert.equal(c.heldBytes, 3 + 5);
+    assert.deepEqual(joinBlock(c.end()!), { startOffset: 0, bytes: Buffer.from('abc\rde\rf'), inputBytes: 8, lineEnd: 'cr' });
+    const big = new BlockCutter(64);
+    const crs = Buffer.from('ab\r'.repeat(LINE_END_PROBE_BYTES / 3 + 1));
+    const first = joinBlock(big.push(crs)!);
+    assert.equal(first.lineEnd, 'cr');
+    assert.equal(first.inputBytes, crs.length);
+    assert.equal(big.heldBytes, 0);
+    assert.deepEqual(joinBlock(big.push(Buffer.from('x\ny\rz'))!), { startOffset: crs.length, bytes: Buffer.from('x\ny\r'), inputBytes: 4, lineEnd: 'cr' });
   });
 
   it('rejects a bad maxLineBytes with ERR_INVALID_OPTION', () => {
@@ -137,12 +162,15 @@ describe('BlockCutter', () => {
       ['over-long last line without LF', Buffer.from('a\n0123456789abcdef'), 8],
       ['multi-byte character at the cut', Buffer.from('0123456😀😀😀\nok\n'), 8],
       ['only CRs', Buffer.from('\r\r\r\r\r\r\r\r\r\r\r\r\r\n'), 8],
+      ['lone CR line ends, an over-long line, no last CR', Buffer.from('ab\rcd\r0123456789abcdef\rok\r\rlast'), 8],
+      ['BOM, lone CR line ends, an over-long first line', Buffer.concat([BOM, Buffer.from('0123456789abcdef\rok\ré😀\r')]), 8],
     ];
     for (const [name, input, max] of cases) {
       const expected = serial(input, max);
       for (const sizes of [[1], [2], [3], [5], [input.length]]) {
         const { blocks } = blocksOf(input, max, sizes);
         checkBlocks(input, blocks);
+        assert.equal(blocks[0]!.lineEnd, input.includes(0x0a) ? 'lf' : 'cr');
         assert.deepEqual(viaBlocks(blocks, max), expected, `${name}, chunks of ${sizes.join(',')}`);
       }
     }
@@ -159,12 +187,14 @@ describe('BlockCutter', () => {
     );
   });
 
-  it('property: holds at most maxLineBytes + 2 bytes (+ 3 for the BOM of a first line)', () => {
+  it('property: holds at most maxLineBytes + 2 bytes (+ 3 for the BOM of a first line) once the line end is decided, and the probe window before', () => {
     fc.assert(
       fc.property(inputArb, fc.integer({ min: 8, max: 64 }), sizesArb, (input, max, sizes) => {
-        const { maxHeld } = blocksOf(input, max, sizes);
+        const { maxHeld, maxHeldProbing } = blocksOf(input, max, sizes);
         const bom = input.subarray(0, 3).equals(BOM) ? 3 : 0;
         assert.ok(maxHeld <= max + 2 + bom, `held ${maxHeld} > ${max} + 2 + ${bom}`);
+        // Before: the first line's bound plus the bytes from the first CR on, within the probe window.
+        assert.ok(maxHeldProbing <= max + 2 + bom + LINE_END_PROBE_BYTES, `held ${maxHeldProbing} while probing`);
       }),
       { numRuns: 300 },
     );

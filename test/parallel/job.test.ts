@@ -82,6 +82,7 @@ function runBlocks(c: Case, blocks: readonly JoinedBlock[], output: JobOutput): 
       file: c.file,
       format,
       startOffset: b.startOffset,
+      lineEnd: b.lineEnd,
       bytes: b.bytes,
       ...(b.prefix !== undefined ? { prefix: b.prefix, skipped: b.skipped ?? 0 } : {}),
     };

@@ -15,7 +15,7 @@ import { decodeLogsProtobuf } from '../../src/receiver/decode.js';
 import { recordFormat } from '../../src/otel/resource.js';
 import type { FtpLogRecord, SourcePosition } from '../../src/model.js';
 import { fixture } from '../helpers/paths.js';
-import { eftLines } from '../helpers/lines.js';
+import { eftLines, ncftpdLines } from '../helpers/lines.js';
 import { MAX_LINE_BYTES, eftLog, writeInputs } from './inputs.js';
 
 const NOW = Date.parse('2026-01-02T03:04:05.678Z');
@@ -134,6 +134,37 @@ describe('readLogsParallel', () => {
     assert.equal(withoutObserved(got.text), withoutObserved(expected.text));
     assert.match(got.text, /Jürgen/);
     assert.deepEqual(got.stats, expected.stats);
+  });
+
+  it('lone-CR files (EFT and NcFTPd, 1,000 lines each): the records, line numbers and byte offsets of readLogs, whatever the block size', async () => {
+    const eft = join(dir, 'cl241120.log');
+    const ncftpd = join(dir, 'xfer.cr.log');
+    const eftBytes = Buffer.from(eftLines(1000).replace(/\n/g, '\r'), 'utf8');
+    const ncftpdBytes = Buffer.from(ncftpdLines(1000).replace(/\n/g, '\r'), 'utf8');
+    writeFileSync(eft, eftBytes);
+    writeFileSync(ncftpd, ncftpdBytes);
+    const positionsOf = (file: string, bytes: Buffer): SourcePosition[] => {
+      const out: SourcePosition[] = [];
+      for (let i = bytes.indexOf(0x0d); i >= 0; i = bytes.indexOf(0x0d, i + 1)) out.push({ file, line: out.length + 1, offset: i + 1 });
+      return out;
+    };
+    const wanted = [...positionsOf(eft, eftBytes), ...positionsOf(ncftpd, ncftpdBytes)];
+    assert.equal(wanted.length, 2000);
+    const common: Common = { timezone: 'UTC' };
+    const expected = await serialRecords([eft, ncftpd], common);
+    assert.deepEqual(expected.records.map((r) => r.position), wanted);
+    assert.equal(expected.totals.records, 2000);
+    assert.equal(expected.totals.parseErrors, 0);
+    assert.deepEqual(expected.stats.inputs.map((i) => [i.format, i.lines, i.records, i.parseErrors]), [['eft', 1000, 1000, 0], ['ncftpd', 1000, 1000, 0]]);
+    for (const blockBytes of [65536, 4096, 100]) {
+      const s = readLogsParallel([eft, ncftpd], { ...common, output: 'http/protobuf', workers: 2, blockBytes });
+      const runs = (await collect(s)) as EncodedRecords[];
+      const positions: (SourcePosition | undefined)[] = [];
+      for (const run of runs) for (let i = 0; i < run.count; i++) positions.push(recordPosition(run, i));
+      assert.deepEqual(positions, wanted, `blocks of ${blockBytes}`);
+      assert.deepEqual(s.stats, expected.stats);
+      assert.deepEqual(s.totals(), expected.totals);
+    }
   });
 
   for (const output of ['http/protobuf', 'http/json'] as const) {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { LineCutter } from '../../src/split/line-cutter.js';
-import type { LogLine } from '../../src/model.js';
+import type { LogLine, ParsedLine } from '../../src/model.js';
+import { LINE_END_PROBE_BYTES } from '../../src/split/line-end.js';
+import { LineParser } from '../../src/transforms/parse.js';
+import { eftLines, ncftpdLines } from '../helpers/lines.js';
 
 function cut(chunks: Buffer[], options: ConstructorParameters<typeof LineCutter>[0] = {}): LogLine[] {
   const c = new LineCutter(options);
@@ -146,5 +149,188 @@ describe('LineCutter', () => {
     assert.throws(() => new LineCutter({ maxLineBytes: 0 }), { code: 'ERR_INVALID_OPTION' });
     assert.throws(() => new LineCutter({ encoding: 'utf16le' as never }), { code: 'ERR_INVALID_OPTION' });
     assert.throws(() => new LineCutter({ startOffset: -1 }), { code: 'ERR_INVALID_OPTION' });
+  });
+});
+
+/** `n` generated lines with lone-CR line ends (old Mac files). */
+function crFile(gen: (n: number) => string, n: number): Buffer {
+  return Buffer.from(gen(n).replace(/\n/g, '\r'), 'utf8');
+}
+
+/** Where each line of `input` ends (just past its CR): the positions the cutter must give. */
+function crEnds(input: Buffer): number[] {
+  const ends: number[] = [];
+  for (let i = input.indexOf(0x0d); i >= 0; i = input.indexOf(0x0d, i + 1)) ends.push(i + 1);
+  return ends;
+}
+
+/** Cuts and parses `chunks`; the parser's stats and what it emitted. */
+function parseChunks(chunks: Buffer[], file = 'x.log'): { stats: LineParser['stats']; out: ParsedLine[] } {
+  const parser = new LineParser('auto');
+  const out: ParsedLine[] = [];
+  const emitParsed = (p: ParsedLine): void => {
+    out.push(p);
+  };
+  for (const line of cut(chunks, { file })) parser.push(line, emitParsed);
+  parser.end(emitParsed);
+  return { stats: parser.stats, out };
+}
+
+/** `bytes` in chunks of `size`. */
+function chunked(bytes: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+describe('LineCutter: lone CR line ends (no LF in the first 64 KiB)', () => {
+  for (const [name, gen, format] of [['EFT', eftLines, 'eft'], ['NcFTPd', ncftpdLines, 'ncftpd']] as const) {
+    it(`a 1,000-line ${name} file ended by lone CRs gives 1,000 entries, 0 parse errors, each at its line and just past its CR`, () => {
+      const input = crFile(gen, 1000);
+      assert.ok(input.length > LINE_END_PROBE_BYTES, 'longer than the probe window');
+      const ends = crEnds(input);
+      assert.equal(ends.length, 1000);
+      for (const size of [input.length, 65536, 4096, 1000]) {
+        const { stats, out } = parseChunks(chunked(input, size));
+        assert.equal(stats.format, format);
+        assert.equal(stats.lines, 1000, `chunks of ${size}`);
+        assert.equal(stats.entries, 1000, `chunks of ${size}`);
+        assert.equal(stats.errors, 0, `chunks of ${size}`);
+        assert.deepEqual(
+          out.map((p) => p.line.position),
+          ends.map((offset, i) => ({ file: 'x.log', line: i + 1, offset })),
+        );
+        assert.ok(out.every((p) => p.kind === 'entry' && !p.line.text.includes('\r')));
+      }
+    });
+  }
+
+  it('gives the same lines cut in two at every position near a CR (first lines, and around the end of the probe window)', () => {
+    const input = crFile(eftLines, 1000);
+    const expected = cut([input], { file: 'x.log' });
+    assert.equal(expected.length, 1000);
+    const ends = crEnds(input);
+    const near = ends.filter((e, i) => i < 20 || Math.abs(e - LINE_END_PROBE_BYTES) < 400 || i >= ends.length - 3);
+    assert.ok(near.length > 25);
+    for (const end of near) {
+      const cr = end - 1;
+      for (const at of [cr - 1, cr, cr + 1, cr + 2]) {
+        if (at <= 0 || at >= input.length) continue;
+        assert.deepEqual(cut([input.subarray(0, at), input.subarray(at)], { file: 'x.log' }), expected, `cut at ${at}`);
+      }
+    }
+    // A chunk boundary exactly at the end of the probe window, and a CR right there.
+    const edge = Buffer.from(input);
+    edge[LINE_END_PROBE_BYTES - 1] = 0x0d;
+    const edgeExpected = cut([edge]);
+    for (const at of [LINE_END_PROBE_BYTES - 2, LINE_END_PROBE_BYTES - 1, LINE_END_PROBE_BYTES, LINE_END_PROBE_BYTES + 1]) {
+      assert.deepEqual(cut([edge.subarray(0, at), edge.subarray(at)]), edgeExpected, `edge cut at ${at}`);
+    }
+  });
+
+  it('cuts a short CR input the same way in any two or three chunks: BOM, multi-byte characters, an empty line, no last CR', () => {
+    const input = Buffer.from('\uFEFFfirst é\r\rsecond ファイル\rthird\r😀 last', 'utf8');
+    const b = (t: string): number => Buffer.byteLength(t, 'utf8');
+    const o1 = 3 + b('first é\r');
+    const o2 = o1 + 1;
+    const o3 = o2 + b('second ファイル\r');
+    const o4 = o3 + b('third\r');
+    const expected = [
+      { text: 'first é', position: { line: 1, offset: o1 } },
+      { text: '', position: { line: 2, offset: o2 } },
+      { text: 'second ファイル', position: { line: 3, offset: o3 } },
+      { text: 'third', position: { line: 4, offset: o4 } },
+      { text: '😀 last', position: { line: 5, offset: input.length } },
+    ];
+    assert.deepEqual(cut([input]), expected);
+    for (let i = 1; i < input.length; i++) {
+      assert.deepEqual(cut([input.subarray(0, i), input.subarray(i)]), expected, `chunks ${i}+${input.length - i}`);
+      for (let j = i + 1; j < input.length; j++) {
+        assert.deepEqual(cut([input.subarray(0, i), input.subarray(i, j), input.subarray(j)]), expected, `chunks ${i}+${j - i}+${input.length - j}`);
+      }
+    }
+    assert.deepEqual(cut([...input].map((x) => Buffer.from([x]))), expected, 'one byte at a time');
+  });
+
+  it('keeps the --max-line-bytes bound: an over-long line is truncated at the bound, ends at its CR, and the next line is intact', () => {
+    const input = Buffer.from(`short\r${'x'.repeat(100)}\rnext\r${'é'.repeat(12)}\rz`, 'utf8');
+    const expected = [
+      { text: 'short', position: { line: 1, offset: 6 } },
+      { text: 'x'.repeat(10), position: { line: 2, offset: 107 }, truncated: true },
+      { text: 'next', position: { line: 3, offset: 112 } },
+      { text: 'é'.repeat(5), position: { line: 4, offset: 112 + 24 + 1 }, truncated: true },
+      { text: 'z', position: { line: 5, offset: input.length } },
+    ];
+    assert.deepEqual(cut([input], { maxLineBytes: 10 }), expected);
+    for (const way of splits(input)) assert.deepEqual(cut(way, { maxLineBytes: 10 }), expected, `chunks ${way.map((c) => c.length).join('+')}`);
+  });
+
+  it('never holds more than the bound for an endless line once CR is decided, nor more than the probe window before', () => {
+    const c = new LineCutter({ maxLineBytes: 1000 });
+    const out: LogLine[] = [];
+    const crs = Buffer.from('a\r'.repeat(1024));
+    for (let i = 0; i < 40; i++) {
+      c.push(crs, (l) => out.push(l));
+      assert.ok(c.bufferedBytes <= LINE_END_PROBE_BYTES, `buffered ${c.bufferedBytes}`);
+    }
+    assert.equal(c.lineEnd, 'cr');
+    assert.equal(out.length, 40 * 1024);
+    const chunk = Buffer.alloc(4096, 0x61);
+    for (let i = 0; i < 100; i++) {
+      c.push(chunk, (l) => out.push(l));
+      assert.ok(c.bufferedBytes <= 1001, `buffered ${c.bufferedBytes}`);
+    }
+    c.end((l) => out.push(l));
+    assert.equal(out.length, 40 * 1024 + 1);
+    assert.deepEqual(out.at(-1), { text: 'a'.repeat(1000), position: { line: 40 * 1024 + 1, offset: 40 * 2048 + 4096 * 100 }, truncated: true });
+  });
+
+  it('an LF in the first 64 KiB keeps LF line ends: a stray CR is data, a CRLF one line end', () => {
+    assert.deepEqual(cut([Buffer.from('a\rb\r\nc\n')]).map((l) => l.text), ['a\rb', 'c']);
+    // LF only past the first 64 KiB: CR line ends; the LF after a CR is dropped, another LF is data.
+    const late = Buffer.concat([Buffer.from('a\r'.repeat(LINE_END_PROBE_BYTES / 2)), Buffer.from('\nb\nc\r')]);
+    const lines = cut([late]);
+    assert.equal(lines.length, LINE_END_PROBE_BYTES / 2 + 1);
+    assert.deepEqual(lines.at(-1), { text: 'b\nc', position: { line: LINE_END_PROBE_BYTES / 2 + 1, offset: late.length } });
+  });
+
+  it('takes the line end as an option: lf, cr, or auto (the default); rejects anything else with ERR_INVALID_OPTION', () => {
+    assert.deepEqual(cut([Buffer.from('a\rb\r')], { lineEnd: 'lf' }).map((l) => l.text), ['a\rb']);
+    assert.deepEqual(cut([Buffer.from('a\nb\rc')], { lineEnd: 'cr' }).map((l) => l.text), ['a\nb', 'c']);
+    assert.deepEqual(cut([Buffer.from('a\rb\r')], { lineEnd: 'auto' }).map((l) => l.text), ['a', 'b']);
+    assert.equal(new LineCutter({ lineEnd: 'cr' }).lineEnd, 'cr');
+    assert.equal(new LineCutter().lineEnd, undefined);
+    assert.throws(() => new LineCutter({ lineEnd: 'crlf' as never }), { code: 'ERR_INVALID_OPTION' });
+  });
+
+  it('mixed line ends it cannot cut are counted parse errors that say why, never dropped', () => {
+    // LF in the first 64 KiB, then a stretch ended by lone CRs: one line, a parse error naming the CRs.
+    const lfThenCr = Buffer.from(eftLines(3) + eftLines(5, 3).replace(/\n/g, '\r') + '\n' + eftLines(2, 8), 'utf8');
+    const a = parseChunks([lfThenCr]);
+    assert.equal(a.stats.entries, 5);
+    assert.equal(a.stats.errors, 1);
+    const errA = a.out.find((p) => p.kind === 'error')!;
+    assert.equal(errA.kind, 'error');
+    assert.equal(errA.kind === 'error' ? errA.reason : '', '5 log lines joined by lone CR line ends: CR ends lines only in an input with no LF in its first 64 KiB');
+    // A stray CR followed by anything but a log line stays data, as it always was.
+    const stray = parseChunks([Buffer.from(eftLines(2).replace('f0.csv;', 'f0\r.csv;'), 'utf8')]);
+    assert.equal(stray.stats.entries, 2);
+    assert.equal(stray.stats.errors, 0);
+    // No LF in the first 64 KiB, then LF-only lines: one line, a parse error naming the LFs.
+    const crThenLf = Buffer.concat([crFile(eftLines, 1000), Buffer.from(eftLines(4, 1000), 'utf8')]);
+    const b = parseChunks(chunked(crThenLf, 4096));
+    assert.equal(b.stats.entries, 1000);
+    assert.equal(b.stats.errors, 1);
+    const errB = b.out.at(-1)!;
+    assert.equal(errB.kind, 'error');
+    assert.equal(errB.kind === 'error' ? errB.reason : '', '4 log lines joined by LF line ends: an input with CR but no LF in its first 64 KiB is cut on CR only');
+    // Joined lines past the bound: truncated, and the reason counts the line ends in what was kept.
+    const long = Buffer.from(eftLines(2) + eftLines(1000, 2).replace(/\n/g, '\r') + '\n', 'utf8');
+    const c = parseChunks([long]);
+    assert.equal(c.stats.entries, 2);
+    assert.equal(c.stats.errors, 1);
+    const errC = c.out.at(-1)!;
+    assert.equal(errC.line.truncated, true);
+    assert.match(errC.kind === 'error' ? errC.reason : '', /^line too long \(truncated\); it holds \d+ lone CR line end\(s\): CR ends lines only in an input with no LF in its first 64 KiB$/);
   });
 });

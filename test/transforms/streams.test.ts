@@ -6,6 +6,7 @@ import { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } f
 import { splitLines, parse, enrich, logRecords, loggerSink, toJsonLines, fromJsonLines } from '../../src/index.js';
 import type { FtpLogRecord, LogLine } from '../../src/index.js';
 import { fixture } from '../helpers/paths.js';
+import { ncftpdLines } from '../helpers/lines.js';
 
 const NOW = Date.parse('2026-01-02T03:04:05.678Z');
 const now = () => NOW;
@@ -47,6 +48,20 @@ describe('composed streams', () => {
         const fused = await collect<FtpLogRecord>(chunked(input, size), logRecords({ file: 'f.log', timezone: 'UTC', now }));
         assert.deepEqual(fused, reference, `chunk size ${size}`);
       }
+    }
+  });
+
+  it('lone CR line ends: splitLines | parse | enrich and logRecords give one record per line, for every chunk size', async () => {
+    const cr = Buffer.from(ncftpdLines(300).replace(/\n/g, '\r'), 'utf8');
+    const reference = await collect<FtpLogRecord>(chunked(cr, 1 << 16), splitLines({ file: 'f.log' }), parse(), enrich({ timezone: 'UTC', now }));
+    assert.equal(reference.length, 300);
+    assert.ok(reference.every((r) => r.eventName === 'ftp.download'));
+    assert.deepEqual(reference.at(-1)!.position, { file: 'f.log', line: 300, offset: cr.length });
+    for (const size of [1, 7, 1000, 4096]) {
+      const split = await collect<LogLine>(chunked(cr, size), splitLines({ file: 'f.log' }));
+      assert.deepEqual(split.map((l) => l.position), reference.map((r) => r.position), `splitLines, chunk size ${size}`);
+      const fused = await collect<FtpLogRecord>(chunked(cr, size), logRecords({ file: 'f.log', timezone: 'UTC', now }));
+      assert.deepEqual(fused, reference, `chunk size ${size}`);
     }
   });
 
