@@ -3,20 +3,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { toJsonLines } from '../transforms/json-lines.js';
 import { formatCount, formatRate, progressWanted, startProgress } from './summary.js';
-import { openSource, sourceConfig, type Source, type SourceConfig, type SourceOptions } from '../sources/source.js';
-import { INPUT_OPTIONS, OUTPUT_OPTIONS } from '../options/components.js';
+import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
+import { INPUT_OPTIONS, OUTPUT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
-
-/** The input flags of every command that reads logs. */
-export const INPUT_GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS];
-
-/** The input options from the command line: `positionals` are the inputs. */
-export function inputConfig(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], stdin?: Readable, groups: readonly OptionGroup[] = INPUT_GROUPS): SourceConfig {
-  return sourceConfig(convertFlags(groups, values) as SourceOptions, positionals, stdin);
-}
 
 /**
  * Writes each chunk of `source` to `out` (an fd-backed stream, which it does
@@ -55,7 +47,7 @@ function writeAndRelease(out: NodeJS.WritableStream, source: Source): Writable {
   });
 }
 
-const GROUPS: readonly OptionGroup[] = [...INPUT_GROUPS, OUTPUT_OPTIONS];
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, TRANSFORM_OPTIONS, OUTPUT_OPTIONS];
 
 const HELP = commandHelp(
   `Usage: ftplog-otel parse [options] [FILE...]
@@ -81,7 +73,7 @@ export const parseCommand: Command = {
       io.stdout.write(HELP + '\n');
       return EXIT.OK;
     }
-    const cfg = inputConfig(values, positionals, io.stdin);
+    const cfg = sourceConfig(convertFlags(GROUPS, values) as SourceOptions, positionals, io.stdin);
     const started = Date.now();
     const records = openSource(cfg, { stdin: io.stdin, output: 'jsonl' });
     const stop = progressWanted(values['progress'] as boolean | undefined, io.stderr)

@@ -7,7 +7,7 @@ import { otlpSink, type OtlpSink, type OtlpSinkOptions, type OutageInfo, type Re
 import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig, type OtlpFlags } from '../sinks/otlp/config.js';
 import type { BackoffOptions } from '../sinks/otlp/retry.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
-import { DELIVERY_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS } from '../options/components.js';
+import { DELIVERY_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
@@ -15,7 +15,7 @@ import { formatCount, formatRate, progressWanted, startProgress } from './summar
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
-const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, INPUT_KIND_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, OUTPUT_OPTIONS];
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, INPUT_KIND_OPTIONS, TRANSFORM_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, OUTPUT_OPTIONS];
 
 const HELP = commandHelp(
   `Usage: ftplog-otel ship [options] [FILE...]

@@ -48,6 +48,20 @@ export const INPUT_KIND_OPTIONS: OptionGroup = {
   ],
 };
 
+/** Record transforms given on the command line. */
+export const TRANSFORM_OPTIONS: OptionGroup = {
+  title: 'Records',
+  options: [
+    {
+      flag: 'attribute',
+      key: 'attributes',
+      kind: 'list',
+      placeholder: 'KEY=VALUE',
+      help: 'set a string attribute on every record, repeatable (e.g. deployment.environment.name=prod)',
+    },
+  ],
+};
+
 /** The collector, with the standard OTEL_EXPORTER_OTLP_* variables behind the flags. */
 export const OTLP_OPTIONS: OptionGroup = {
   title: 'Collector (flags win over the standard OTEL_EXPORTER_OTLP_* / OTEL_EXPORTER_OTLP_LOGS_* variables)',

@@ -12,8 +12,9 @@ import { Buffer } from 'node:buffer';
 import type { FtpLogRecord, LogFormat } from '../model.js';
 import { LineCutter, type LineEncoding } from '../split/line-cutter.js';
 import type { LineEnd } from '../split/line-end.js';
-import { LineParser } from '../transforms/parse.js';
-import { RecordsPipeline } from '../transforms/log-records.js';
+import { LineParser } from '../formats/line-parser.js';
+import { RecordsPipeline } from '../records/pipeline.js';
+import type { RecordTransform, TransformSpec } from '../records/transforms.js';
 import type { CountingEnricher } from '../enrich/enrich.js';
 import { JsonLineWriter } from '../jsonl/json-bytes.js';
 import { EncodedRecordsBuilder, type OtlpProtocol, type SpareBuffers } from '../otlp/encoded.js';
@@ -27,6 +28,8 @@ export interface JobSettings {
   output: JobOutput;
   encoding: LineEncoding;
   maxLineBytes: number;
+  /** Record transforms, as data: every thread builds the same chain from them. */
+  transforms?: readonly TransformSpec[];
 }
 
 export interface Job {
@@ -128,10 +131,11 @@ function asBuffer(b: Uint8Array): Buffer {
 
 /**
  * Runs a block through the pipeline with `enrich` (one enricher per thread:
- * it caches time-zone offsets); the output (JSONL or OTLP runs) goes into
+ * it caches time-zone offsets) and `transform` (the chain the thread built
+ * from settings.transforms); the output (JSONL or OTLP runs) goes into
  * buffers from `spare` when it has some.
  */
-export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher, spare?: SparePool): JobResult {
+export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher, spare?: SparePool, transform?: RecordTransform): JobResult {
   const cutter = new LineCutter({
     maxLineBytes: settings.maxLineBytes,
     encoding: settings.encoding,
@@ -167,7 +171,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher
       builder.add(r);
     };
   }
-  const pipeline = new RecordsPipeline(cutter, new LineParser(job.format), enrich, onRecord);
+  const pipeline = new RecordsPipeline(cutter, new LineParser(job.format), enrich, onRecord, transform);
   if (job.prefix !== undefined) {
     pipeline.push(asBuffer(job.prefix));
     pipeline.skip(job.skipped ?? 0);

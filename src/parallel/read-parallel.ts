@@ -34,7 +34,8 @@ import type { EncodedRecords } from '../otlp/encoded.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../split/line-cutter.js';
-import { validateFormat } from '../transforms/parse.js';
+import { validateFormat } from '../formats/line-parser.js';
+import { compileTransforms, type TransformSpec } from '../records/transforms.js';
 import { FtplogError, invalidOption, positiveIntOption } from '../errors.js';
 
 export interface ReadLogsParallelOptions {
@@ -50,6 +51,8 @@ export interface ReadLogsParallelOptions {
   encoding?: LineEncoding;
   /** @default 65536 */
   maxLineBytes?: number;
+  /** Record transforms, run in the worker threads after enrich. @default [] */
+  transforms?: readonly TransformSpec[];
   /** Stream read for the input `-`. @default process.stdin */
   stdin?: Readable;
   /**
@@ -162,7 +165,8 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
   if (encoding !== 'utf8' && encoding !== 'latin1') throw invalidOption('encoding', '"utf8" or "latin1"', encoding);
   const format = validateFormat(options.format ?? 'auto');
   const stdin = options.stdin ?? process.stdin;
-  const settings: JobSettings = { output, encoding, maxLineBytes };
+  const settings: JobSettings = { output, encoding, maxLineBytes, ...(options.transforms !== undefined && options.transforms.length > 0 ? { transforms: options.transforms } : {}) };
+  compileTransforms(settings.transforms); // a bad spec fails here, not in every thread
   // A block holds one line of up to maxLineBytes: its text, record and
   // serialization must fit in the old generation whatever limit is set.
   const resourceLimits = options.resourceLimits ?? {

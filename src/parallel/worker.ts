@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runJob, SparePool, transferList, type Job, type JobSettings } from './job.js';
 import { createCountingEnricher } from '../enrich/enrich.js';
+import { compileTransforms } from '../records/transforms.js';
 
 export interface WorkerData {
   settings: JobSettings;
@@ -27,6 +28,7 @@ const data = workerData as WorkerData;
 // alternated): 1-2% less time per line for JSONL, 6% for NcFTPd protobuf.
 let observed = Date.now();
 const enrich = createCountingEnricher({ ...(data.timezone !== undefined ? { timezone: data.timezone } : {}), now: () => observed });
+const transform = compileTransforms(data.settings.transforms);
 const port = parentPort!;
 /** Output buffers the main thread gave back, a few blocks' worth (enough for the blocks queued here); the rest are let go. */
 const spare = new SparePool(8);
@@ -40,7 +42,7 @@ port.on('message', (message: Job | SpareMessage) => {
   observed = Date.now();
   let reply: WorkerReply;
   try {
-    const result = runJob(job, data.settings, enrich, spare);
+    const result = runJob(job, data.settings, enrich, spare, transform);
     reply = { ok: true, result };
     port.postMessage(reply, transferList(result));
     return;

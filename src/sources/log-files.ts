@@ -13,6 +13,11 @@ import type { FtpLogRecord } from '../model.js';
 import { logRecords, type LogRecordsOptions, type LogRecordsStats, type LogRecordsStream } from '../transforms/log-records.js';
 import { fromJsonLines, type FromJsonLinesStream } from '../transforms/json-lines.js';
 import { FtplogError } from '../errors.js';
+import { applyTransforms, compileTransforms, newTransformStats, type TransformStats } from '../records/transforms.js';
+
+function droppedSum(t: TransformStats): number {
+  return Object.values(t.dropped).reduce((n, k) => n + k, 0);
+}
 
 export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine'> {
   /** Stream read for the input `-`. @default process.stdin */
@@ -35,6 +40,8 @@ export interface InputStats {
   success: number;
   failure: number;
   unknown: number;
+  /** Records the transforms dropped. */
+  dropped: number;
   bytes: number;
 }
 
@@ -56,12 +63,13 @@ export function recordsCounts(s: LogRecordsStats): Omit<InputTotals, 'bytes'> {
     success: s.enrich.success,
     failure: s.enrich.failure,
     unknown: s.enrich.unknown,
+    dropped: droppedSum(s.transform),
   };
 }
 
 /** Zeroed stats of an input. */
 export function newInputStats(input: string, format: string | undefined): InputStats {
-  return { input, format, lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, bytes: 0 };
+  return { input, format, lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, dropped: 0, bytes: 0 };
 }
 
 /** The counts of several inputs added up. */
@@ -126,12 +134,16 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
   let currentStats: InputStats | undefined;
   let source: Readable | undefined;
   let waiting = false;
+  const jsonTransform = inputKind === 'jsonl' ? compileTransforms(recordOptions.transforms) : undefined;
+  const jsonDropped = newTransformStats();
+  /** Records dropped from JSONL before the current input (the drop counts run over all inputs). */
+  let droppedBefore = 0;
 
   const snapshot = (): void => {
     if (current === undefined || currentStats === undefined) return;
     if (!('split' in current.stats)) {
       const j = current.stats;
-      Object.assign(currentStats, { format: 'jsonl', lines: j.lines, records: j.records + j.errors, parseErrors: j.errors });
+      Object.assign(currentStats, { format: 'jsonl', lines: j.lines, records: j.records + j.errors, parseErrors: j.errors, dropped: droppedSum(jsonDropped) - droppedBefore });
       return;
     }
     Object.assign(currentStats, recordsCounts(current.stats), {
@@ -167,6 +179,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     stats.inputs.push(inputStats);
     current = stage;
     currentStats = inputStats;
+    droppedBefore = droppedSum(jsonDropped);
     source = src;
     stage.on('readable', () => {
       if (waiting && current === stage) {
@@ -202,6 +215,11 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
       const stage = current!;
       let r: FtpLogRecord | null;
       while ((r = stage.read() as FtpLogRecord | null) !== null) {
+        // Records read back from JSONL were not made here: the transforms run now.
+        if (jsonTransform !== undefined) {
+          r = applyTransforms(jsonTransform, r, jsonDropped) ?? null;
+          if (r === null) continue;
+        }
         if (!out.push(r)) return;
       }
       if (current === stage) {

@@ -14,7 +14,8 @@ import { availableParallelism } from 'node:os';
 import { readLogs, resolveInputs, type InputTotals, type ReadLogsStats } from './log-files.js';
 import { readLogsParallel } from '../parallel/read-parallel.js';
 import type { JobOutput } from '../parallel/job.js';
-import { validateFormat } from '../transforms/parse.js';
+import { validateFormat } from '../formats/line-parser.js';
+import { setFromFlags, type TransformSpec } from '../records/transforms.js';
 import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
@@ -48,6 +49,8 @@ export interface SourceConfig {
   workers: number;
   /** FTP server logs, or JSONL records (read on the main thread). */
   input: 'log' | 'jsonl';
+  /** Record transforms, run where the records are made (main thread or workers). */
+  transforms: TransformSpec[];
 }
 
 /** The input options as library values (see INPUT_OPTIONS). */
@@ -59,6 +62,9 @@ export interface SourceOptions {
   /** A count, or 'auto'. */
   workers?: string | number;
   input?: string;
+  transforms?: TransformSpec[];
+  /** KEY=VALUE texts of --attribute: a set transform added after `transforms`. */
+  attributes?: string[];
 }
 
 /** Input files of at least this many bytes in all make `workers: 'auto'` use threads. */
@@ -129,6 +135,7 @@ export function sourceConfig(options: SourceOptions, inputs: readonly string[], 
     maxLineBytes: options.maxLineBytes ?? 65536,
     workers: workersOption(options.workers, resolved, stdinBytes),
     input,
+    transforms: [...(options.transforms ?? []), ...(options.attributes !== undefined && options.attributes.length > 0 ? [setFromFlags(options.attributes)] : [])],
   };
 }
 
@@ -148,6 +155,7 @@ export function openSource(cfg: SourceConfig, options: { stdin: Readable; output
       encoding: cfg.encoding,
       maxLineBytes: cfg.maxLineBytes,
       stdin: options.stdin,
+      transforms: cfg.transforms,
     });
     return Object.assign(s, { output: options.output }) as unknown as Source;
   }
@@ -158,6 +166,7 @@ export function openSource(cfg: SourceConfig, options: { stdin: Readable; output
     maxLineBytes: cfg.maxLineBytes,
     stdin: options.stdin,
     input: cfg.input,
+    transforms: cfg.transforms,
   });
   return Object.assign(s, { output: 'records' as const, release: (): void => {} }) as unknown as Source;
 }

@@ -1,0 +1,69 @@
+/**
+ * The record pipeline without streams: bytes are cut into lines, parsed,
+ * enriched and transformed, every record goes to `emit`, and the counters
+ * are kept in `stats`. The logRecords() stage wraps it on the main thread;
+ * worker threads run it on blocks (src/parallel/job.ts), with the same
+ * transforms built from the same settings. Pure.
+ */
+import type { Buffer } from 'node:buffer';
+import type { FtpLogRecord, LogLine, ParsedLine } from '../model.js';
+import type { LineCutter } from '../split/line-cutter.js';
+import type { LineParser, ParseStats } from '../formats/line-parser.js';
+import { newEnrichStats, type CountingEnricher, type EnrichStats } from '../enrich/enrich.js';
+import { applyTransforms, newTransformStats, type RecordTransform, type TransformStats } from './transforms.js';
+
+export interface LogRecordsStats {
+  readonly split: { lines: number; truncated: number };
+  readonly parse: ParseStats;
+  readonly enrich: EnrichStats;
+  /** Records the transforms dropped, by reason. */
+  readonly transform: TransformStats;
+}
+
+export class RecordsPipeline {
+  readonly stats: LogRecordsStats;
+  private readonly onLine: (line: LogLine) => void;
+  private readonly onParsed: (p: ParsedLine) => void;
+
+  constructor(
+    private readonly cutter: LineCutter,
+    private readonly parser: LineParser,
+    enrichOne: CountingEnricher,
+    emit: (r: FtpLogRecord) => void,
+    transform?: RecordTransform,
+  ) {
+    const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats(), transform: newTransformStats() };
+    this.stats = stats;
+    // Plain closures over locals: they run once per line.
+    const counts = stats.enrich;
+    const dropped = stats.transform;
+    const onParsed =
+      transform === undefined
+        ? (p: ParsedLine): void => emit(enrichOne(p, counts))
+        : (p: ParsedLine): void => {
+            const r = applyTransforms(transform, enrichOne(p, counts), dropped);
+            if (r !== undefined) emit(r);
+          };
+    this.onParsed = onParsed;
+    this.onLine = (line) => {
+      stats.split.lines++;
+      if (line.truncated === true) stats.split.truncated++;
+      parser.push(line, onParsed);
+    };
+  }
+
+  push(chunk: Buffer): void {
+    this.cutter.push(chunk, this.onLine);
+  }
+
+  /** Bytes of an over-long line dropped before they were pushed (see LineCutter.skip()). */
+  skip(bytes: number): void {
+    this.cutter.skip(bytes);
+  }
+
+  end(): void {
+    this.cutter.end(this.onLine);
+    this.parser.end(this.onParsed);
+  }
+}
+
