@@ -237,11 +237,18 @@ export interface ExportedRecord {
   record: Record<string, unknown>;
 }
 
-/** The records in a fileexporter JSON file, in file order; [] while the file does not exist. */
-export function readExported(file: string): ExportedRecord[] {
+/**
+ * The records in a fileexporter JSON file, in file order; [] while the file
+ * does not exist. A last line without its newline is still being written:
+ * an error, unless `whileWriting` (a poll while the Collector runs) skips it.
+ */
+export function readExported(file: string, whileWriting = false): ExportedRecord[] {
   if (!existsSync(file)) return [];
   const out: ExportedRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const partial = lines.pop()!;
+  if (partial !== '' && !whileWriting) throw new Error(`${file} ends in an unfinished line`);
+  for (const line of lines) {
     if (line === '') continue;
     const request = JSON.parse(line) as { resourceLogs?: Array<{ resource?: { attributes?: OtlpJsonKeyValue[] }; scopeLogs?: Array<{ scope?: Record<string, unknown>; logRecords?: Array<Record<string, unknown>> }> }> };
     for (const rl of request.resourceLogs ?? []) {
@@ -253,15 +260,10 @@ export function readExported(file: string): ExportedRecord[] {
   return out;
 }
 
-/** Counts records in a fileexporter file without keeping them (a cheap poll). */
-export function countExported(file: string): number {
-  return readExported(file).length;
-}
-
-/** Waits until the fileexporter file holds at least `n` records (it flushes asynchronously). */
+/** Waits until the fileexporter file holds at least `n` records (it flushes asynchronously, and may be mid-line). */
 export function waitForExported(file: string, n: number, timeoutMs = 20_000): Promise<number> {
   return poll(`${n} records in ${file}`, () => {
-    const count = countExported(file);
+    const count = readExported(file, true).length;
     return count >= n ? count : undefined;
   }, timeoutMs);
 }
@@ -285,15 +287,15 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? tmpdir(), ...extra };
 }
 
-/** Runs `node dist/src/cli/bin.js ARGS`; `onSpawn` gets the child (e.g. to signal it). */
-export function runFtplog(args: string[], options: { env?: Record<string, string>; cwd?: string; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
+/** Runs `node dist/src/cli/bin.js ARGS`; `onSpawn` gets the child (e.g. to write its stdin when `stdin` is true). */
+export function runFtplog(args: string[], options: { env?: Record<string, string>; cwd?: string; stdin?: boolean; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const startedMs = Date.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? projectRoot, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? projectRoot, env: cliEnv(options.env), stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr, startedMs, endedMs: Date.now() }));
     options.onSpawn?.(child);
