@@ -28,10 +28,17 @@ export function otlpJsonValue(name: string, v: AttributeValue): Record<string, u
 
 const SERVICE_BY_FORMAT: Record<string, string> = { 'eft.client': 'eft-server', 'ncftpd.xfer': 'ncftpd' };
 
-/** The Collector's record, less observedTimeUnixNano (which no two runs share), as `parse` predicts it. */
-export function expectedRecord(r: JsonRecord): Record<string, unknown> {
+const nanos = (iso: string): string => (BigInt(Date.parse(iso)) * 1_000_000n).toString();
+
+/**
+ * The Collector's record as `parse` predicts it; without observedTimeUnixNano
+ * unless `observed` (two runs never share it; records shipped from parse's own
+ * JSONL do).
+ */
+export function expectedRecord(r: JsonRecord, observed = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (r.timestamp !== null) out['timeUnixNano'] = (BigInt(Date.parse(r.timestamp)) * 1_000_000n).toString();
+  if (r.timestamp !== null) out['timeUnixNano'] = nanos(r.timestamp);
+  if (observed) out['observedTimeUnixNano'] = nanos(r.observedTimestamp);
   out['severityNumber'] = r.severityNumber;
   out['severityText'] = r.severityText;
   out['body'] = { stringValue: r.body };
@@ -64,14 +71,15 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** One arrived record as canonical text, observedTimeUnixNano left out. */
-export function canonicalExported(e: ExportedRecord): string {
-  const { observedTimeUnixNano: _observed, ...record } = e.record;
+/** One arrived record as canonical text, observedTimeUnixNano left out unless `observed`. */
+export function canonicalExported(e: ExportedRecord, observed = false): string {
+  const { observedTimeUnixNano, ...rest } = e.record;
+  const record = observed ? { ...rest, observedTimeUnixNano } : rest;
   return canonical({ resource: e.resource, scope: e.scope, record });
 }
 
-export function canonicalExpected(r: JsonRecord, resourceExtra: Record<string, string>, scope: Record<string, unknown>): string {
-  return canonical({ resource: expectedResource(r, resourceExtra), scope, record: expectedRecord(r) });
+export function canonicalExpected(r: JsonRecord, resourceExtra: Record<string, string>, scope: Record<string, unknown>, observed = false): string {
+  return canonical({ resource: expectedResource(r, resourceExtra), scope, record: expectedRecord(r, observed) });
 }
 
 /** For each attribute name seen, the OTLP value kinds it arrived as (stringValue, intValue, ...), sorted. */
