@@ -57,6 +57,8 @@ if [[ ! -x "$ocb" ]]; then
   GOBIN="$cache_root/ocb-$ocb_version" go install "go.opentelemetry.io/collector/cmd/builder@$ocb_version"
 fi
 
+# A folder without its binary (removed by hand, or a disk that filled up) is rebuilt.
+[[ -d "$dir" ]] && rm -rf "$dir"
 tmp="$(mktemp -d "$cache_root/otelcol-$hash.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 cp "$manifest" "$tmp/builder.yaml"
