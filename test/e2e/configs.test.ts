@@ -122,5 +122,8 @@ describe('e2e: the Collector configurations load and run', function () {
     // The debug exporter saw the same 80.
     const counted = [...collector.output.matchAll(/"log records": (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
     assert.equal(counted, 80, collector.output);
+    // Its one warning is the name kept for older Collectors (see the comment in the file).
+    const warnings = [...collector.output.matchAll(/\twarn\t\S+\t([^\t{]+)/g)].map((m) => m[1]!.trim());
+    assert.deepEqual(warnings, ['"otlphttp" alias is deprecated; use "otlp_http" instead']);
   });
 });
