@@ -4,6 +4,7 @@
  * whole project run against it, and `ftplog-otel receive` serves it.
  *
  *   POST /v1/logs   application/x-protobuf | application/json
+ *                   (another path with the `path` option, e.g. Loki's /otlp/v1/logs)
  *                   Content-Encoding: gzip | deflate | br | identity
  *   → 200 ExportLogsServiceResponse in the request's encoding
  *   → 400 undecodable body, 404 other paths, 405 other methods,
@@ -90,6 +91,12 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** Keep received records and requests in `records` and `requests`. @default true */
   retain?: boolean;
+  /**
+   * The one path served; every other path is answered 404. `/otlp/v1/logs`
+   * is where Grafana Loki takes OTLP logs, so the receiver can stand in for it.
+   * @default '/v1/logs'
+   */
+  path?: string;
 }
 
 interface ResolvedOptions {
@@ -97,18 +104,20 @@ interface ResolvedOptions {
   readonly port: number;
   readonly maxBodyBytes: number;
   readonly retain: boolean;
+  readonly path: string;
 }
 
+const LOGS_PATH = '/v1/logs';
+
 function resolveOptions(options: ReceiverOptions): ResolvedOptions {
-  const { host = '127.0.0.1', port = 0, maxBodyBytes = 20 * 1024 * 1024, retain = true } = options;
+  const { host = '127.0.0.1', port = 0, maxBodyBytes = 20 * 1024 * 1024, retain = true, path = LOGS_PATH } = options;
   if (typeof host !== 'string' || host === '') throw invalidOption('host', 'a non-empty string', host);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidOption('port', 'an integer from 0 to 65535', port);
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw invalidOption('maxBodyBytes', 'a positive integer', maxBodyBytes);
   if (typeof retain !== 'boolean') throw invalidOption('retain', 'a boolean', retain);
-  return Object.freeze({ host, port, maxBodyBytes, retain });
+  if (typeof path !== 'string' || !/^\/[^?#\s]*$/.test(path)) throw invalidOption('path', 'a path starting with "/", without query or spaces', path);
+  return Object.freeze({ host, port, maxBodyBytes, retain, path });
 }
-
-const LOGS_PATH = '/v1/logs';
 const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
 function encodingOf(contentType: string): OtlpEncoding | undefined {
@@ -180,7 +189,7 @@ export interface OtlpReceiver {
 export class OtlpReceiver extends EventEmitter {
   /** `http://host:port` */
   readonly url: string;
-  /** `url + '/v1/logs'` */
+  /** `url` + the served path (`/v1/logs` unless the `path` option says otherwise) */
   readonly endpoint: string;
   readonly port: number;
   readonly host: string;
@@ -211,7 +220,7 @@ export class OtlpReceiver extends EventEmitter {
     this.host = options.host;
     const shown = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
     this.url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
-    this.endpoint = this.url + LOGS_PATH;
+    this.endpoint = this.url + options.path;
     this.#attach(server);
   }
 
@@ -406,7 +415,7 @@ export class OtlpReceiver extends EventEmitter {
   }
 
   async #answer(req: IncomingMessage, res: ServerResponse, request: ReceivedRequest): Promise<void> {
-    if (request.path !== LOGS_PATH) {
+    if (request.path !== this.#options.path) {
       req.resume();
       return this.#refuse(res, request, 404, '404 page not found');
     }

@@ -380,9 +380,25 @@ describe('OTLP receiver', () => {
     });
 
     it('validates its options', async () => {
-      for (const bad of [{ port: -1 }, { port: 70000 }, { port: 1.5 }, { host: '' }, { maxBodyBytes: 0 }]) {
+      for (const bad of [{ port: -1 }, { port: 70000 }, { port: 1.5 }, { host: '' }, { maxBodyBytes: 0 }, { path: '' }, { path: 'v1/logs' }, { path: '/v1/logs?x=1' }]) {
         await assert.rejects(startReceiver(bad), (e: unknown) => e instanceof FtplogError && e.code === 'ERR_INVALID_OPTION', JSON.stringify(bad));
       }
+    });
+
+    it("serves another path, such as Loki's /otlp/v1/logs, and only that one", async () => {
+      await receiver.close();
+      receiver = await startReceiver({ path: '/otlp/v1/logs' });
+      assert.equal(receiver.endpoint, `${receiver.url}/otlp/v1/logs`);
+      assert.equal((await post(receiver.endpoint, encodeLogsProtobuf(batch(2)), PROTOBUF)).status, 200);
+      assert.equal((await post(`${receiver.url}/v1/logs`, encodeLogsProtobuf(batch(3)), PROTOBUF)).status, 404);
+      assert.equal(receiver.records.length, 2);
+      assert.deepEqual(
+        receiver.requests.map((r) => [r.path, r.status]),
+        [
+          ['/otlp/v1/logs', 200],
+          ['/v1/logs', 404],
+        ],
+      );
     });
 
     it('keeps nothing with retain off, but counts', async () => {
