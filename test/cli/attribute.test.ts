@@ -52,7 +52,12 @@ describe('--attribute (the set transform)', () => {
         receiver.clear();
         const r = await cli(['ship', '--endpoint', receiver.url, '--protocol', protocol, '--timezone', 'UTC', '--workers', workers, '--dead-letter', join(dir, 'd.jsonl'), ...ATTRS, ...INPUTS]);
         assert.equal(r.code, 0, r.stderr);
-        got.push(receiver.records.map((x) => [x.body, x.attributes, x.attributeKinds['deployment.environment.name'], x.attributeKinds['site']]));
+        // Requests run in parallel: compare what arrived, not the order it arrived in.
+        got.push(
+          receiver.records
+            .map((x) => [x.body, x.attributes, x.attributeKinds['deployment.environment.name'], x.attributeKinds['site']])
+            .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+        );
       }
       assert.deepEqual(got[1], got[0]);
       for (const [, attributes, k1, k2] of got[0] as [string, Record<string, unknown>, string, string][]) {
