@@ -84,4 +84,18 @@ export function fromJsonRecord(v: unknown): FtpLogRecord | string {
   };
 }
 
+/**
+ * The record a JSON line holds: the line itself for a record written by
+ * `parse`, or its `record` for a dead-letter line (`{time, reason, …,
+ * record}`), so that dead letters can be sent again as they are.
+ */
+export function recordOfLine(v: unknown): { value: unknown; deadLetter: boolean } {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const inner = o['record'];
+    if (typeof o['reason'] === 'string' && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) return { value: inner, deadLetter: true };
+  }
+  return { value: v, deadLetter: false };
+}
+
 export { SeverityNumber };

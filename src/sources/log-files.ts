@@ -143,7 +143,16 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     if (current === undefined || currentStats === undefined) return;
     if (!('split' in current.stats)) {
       const j = current.stats;
-      Object.assign(currentStats, { format: 'jsonl', lines: j.lines, records: j.records + j.errors, parseErrors: j.errors, dropped: droppedSum(jsonDropped) - droppedBefore });
+      Object.assign(currentStats, {
+        format: 'jsonl',
+        lines: j.lines,
+        records: j.records + j.errors,
+        parseErrors: j.errors + j.parseErrors,
+        success: j.success,
+        failure: j.failure,
+        unknown: j.unknown,
+        dropped: droppedSum(jsonDropped) - droppedBefore,
+      });
       return;
     }
     Object.assign(currentStats, recordsCounts(current.stats), {

@@ -9,9 +9,9 @@ import type { Buffer } from 'node:buffer';
 import { stage } from './stage.js';
 import { jsonlParser } from 'stream-json/jsonl/parser.js';
 import type { FtpLogRecord, LogLine } from '../model.js';
-import { fromJsonRecord } from '../jsonl/record-json.js';
+import { fromJsonRecord, recordOfLine } from '../jsonl/record-json.js';
 import { JsonLineWriter } from '../jsonl/json-bytes.js';
-import { parseErrorRecord } from '../enrich/enrich.js';
+import { parseErrorRecord, PARSE_ERROR_EVENT } from '../enrich/enrich.js';
 import { LineCutter, type LineCutterOptions } from '../split/line-cutter.js';
 
 export interface ToJsonLinesOptions {
@@ -47,8 +47,17 @@ export function toJsonLines(options: ToJsonLinesOptions = {}): Transform {
 
 export interface FromJsonLinesStats {
   lines: number;
+  /** Records read (dead-letter lines included). */
   records: number;
+  /** Lines that are not records: counted parse-error records. */
   errors: number;
+  /** Of the records, those read from dead-letter lines. */
+  deadLetters: number;
+  /** Records by their ftp.outcome, and those that were parse errors when first read. */
+  success: number;
+  failure: number;
+  unknown: number;
+  parseErrors: number;
 }
 
 export interface FromJsonLinesStream extends Transform {
@@ -57,11 +66,14 @@ export interface FromJsonLinesStream extends Transform {
 
 const BAD_LINE = Symbol('bad JSON line');
 
-/** Reads JSONL produced by toJsonLines() (or `ftplog-otel parse`) back into records. */
+/**
+ * Reads JSONL produced by toJsonLines() (or `ftplog-otel parse`) back into
+ * records; dead-letter lines are read as the record they hold.
+ */
 export function fromJsonLines(options: LineCutterOptions & { now?: () => number } = {}): FromJsonLinesStream {
   const { now = Date.now, ...cutterOptions } = options;
   const cutter = new LineCutter(cutterOptions);
-  const stats: FromJsonLinesStats = { lines: 0, records: 0, errors: 0 };
+  const stats: FromJsonLinesStats = { lines: 0, records: 0, errors: 0, deadLetters: 0, success: 0, failure: 0, unknown: 0, parseErrors: 0 };
   let lastError = '';
   const parseJson = jsonlParser({
     errorIndicator: (err: Error) => {
@@ -79,13 +91,24 @@ export function fromJsonLines(options: LineCutterOptions & { now?: () => number 
       const item = parseJson(line.text);
       if (typeof item === 'symbol') record = 'empty line';
       else if (item.value === BAD_LINE) record = `invalid JSON: ${lastError}`;
-      else record = fromJsonRecord(item.value);
+      else {
+        const { value, deadLetter } = recordOfLine(item.value);
+        record = fromJsonRecord(value);
+        if (deadLetter && typeof record !== 'string') stats.deadLetters++;
+      }
     }
     if (typeof record === 'string') {
       stats.errors++;
       return parseErrorRecord(line, undefined, record, now());
     }
     stats.records++;
+    if (record.eventName === PARSE_ERROR_EVENT) stats.parseErrors++;
+    else {
+      const outcome = record.attributes['ftp.outcome'];
+      if (outcome === 'success') stats.success++;
+      else if (outcome === 'failure') stats.failure++;
+      else stats.unknown++;
+    }
     record.position = line.position;
     return record;
   };

@@ -146,7 +146,7 @@ describe('composed streams', () => {
     const input = Buffer.from('{"not":"a record"}\n{broken\n\n[1,2]\n');
     const reader = fromJsonLines({ now });
     const out = await collect<FtpLogRecord>(Readable.from([input]), reader);
-    assert.deepEqual({ ...reader.stats }, { lines: 4, records: 0, errors: 3 });
+    assert.deepEqual({ ...reader.stats }, { lines: 4, records: 0, errors: 3, deadLetters: 0, success: 0, failure: 0, unknown: 0, parseErrors: 0 });
     assert.deepEqual(out.map((r) => r.eventName), ['ftplog.parse_error', 'ftplog.parse_error', 'ftplog.parse_error']);
     assert.equal(out[0]!.attributes['ftplog.error'], 'missing or invalid "observedTimestamp"');
     assert.match(String(out[1]!.attributes['ftplog.error']), /^invalid JSON: /);
