@@ -93,7 +93,8 @@ export class DeadLetterFile {
   }
 
   private append(text: string): Promise<void> {
-    const next = this.chain.then(() => this.appendWhole(Buffer.from(text, 'utf8')));
+    // A call without records still resolves in call order, but creates no file.
+    const next = this.chain.then(() => (text === '' ? undefined : this.appendWhole(Buffer.from(text, 'utf8'))));
     this.chain = next.catch(() => {});
     return next;
   }
