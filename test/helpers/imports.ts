@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-const IMPORT = /(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const IMPORT = /(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
-/** The specifiers `file` imports (static imports, re-exports and dynamic imports of string literals). */
+/** The specifiers `file` imports (static imports, re-exports, and dynamic imports and require() calls of string literals). */
 export function importSpecifiers(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];
