@@ -59,14 +59,15 @@ const FIXED32 = 5;
 
 /** A cursor over [pos, end) of a protobuf message. */
 class ProtoReader {
-  private readonly view: DataView;
-
   constructor(
-    readonly bytes: Buffer,
-    public pos: number,
-    readonly end: number,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    private readonly bytes: Buffer,
+    private readonly view: DataView,
+    private pos: number,
+    private readonly end: number,
+  ) {}
+
+  static of(bytes: Buffer): ProtoReader {
+    return new ProtoReader(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.length);
   }
 
   get more(): boolean {
@@ -134,7 +135,7 @@ class ProtoReader {
   /** A reader over a length-delimited field's content; `pos` moves past it. */
   message(): ProtoReader {
     const start = this.len();
-    return new ProtoReader(this.bytes, start, this.pos);
+    return new ProtoReader(this.bytes, this.view, start, this.pos);
   }
 
   /** Skips a field of a number this reader does not know. */
@@ -177,8 +178,9 @@ const KV_VALUE = tag(2, LEN);
  */
 function expectOrSkip(r: ProtoReader, t: number, known: readonly number[]): boolean {
   if (known.includes(t)) return true;
-  if (known.some((k) => k >>> 3 === t >>> 3)) bad(`field ${t >>> 3} has wire type ${t & 7}`);
-  r.skip(t & 7);
+  const field = Math.floor(t / 8);
+  if (known.some((k) => Math.floor(k / 8) === field)) bad(`field ${field} has wire type ${t % 8}`);
+  r.skip(t % 8);
   return false;
 }
 
@@ -302,8 +304,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * LogRecord) one after the other. Other ScopeLogs fields are skipped.
  */
 export function decodeRecordsProtobuf(bytes: Uint8Array): JsonRecord[] {
-  const b = asBuffer(bytes);
-  const r = new ProtoReader(b, 0, b.length);
+  const r = ProtoReader.of(asBuffer(bytes));
   const out: JsonRecord[] = [];
   while (r.more) {
     const t = r.uint();
@@ -331,15 +332,11 @@ function field<T>(o: Obj, name: string, check: (v: unknown) => v is T, what: str
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+/** A 64-bit integer: a decimal string as OTLP/JSON writes it, or a number. */
 const isIntegral = (v: unknown): v is string | number =>
   (typeof v === 'string' && /^-?\d+$/.test(v)) || (typeof v === 'number' && Number.isInteger(v));
 const isDouble = (v: unknown): v is string | number =>
   typeof v === 'number' || v === 'NaN' || v === 'Infinity' || v === '-Infinity';
-
-/** A 64-bit integer as OTLP/JSON writes it (a decimal string), or as a number. */
-function jsonInt64(v: string | number): bigint {
-  return BigInt(v);
-}
 
 function jsonAnyValue(v: unknown): AttributeValue | undefined {
   if (!isObject(v)) return bad('an AnyValue must be an object');
@@ -348,7 +345,7 @@ function jsonAnyValue(v: unknown): AttributeValue | undefined {
   const b = field(v, 'boolValue', isBoolean, 'a boolean');
   if (b !== undefined) return b;
   const i = field(v, 'intValue', isIntegral, 'an integer');
-  if (i !== undefined) return int64Value(BigInt.asIntN(64, jsonInt64(i)));
+  if (i !== undefined) return int64Value(BigInt.asIntN(64, BigInt(i)));
   const d = field(v, 'doubleValue', isDouble, 'a number');
   if (d !== undefined) return Number(d);
   const a = field(v, 'arrayValue', isObject, 'an object');
@@ -358,7 +355,7 @@ function jsonAnyValue(v: unknown): AttributeValue | undefined {
 
 function jsonTime(o: Obj, name: string): bigint | undefined {
   const v = field(o, name, isIntegral, 'an integer');
-  return v === undefined ? undefined : BigInt.asUintN(64, jsonInt64(v));
+  return v === undefined ? undefined : BigInt.asUintN(64, BigInt(v));
 }
 
 function jsonLogRecord(v: unknown): JsonRecord {
