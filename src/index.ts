@@ -1,6 +1,7 @@
 /**
  * ftplog-otel's public API. Everything a user may import is listed here;
- * anything else is internal and may change.
+ * lower-level building blocks are in `ftplog-otel/internals`
+ * (src/internals.ts), and anything else is internal and may change.
  */
 
 // Record shapes and errors
@@ -33,17 +34,15 @@ export { parseNcftpdLine, looksLikeNcftpd } from './formats/ncftpd.js';
 export { detectFormat, detectLineFormat, parseLine, type FormatOption } from './formats/detect.js';
 export { decodeEftCode, decodeNcftpdStatus, explainCode } from './codes/decode.js';
 export type { DecodedStatus, StatusKind, Outcome } from './codes/types.js';
-export { createEnricher, normalizeEftOperation, type EnrichOptions, type Enricher } from './enrich/enrich.js';
-export { createCivilToEpoch, localTimeZone } from './enrich/timezone.js';
-export { LineCutter, type LineCutterOptions, type LineEncoding } from './split/line-cutter.js';
+export { createEnricher, type EnrichOptions, type Enricher } from './enrich/enrich.js';
+export type { LineEncoding } from './split/line-cutter.js';
 export { toJsonRecord, fromJsonRecord, type JsonRecord } from './jsonl/record-json.js';
-export { JsonLineWriter } from './jsonl/json-bytes.js';
 export { toOtelLogRecord } from './otel/log-record.js';
 export { resourceAttributes, parseResourceAttributes, type ResourceOptions } from './otel/resource.js';
 export { encodeLogsProtobuf } from './otlp/encode-protobuf.js';
 export { encodeLogsJson } from './otlp/encode-json.js';
 export type { LogsBatch } from './otlp/types.js';
-export { EncodedRecordsBuilder, isEncodedRecords, type EncodedRecords, type OtlpProtocol } from './otlp/encoded.js';
+export { isEncodedRecords, type EncodedRecords, type OtlpProtocol } from './otlp/encoded.js';
 
 // Streams
 export { splitLines, type SplitLinesOptions, type SplitLinesStream } from './transforms/split-lines.js';
@@ -51,12 +50,9 @@ export { parse, type ParseOptions, type ParseStream, type ParseStats } from './t
 export { enrich, type EnrichStageOptions, type EnrichStream, type EnrichStats } from './transforms/enrich.js';
 export { logRecords, type LogRecordsOptions, type LogRecordsStream } from './transforms/log-records.js';
 export { toJsonLines, fromJsonLines, type ToJsonLinesOptions, type FromJsonLinesStream } from './transforms/json-lines.js';
-export { readLogs, resolveInputs, type ReadLogsOptions, type ReadLogsStream } from './sources/log-files.js';
+export { readLogs, type ReadLogsOptions, type ReadLogsStream } from './sources/log-files.js';
 export { readLogsParallel, type ReadLogsParallelOptions, type ParallelLogsStream } from './parallel/read-parallel.js';
 export { loggerSink, type LoggerSinkOptions, type LoggerSinkStream } from './sinks/logger.js';
 export { otlpSink, type OtlpSink, type OtlpSinkOptions, type OtlpSinkStats, type AckInfo } from './sinks/otlp/sink.js';
 export { resolveOtlpConfig, type OtlpConfig, type OtlpFlags } from './sinks/otlp/config.js';
 export { DeadLetterFile, DEFAULT_DEAD_LETTER_FILE } from './sinks/otlp/dead-letter.js';
-
-// The OTLP/HTTP receiver behind `ftplog-otel receive` (also handy in tests)
-export { startReceiver, type OtlpReceiver, type ReceiverOptions } from './receiver/receiver.js';

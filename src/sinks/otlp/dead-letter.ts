@@ -14,13 +14,10 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FtplogError } from '../../errors.js';
-import type { AttributeValue, Attributes, FtpLogRecord, SourcePosition } from '../../model.js';
+import type { FtpLogRecord, SourcePosition } from '../../model.js';
 import { toJsonRecord, type JsonRecord } from '../../jsonl/record-json.js';
 import { recordPosition, recordStart, type EncodedRecords } from '../../otlp/encoded.js';
-import { encodeLogsJsonEnvelope } from '../../otlp/encode-json.js';
-import { encodeLogsProtobufEnvelope } from '../../otlp/encode-protobuf.js';
-import { decodeLogsJson, decodeLogsProtobuf } from '../../receiver/decode.js';
-import type { ReceivedLogRecord } from '../../receiver/types.js';
+import { decodeRecords } from '../../otlp/decode-records.js';
 
 /** Records [from, to) of an encoded run. */
 export interface EncodedRange {
@@ -66,8 +63,9 @@ export class DeadLetterFile {
   }
 
   /**
-   * Appends encoded records (decoded back to the JSONL record shape, with
-   * their source positions); resolves once they are written.
+   * Appends encoded records (decoded back to the JSONL record shape by
+   * src/otlp/decode-records.ts, with their source positions); resolves once
+   * they are written.
    */
   writeEncoded(ranges: readonly EncodedRange[], reason: string, endpoint: string, status?: number): Promise<void> {
     const time = new Date().toISOString();
@@ -95,7 +93,8 @@ export class DeadLetterFile {
   }
 
   private append(text: string): Promise<void> {
-    const next = this.chain.then(() => this.appendWhole(Buffer.from(text, 'utf8')));
+    // A call without records still resolves in call order, but creates no file.
+    const next = this.chain.then(() => (text === '' ? undefined : this.appendWhole(Buffer.from(text, 'utf8'))));
     this.chain = next.catch(() => {});
     return next;
   }
@@ -195,6 +194,7 @@ export function checkDeadLetterPath(path: string): void {
   if (!at.isDirectory) refuse(`ENOTDIR: ${at.path} is not a directory`);
   writable(at.path, `cannot create files in ${at.path}`);
 }
+
 function entryLine(time: string, reason: string, endpoint: string, status: number | undefined, position: SourcePosition | undefined, record: JsonRecord): string {
   const entry: DeadLetterEntry = {
     time,
@@ -207,37 +207,11 @@ function entryLine(time: string, reason: string, endpoint: string, status: numbe
   return JSON.stringify(entry) + '\n';
 }
 
-function isoOfNanos(ns: bigint): string {
-  return new Date(Number(ns / 1_000_000n)).toISOString();
-}
-
-function attributeValue(v: unknown): AttributeValue {
-  if (typeof v === 'bigint') return Number(v);
-  if (Array.isArray(v)) return v.map((e) => String(e));
-  return v as AttributeValue;
-}
-
-/** Decodes records [from, to) of a run with the official OTLP schema, back to the JSONL record shape. */
+/** Decodes records [from, to) of a run back to the JSONL record shape. */
 function decodeRange(run: EncodedRecords, from: number, to: number): JsonRecord[] {
-  const start = recordStart(run, from);
-  const end = run.ends[to - 1]!;
-  const part = run.bytes.subarray(start, end);
-  const scope = { name: '' };
-  const received: ReceivedLogRecord[] =
-    run.protocol === 'http/protobuf'
-      ? decodeLogsProtobuf(encodeLogsProtobufEnvelope({}, scope, [part], part.length))
-      : decodeLogsJson(encodeLogsJsonEnvelope({}, scope, [part], part.length));
-  return received.map((r) => {
-    const attributes: Attributes = {};
-    for (const [k, v] of Object.entries(r.attributes)) attributes[k] = attributeValue(v);
-    return {
-      timestamp: r.timeUnixNano === 0n ? null : isoOfNanos(r.timeUnixNano),
-      observedTimestamp: isoOfNanos(r.observedTimeUnixNano),
-      severityNumber: r.severityNumber,
-      severityText: r.severityText,
-      eventName: r.eventName,
-      body: typeof r.body === 'string' ? r.body : String(r.body ?? ''),
-      attributes,
-    };
-  });
+  const records = decodeRecords(run.protocol, run.bytes.subarray(recordStart(run, from), run.ends[to - 1]!));
+  if (records.length !== to - from) {
+    throw new FtplogError('ERR_PARSE', `dead-letter: ${to - from} encoded records decoded as ${records.length}`);
+  }
+  return records;
 }
