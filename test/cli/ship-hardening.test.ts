@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -190,5 +190,48 @@ describe('ftplog-otel ship under failures', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr, `ftplog-otel ship: dead-letter file ${join(f, 'sub', 'dead.jsonl')}: ENOTDIR: ${f} is not a directory\n`);
     assert.equal(receiver.requests.length, 0);
+  });
+
+  it('never prints or stores the credentials of the endpoint URL or of its query, against a collector answering 401', async () => {
+    receiver.setBehavior({ status: 401 });
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(20));
+    const dead = join(dir, 'dead.jsonl');
+    const endpoint = receiver.url.replace('http://', 'http://user:SECRETPW@') + '/v1/logs?api_key=SECRETKEY';
+    const r = await cli(['ship', '--endpoint', endpoint, '--timezone', 'UTC', '--progress', '--batch-size', '5', '--dead-letter', dead, f], {
+      env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-token=SECRETHDR' },
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /dead-lettered 20/);
+    // Sent, as the collector needs them.
+    assert.equal(receiver.requests[0]!.headers['authorization'], `Basic ${Buffer.from('user:SECRETPW').toString('base64')}`);
+    assert.equal(receiver.requests[0]!.headers['x-token'], 'SECRETHDR');
+    // Nowhere shown or stored.
+    const everything = [r.stdout, r.stderr, ...readdirSync(dir).map((n) => readFileSync(join(dir, n), 'utf8'))].join('\n');
+    for (const secret of ['SECRETPW', 'SECRETKEY', 'SECRETHDR', Buffer.from('user:SECRETPW').toString('base64')]) {
+      assert.equal(everything.split(secret).length - 1, 0, `${secret} appears`);
+    }
+    const line = JSON.parse(readFileSync(dead, 'utf8').split('\n')[0]!) as { endpoint: string };
+    assert.equal(line.endpoint, receiver.url.replace('http://', 'http://***@') + '/v1/logs?api_key=***');
+    assert.match(r.stderr, /sending to http:\/\/\*\*\*@127\.0\.0\.1:\d+\/v1\/logs\?api_key=\*\*\* \(http\/protobuf, headers: x-token\)/);
+  });
+
+  it('refuses a header value with a line break at start, exit 2, without retrying or printing it', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(3));
+    const r = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'UTC', f], { env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-token=SECRET%0Ainjected:%201' } });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'ftplog-otel ship: OTEL_EXPORTER_OTLP_HEADERS: the value of header "x-token" contains a control character (such as a line break), which no HTTP header may carry\n');
+    assert.equal(receiver.requests.length, 0);
+  });
+
+  it('refuses a --ca-file that is not PEM at start, exit 2', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(3));
+    const ca = join(dir, 'ca.txt');
+    writeFileSync(ca, 'not a certificate');
+    const r = await cli(['ship', '--endpoint', receiver.url, '--ca-file', ca, '--timezone', 'UTC', f]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `ftplog-otel ship: --ca-file: ${ca} does not hold PEM certificates (-----BEGIN CERTIFICATE-----)\n`);
   });
 });

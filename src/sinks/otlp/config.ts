@@ -4,6 +4,7 @@
  * win over both). Validated and frozen; header values never appear in errors.
  */
 import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { FtplogError } from '../../errors.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -83,17 +84,64 @@ export function parseHeaderList(text: string, source: string): Record<string, st
     } catch {
       throw new FtplogError('ERR_CONFIG', `${source}: the value of header "${name}" is not valid percent-encoding`);
     }
+    checkHeaderValue(name, value, source);
     out[name.toLowerCase()] = value;
   }
   return out;
 }
 
-function readPem(path: string, source: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new FtplogError('ERR_CONFIG', `${source}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+/**
+ * A header value must be sendable as it is: visible Latin-1 characters,
+ * spaces and tabs, no line breaks or other control characters (a newline
+ * would end the header, and Node refuses such a value at every request,
+ * which would retry for ever). The message names the header, never its value.
+ */
+export function checkHeaderValue(name: string, value: string, source: string): void {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
+      throw new FtplogError('ERR_CONFIG', `${source}: the value of header "${name}" contains a control character (such as a line break), which no HTTP header may carry`);
+    }
+    if (c > 0xff) {
+      throw new FtplogError('ERR_CONFIG', `${source}: the value of header "${name}" contains a character outside Latin-1, which an HTTP header cannot carry (percent-encode it if the collector expects that)`);
+    }
   }
+}
+
+/** What a PEM file given as each option must hold. */
+const PEM_KINDS = {
+  certificate: /-----BEGIN CERTIFICATE-----/,
+  'client certificate': /-----BEGIN CERTIFICATE-----/,
+  'client key': /-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----/,
+} as const;
+
+/**
+ * Reads a PEM file and checks that it holds what it is given as: a file
+ * that is not PEM would otherwise fail at the first request, with a TLS
+ * error that points elsewhere. Certificates must also parse.
+ */
+function readPem(path: string, kind: keyof typeof PEM_KINDS, source: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (err) {
+    throw new FtplogError('ERR_CONFIG', `${source}: cannot read the ${kind} file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const text = pem.toString('latin1');
+  if (!PEM_KINDS[kind].test(text)) {
+    const what = kind === 'client key' ? 'a PEM private key (-----BEGIN … PRIVATE KEY-----)' : 'PEM certificates (-----BEGIN CERTIFICATE-----)';
+    throw new FtplogError('ERR_CONFIG', `${source}: ${path} does not hold ${what}`);
+  }
+  if (kind !== 'client key') {
+    for (const block of text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []) {
+      try {
+        new X509Certificate(block);
+      } catch (err) {
+        throw new FtplogError('ERR_CONFIG', `${source}: ${path} holds a certificate that cannot be read (${(err as Error).message})`);
+      }
+    }
+  }
+  return pem;
 }
 
 export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv = process.env): OtlpConfig {
@@ -147,18 +195,23 @@ export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv 
   }
   timeoutMs ??= DEFAULT_TIMEOUT_MS;
 
-  const caPath = flags.caFile ?? envValue(env, 'CERTIFICATE')?.value;
-  const certPath = flags.certFile ?? envValue(env, 'CLIENT_CERTIFICATE')?.value;
-  const keyPath = flags.keyFile ?? envValue(env, 'CLIENT_KEY')?.value;
+  const pem = (flag: string | undefined, flagName: string, suffix: string, kind: keyof typeof PEM_KINDS): Buffer | undefined => {
+    if (flag !== undefined) return readPem(flag, kind, flagName);
+    const e = envValue(env, suffix);
+    return e === undefined ? undefined : readPem(e.value, kind, e.name);
+  };
+  const ca = pem(flags.caFile, '--ca-file', 'CERTIFICATE', 'certificate');
+  const cert = pem(flags.certFile, '--cert-file', 'CLIENT_CERTIFICATE', 'client certificate');
+  const key = pem(flags.keyFile, '--key-file', 'CLIENT_KEY', 'client key');
   const cfg: OtlpConfig = {
     url,
     protocol,
     compression,
     headers: Object.freeze(headers),
     timeoutMs,
-    ...(caPath !== undefined ? { ca: readPem(caPath, 'certificate') } : {}),
-    ...(certPath !== undefined ? { cert: readPem(certPath, 'client certificate') } : {}),
-    ...(keyPath !== undefined ? { key: readPem(keyPath, 'client key') } : {}),
+    ...(ca !== undefined ? { ca } : {}),
+    ...(cert !== undefined ? { cert } : {}),
+    ...(key !== undefined ? { key } : {}),
   };
   return Object.freeze(cfg);
 }
