@@ -5,7 +5,7 @@ import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
 import { Writable } from 'node:stream';
 import { toJsonLines } from '../transforms/json-lines.js';
-import { formatCount, formatRate, progressWanted, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, startProgress } from './summary.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
 import { INPUT_OPTIONS, OUTPUT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
@@ -103,12 +103,7 @@ export const parseCommand: Command = {
     if (values['quiet'] !== true) {
       const t = records.totals();
       const ms = Date.now() - started;
-      io.stderr.write(
-        `ftplog-otel parse: ${records.stats.inputs.length} input(s), ${formatCount(t.lines)} lines, ${formatCount(t.records)} records ` +
-          `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}), ` +
-          `${formatCount(t.parseErrors)} parse errors, ${formatCount(t.skippedHeader)} headers and ${formatCount(t.skippedBlank)} blank lines skipped, ` +
-          `${(ms / 1000).toFixed(2)} s${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}\n`,
-      );
+      io.stderr.write(`${readSummary('ftplog-otel parse', records.stats.inputs.length, t)}; ${elapsedSummary(ms, t.records - t.dropped)}${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}\n`);
     }
     return code;
   },

@@ -11,7 +11,7 @@ import { DELIVERY_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTP
 import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
-import { formatCount, formatRate, progressWanted, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, startProgress } from './summary.js';
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
@@ -141,11 +141,9 @@ export function deliverySummary(command: string, d: Delivery, out: Writable): vo
   const ms = Date.now() - d.started;
   const p = `ftplog-otel ${command}`;
   out.write(
-    `${p}: ${d.records.stats.inputs.length} input(s), ${formatCount(t.lines)} lines, ` +
-      `${formatCount(s.received)} records (success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})\n` +
+    `${readSummary(p, d.records.stats.inputs.length, t, s.received)}\n` +
       `${p}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
-      `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ` +
-      `${(ms / 1000).toFixed(2)} s, ${formatRate(s.accepted, Math.max(ms, 1))} records/s\n`,
+      `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ${elapsedSummary(ms, s.accepted)}\n`,
   );
   if (s.deadLettered > 0) {
     const reasons = Object.entries(s.deadLetterReasons).map(([reason, n]) => `${formatCount(n)} ${reason}`);

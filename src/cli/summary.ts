@@ -21,3 +21,36 @@ export function startProgress(out: Writable, intervalMs: number, line: () => str
   t.unref();
   return () => clearInterval(t);
 }
+
+/** The counts a summary reports of the inputs read (see InputTotals). */
+export interface ReadCounts {
+  lines: number;
+  records: number;
+  success: number;
+  failure: number;
+  unknown: number;
+  parseErrors: number;
+  skippedHeader: number;
+  skippedBlank: number;
+  dropped: number;
+}
+
+/**
+ * The first summary line of every command that reads logs: inputs, lines,
+ * records by outcome, parse errors, what was skipped and dropped. `records`
+ * is what the command handed on (the sink's count for ship), when it differs
+ * from the reader's.
+ */
+export function readSummary(prefix: string, inputs: number, t: ReadCounts, records = t.records - t.dropped): string {
+  const skipped = t.skippedHeader + t.skippedBlank > 0 ? `, ${formatCount(t.skippedHeader)} header and ${formatCount(t.skippedBlank)} blank lines skipped` : '';
+  const dropped = t.dropped > 0 ? `, ${formatCount(t.dropped)} records dropped by transforms` : '';
+  return (
+    `${prefix}: ${inputs} input(s), ${formatCount(t.lines)} lines, ${formatCount(records)} records ` +
+    `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})${skipped}${dropped}`
+  );
+}
+
+/** Elapsed time and rate, as every summary ends: `0.42 s, 190,476 records/s`. */
+export function elapsedSummary(ms: number, records: number): string {
+  return `${(ms / 1000).toFixed(2)} s, ${formatRate(records, Math.max(ms, 1))} records/s`;
+}

@@ -25,7 +25,7 @@ function withoutObserved(text: string): string {
 
 /** The summary line without its elapsed time. */
 function summary(stderr: string): string {
-  return stderr.replace(/, [\d.]+ s(?=[ \n(])/g, ', T s');
+  return stderr.replace(/, [\d.]+ s(?=[ \n(])/g, ', T s').replace(/; [\d.]+ s, [\d,]+ records\/s/g, '; T s, R records/s');
 }
 
 /** What a collector got, apart from the observed time. */
@@ -110,7 +110,7 @@ describe('ftplog-otel --workers', () => {
       assert.equal(records.length, 2000);
       assert.deepEqual(records.map((x) => x.body), bodies);
       assert.equal(records.filter((x) => x.eventName === 'ftplog.parse_error').length, 0);
-      assert.match(r.stderr, /2 input\(s\), 2,000 lines, 2,000 records \(success 2,000, failure 0, unknown 0\), 0 parse errors,/);
+      assert.match(r.stderr, /2 input\(s\), 2,000 lines, 2,000 records \(success 2,000, failure 0, unknown 0, parse errors 0\);/);
     }
     assert.equal(withoutObserved(threads.stdout), withoutObserved(serial.stdout));
     assert.equal(summary(threads.stderr), summary(serial.stderr));
@@ -119,7 +119,7 @@ describe('ftplog-otel --workers', () => {
       const viaStdin2 = await cli(['parse', '--workers', '2', '--timezone', 'UTC', '-'], { stdin: text });
       assert.equal(viaStdin0.code, 0, viaStdin0.stderr);
       assert.equal(viaStdin0.stdout.trimEnd().split('\n').length, 1000);
-      assert.match(viaStdin0.stderr, /1 input\(s\), 1,000 lines, 1,000 records \(success 1,000, failure 0, unknown 0\), 0 parse errors,/);
+      assert.match(viaStdin0.stderr, /1 input\(s\), 1,000 lines, 1,000 records \(success 1,000, failure 0, unknown 0, parse errors 0\);/);
       assert.equal(withoutObserved(viaStdin2.stdout), withoutObserved(viaStdin0.stdout));
       assert.equal(summary(viaStdin2.stderr), summary(viaStdin0.stderr));
     }
