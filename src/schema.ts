@@ -3,6 +3,8 @@
  * type. Encoders use it so that an attribute is always sent with the same
  * OTLP value type (an integer-valued duration stays a double).
  */
+import { FtplogError } from './errors.js';
+
 export type AttributeType = 'string' | 'int' | 'double' | 'bool' | 'string[]';
 
 export const ATTRIBUTE_TYPES = {
@@ -56,4 +58,72 @@ export function attributeType(name: string, value: unknown): AttributeType {
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
   if (Array.isArray(value)) return 'string[]';
   return 'string';
+}
+
+/**
+ * The attributes of an EFT record, in the order the record carries them:
+ * the enricher builds records of this shape (one slot per name), so it
+ * lists no names of its own.
+ */
+export const EFT_ATTRIBUTES = [
+  'ftp.log.format',
+  'ftp.operation',
+  'ftp.outcome',
+  'error.type',
+  'ftp.status.code',
+  'ftp.status.kind',
+  'ftp.status.name',
+  'ftp.status.description',
+  'http.response.status_code',
+  'network.protocol.name',
+  'server.address',
+  'server.port',
+  'user.name',
+  'file.path',
+  'ftp.local.path',
+  'eft.action_result',
+  'eft.outcome_mismatch',
+  'log.file.path',
+  'log.file.name',
+] as const satisfies readonly AttributeName[];
+
+/** The attributes of an NcFTPd record, in the order the record carries them. */
+export const NCFTPD_ATTRIBUTES = [
+  'ftp.log.format',
+  'ftp.operation',
+  'ftp.outcome',
+  'error.type',
+  'ftp.status.kind',
+  'ftp.status.name',
+  'ftp.status.description',
+  'network.protocol.name',
+  'client.address',
+  'user.name',
+  'user.email',
+  'file.path',
+  'ftp.target.path',
+  'file.mode',
+  'session.id',
+  'ncftpd.process',
+  'ftp.transfer.bytes',
+  'ftp.transfer.duration',
+  'ftp.transfer.rate',
+  'ftp.transfer.type',
+  'ftp.transfer.notes',
+  'ftp.transfer.suffix',
+  'ftp.transfer.start_time',
+  'ftp.transfer.start_size',
+  'ftp.transfer.start_offset',
+  'ftp.list.pattern',
+  'ftp.list.recursive',
+  'ftp.extra',
+  'log.file.path',
+  'log.file.name',
+] as const satisfies readonly AttributeName[];
+
+/** The slot of `name` in a record shape; a name not in it is a bug. */
+export function slotOf<T extends readonly string[]>(shape: T, name: T[number]): number {
+  const i = shape.indexOf(name);
+  if (i < 0) throw new FtplogError('ERR_INTERNAL', `attribute ${name} is not in the shape`);
+  return i;
 }

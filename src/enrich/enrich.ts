@@ -19,7 +19,8 @@ import { SeverityNumber } from '../model.js';
 import type { Outcome } from '../codes/types.js';
 import { decodeEftCode, decodeNcftpdStatus } from '../codes/decode.js';
 import { createCivilToEpoch, localTimeZone, type CivilToEpoch } from './timezone.js';
-import { invalidOption } from '../errors.js';
+import { FtplogError, invalidOption } from '../errors.js';
+import { EFT_ATTRIBUTES, NCFTPD_ATTRIBUTES, slotOf } from '../schema.js';
 
 export interface EnrichOptions {
   /** IANA zone the log's wall-clock times are read in. @default the machine's local zone */
@@ -262,7 +263,7 @@ export class AttributeShapes {
     private readonly keys: readonly string[],
     options: { codegen?: boolean } = {},
   ) {
-    if (keys.length > 30) throw new RangeError('too many attribute slots');
+    if (keys.length > 30) throw new FtplogError('ERR_INTERNAL', 'too many attribute slots');
     this.values = new Array<AttributeValue>(keys.length).fill('');
     this.codegen = options.codegen ?? true;
   }
@@ -307,111 +308,60 @@ export class AttributeShapes {
   }
 }
 
-// EFT attribute slots, in record order.
-const E_FORMAT = 0;
-const E_OPERATION = 1;
-const E_OUTCOME = 2;
-const E_ERROR_TYPE = 3;
-const E_CODE = 4;
-const E_KIND = 5;
-const E_NAME = 6;
-const E_DESCRIPTION = 7;
-const E_HTTP_CODE = 8;
-const E_PROTOCOL = 9;
-const E_HOST = 10;
-const E_PORT = 11;
-const E_USER = 12;
-const E_REMOTE = 13;
-const E_LOCAL = 14;
-const E_ACTION = 15;
-const E_MISMATCH = 16;
-const E_FILE_PATH = 17;
-const E_FILE_NAME = 18;
-const EFT_SHAPES = new AttributeShapes([
-  'ftp.log.format',
-  'ftp.operation',
-  'ftp.outcome',
-  'error.type',
-  'ftp.status.code',
-  'ftp.status.kind',
-  'ftp.status.name',
-  'ftp.status.description',
-  'http.response.status_code',
-  'network.protocol.name',
-  'server.address',
-  'server.port',
-  'user.name',
-  'file.path',
-  'ftp.local.path',
-  'eft.action_result',
-  'eft.outcome_mismatch',
-  'log.file.path',
-  'log.file.name',
-]);
+// EFT attribute slots: indexes into the record shape declared in schema.ts.
+const E_FORMAT = slotOf(EFT_ATTRIBUTES, 'ftp.log.format');
+const E_OPERATION = slotOf(EFT_ATTRIBUTES, 'ftp.operation');
+const E_OUTCOME = slotOf(EFT_ATTRIBUTES, 'ftp.outcome');
+const E_ERROR_TYPE = slotOf(EFT_ATTRIBUTES, 'error.type');
+const E_CODE = slotOf(EFT_ATTRIBUTES, 'ftp.status.code');
+const E_KIND = slotOf(EFT_ATTRIBUTES, 'ftp.status.kind');
+const E_NAME = slotOf(EFT_ATTRIBUTES, 'ftp.status.name');
+const E_DESCRIPTION = slotOf(EFT_ATTRIBUTES, 'ftp.status.description');
+const E_HTTP_CODE = slotOf(EFT_ATTRIBUTES, 'http.response.status_code');
+const E_PROTOCOL = slotOf(EFT_ATTRIBUTES, 'network.protocol.name');
+const E_HOST = slotOf(EFT_ATTRIBUTES, 'server.address');
+const E_PORT = slotOf(EFT_ATTRIBUTES, 'server.port');
+const E_USER = slotOf(EFT_ATTRIBUTES, 'user.name');
+const E_REMOTE = slotOf(EFT_ATTRIBUTES, 'file.path');
+const E_LOCAL = slotOf(EFT_ATTRIBUTES, 'ftp.local.path');
+const E_ACTION = slotOf(EFT_ATTRIBUTES, 'eft.action_result');
+const E_MISMATCH = slotOf(EFT_ATTRIBUTES, 'eft.outcome_mismatch');
+const E_FILE_PATH = slotOf(EFT_ATTRIBUTES, 'log.file.path');
+const E_FILE_NAME = slotOf(EFT_ATTRIBUTES, 'log.file.name');
+const EFT_SHAPES = new AttributeShapes(EFT_ATTRIBUTES);
 
-// NcFTPd attribute slots, in record order.
-const N_FORMAT = 0;
-const N_OPERATION = 1;
-const N_OUTCOME = 2;
-const N_ERROR_TYPE = 3;
-const N_KIND = 4;
-const N_NAME = 5;
-const N_DESCRIPTION = 6;
-const N_PROTOCOL = 7;
-const N_CLIENT = 8;
-const N_USER = 9;
-const N_EMAIL = 10;
-const N_PATH = 11;
-const N_TARGET = 12;
-const N_MODE = 13;
-const N_SESSION = 14;
-const N_PROCESS = 15;
-const N_BYTES = 16;
-const N_DURATION = 17;
-const N_RATE = 18;
-const N_TYPE = 19;
-const N_NOTES = 20;
-const N_SUFFIX = 21;
-const N_START_TIME = 22;
-const N_START_SIZE = 23;
-const N_START_OFFSET = 24;
-const N_PATTERN = 25;
-const N_RECURSIVE = 26;
-const N_EXTRA = 27;
-const N_FILE_PATH = 28;
-const N_FILE_NAME = 29;
-const NCFTPD_SHAPES = new AttributeShapes([
-  'ftp.log.format',
-  'ftp.operation',
-  'ftp.outcome',
-  'error.type',
-  'ftp.status.kind',
-  'ftp.status.name',
-  'ftp.status.description',
-  'network.protocol.name',
-  'client.address',
-  'user.name',
-  'user.email',
-  'file.path',
-  'ftp.target.path',
-  'file.mode',
-  'session.id',
-  'ncftpd.process',
-  'ftp.transfer.bytes',
-  'ftp.transfer.duration',
-  'ftp.transfer.rate',
-  'ftp.transfer.type',
-  'ftp.transfer.notes',
-  'ftp.transfer.suffix',
-  'ftp.transfer.start_time',
-  'ftp.transfer.start_size',
-  'ftp.transfer.start_offset',
-  'ftp.list.pattern',
-  'ftp.list.recursive',
-  'ftp.extra',
-  'log.file.path',
-  'log.file.name',
-]);
+// NcFTPd attribute slots: indexes into the record shape declared in schema.ts.
+const N_FORMAT = slotOf(NCFTPD_ATTRIBUTES, 'ftp.log.format');
+const N_OPERATION = slotOf(NCFTPD_ATTRIBUTES, 'ftp.operation');
+const N_OUTCOME = slotOf(NCFTPD_ATTRIBUTES, 'ftp.outcome');
+const N_ERROR_TYPE = slotOf(NCFTPD_ATTRIBUTES, 'error.type');
+const N_KIND = slotOf(NCFTPD_ATTRIBUTES, 'ftp.status.kind');
+const N_NAME = slotOf(NCFTPD_ATTRIBUTES, 'ftp.status.name');
+const N_DESCRIPTION = slotOf(NCFTPD_ATTRIBUTES, 'ftp.status.description');
+const N_PROTOCOL = slotOf(NCFTPD_ATTRIBUTES, 'network.protocol.name');
+const N_CLIENT = slotOf(NCFTPD_ATTRIBUTES, 'client.address');
+const N_USER = slotOf(NCFTPD_ATTRIBUTES, 'user.name');
+const N_EMAIL = slotOf(NCFTPD_ATTRIBUTES, 'user.email');
+const N_PATH = slotOf(NCFTPD_ATTRIBUTES, 'file.path');
+const N_TARGET = slotOf(NCFTPD_ATTRIBUTES, 'ftp.target.path');
+const N_MODE = slotOf(NCFTPD_ATTRIBUTES, 'file.mode');
+const N_SESSION = slotOf(NCFTPD_ATTRIBUTES, 'session.id');
+const N_PROCESS = slotOf(NCFTPD_ATTRIBUTES, 'ncftpd.process');
+const N_BYTES = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.bytes');
+const N_DURATION = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.duration');
+const N_RATE = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.rate');
+const N_TYPE = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.type');
+const N_NOTES = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.notes');
+const N_SUFFIX = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.suffix');
+const N_START_TIME = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.start_time');
+const N_START_SIZE = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.start_size');
+const N_START_OFFSET = slotOf(NCFTPD_ATTRIBUTES, 'ftp.transfer.start_offset');
+const N_PATTERN = slotOf(NCFTPD_ATTRIBUTES, 'ftp.list.pattern');
+const N_RECURSIVE = slotOf(NCFTPD_ATTRIBUTES, 'ftp.list.recursive');
+const N_EXTRA = slotOf(NCFTPD_ATTRIBUTES, 'ftp.extra');
+const N_FILE_PATH = slotOf(NCFTPD_ATTRIBUTES, 'log.file.path');
+const N_FILE_NAME = slotOf(NCFTPD_ATTRIBUTES, 'log.file.name');
+const NCFTPD_SHAPES = new AttributeShapes(NCFTPD_ATTRIBUTES);
 
 function severityNumber(severity: SeverityText): number {
   return severity === 'INFO' ? SeverityNumber.INFO : severity === 'WARN' ? SeverityNumber.WARN : SeverityNumber.ERROR;
