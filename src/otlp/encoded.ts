@@ -12,6 +12,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord, LogFormat, SourcePosition } from '../model.js';
+import { positionAt } from '../positions.js';
 import { appendLogRecordEntryProtobuf, encodeLogRecordEntryProtobuf } from './encode-protobuf.js';
 import { encodeLogRecordEntryJson } from './encode-json.js';
 
@@ -68,10 +69,7 @@ export function rangeBytes(run: EncodedRecords, from: number, to: number): numbe
 
 /** Source position of record `i`, or undefined when it had none. */
 export function recordPosition(run: EncodedRecords, i: number): SourcePosition | undefined {
-  const line = run.lines[i]!;
-  if (!(line > 0)) return undefined;
-  const offset = run.offsets[i]!;
-  return run.file === undefined ? { line, offset } : { file: run.file, line, offset };
+  return positionAt(run, i);
 }
 
 /** Gives a buffer of at least `minBytes` to reuse, or undefined to allocate a new one. */

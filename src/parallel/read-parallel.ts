@@ -36,6 +36,7 @@ import type { LineEncoding } from '../split/line-cutter.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../split/line-cutter.js';
 import { validateFormat } from '../formats/line-parser.js';
 import { compileTransforms, type TransformSpec } from '../records/transforms.js';
+import { shiftLines } from '../positions.js';
 import { FtplogError, invalidOption, positiveIntOption } from '../errors.js';
 
 export interface ReadLogsParallelOptions {
@@ -361,7 +362,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     }
     for (const run of r.runs ?? []) {
       const lines = run.lines;
-      if (base > 0) for (let i = 0; i < lines.length; i++) if (lines[i]! > 0) lines[i] += base;
+      shiftLines(lines, base);
       const memory = run.bytes.buffer as ArrayBuffer;
       emitted.add(memory);
       const encoded: EncodedRecords = {

@@ -19,15 +19,10 @@
  */
 import type { SourcePosition } from '../../model.js';
 import { FtplogError } from '../../errors.js';
+import { lastPositionIn, type PositionColumns } from '../../positions.js';
 
-/** Positions of consecutive records: entries `from`… of a run's per-record arrays. */
-export interface PositionSpan {
-  /** Source file of the records; undefined for stdin and in-memory input. */
-  readonly file: string | undefined;
-  /** Per record: 1-based line number, or 0 when the record has no position. */
-  readonly lines: ArrayLike<number>;
-  /** Per record: byte offset just past the line. */
-  readonly offsets: ArrayLike<number>;
+/** Positions of consecutive records: entries `from`… of a run's position columns. */
+export interface PositionSpan extends PositionColumns {
   /** Index in `lines`/`offsets` of the range's first record. */
   readonly from: number;
 }
@@ -65,16 +60,6 @@ export function sourceKey(file: string | undefined): string {
   return file ?? '-';
 }
 
-function lastPosition(span: PositionSpan, first: number, count: number): SourcePosition | undefined {
-  for (let i = first + count - 1; i >= first; i--) {
-    const line = span.lines[i]!;
-    if (line > 0) {
-      const offset = span.offsets[i]!;
-      return span.file === undefined ? { line, offset } : { file: span.file, line, offset };
-    }
-  }
-  return undefined;
-}
 
 export class SettledTracker {
   private readonly sources = new Map<string, SourceRanges>();
@@ -151,7 +136,7 @@ export class SettledTracker {
       const to = Math.min(r.end, end);
       const parts: Range[] = [];
       if (r.start < from) parts.push({ start: r.start, end: from, count: from - r.start, span: r.span, last: undefined });
-      parts.push({ start: from, end: to, count: to - from, span: undefined, last: lastPosition(r.span, r.span.from + (from - r.start), to - from) });
+      parts.push({ start: from, end: to, count: to - from, span: undefined, last: lastPositionIn(r.span, r.span.from + (from - r.start), r.span.from + (to - r.start)) });
       if (to < r.end) parts.push({ start: to, end: r.end, count: r.end - to, span: { ...r.span, from: r.span.from + (to - r.start) }, last: undefined });
       ranges.splice(k, 1, ...parts);
       k += parts.length - 1;

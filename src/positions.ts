@@ -1,0 +1,42 @@
+/**
+ * Source positions of many records at once, as columns: the form in which
+ * encoded runs carry them (src/otlp/encoded.ts), worker threads hand them
+ * back, and the sink's settled tracker reads them. One record's position is
+ * built from the columns only when it is asked for. Pure.
+ */
+import type { SourcePosition } from './model.js';
+
+export interface PositionColumns {
+  /** Source file of every record; undefined for stdin and in-memory input. */
+  readonly file: string | undefined;
+  /** Per record: 1-based line number, or 0 when the record has no position. */
+  readonly lines: ArrayLike<number>;
+  /** Per record: byte offset just past the line's terminator. */
+  readonly offsets: ArrayLike<number>;
+}
+
+/** The position of record `i`, or undefined when it has none. */
+export function positionAt(c: PositionColumns, i: number): SourcePosition | undefined {
+  const line = c.lines[i]!;
+  if (!(line > 0)) return undefined;
+  const offset = c.offsets[i]!;
+  return c.file === undefined ? { line, offset } : { file: c.file, line, offset };
+}
+
+/** The position of the last of records [from, to) that has one. */
+export function lastPositionIn(c: PositionColumns, from: number, to: number): SourcePosition | undefined {
+  for (let i = to - 1; i >= from; i--) {
+    const p = positionAt(c, i);
+    if (p !== undefined) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Line numbers counted from a block's start made absolute: `base` lines
+ * came before the block. Records without a position (0) stay without.
+ */
+export function shiftLines(lines: Float64Array, base: number): void {
+  if (base === 0) return;
+  for (let i = 0; i < lines.length; i++) if (lines[i]! > 0) lines[i] += base;
+}
