@@ -53,6 +53,17 @@ export { toJsonLines, fromJsonLines, type ToJsonLinesOptions, type FromJsonLines
 export { readLogs, type ReadLogsOptions, type ReadLogsStream } from './sources/log-files.js';
 export { readLogsParallel, type ReadLogsParallelOptions, type ParallelLogsStream } from './parallel/read-parallel.js';
 export { loggerSink, type LoggerSinkOptions, type LoggerSinkStream } from './sinks/logger.js';
-export { otlpSink, type OtlpSink, type OtlpSinkOptions, type OtlpSinkStats, type AckInfo } from './sinks/otlp/sink.js';
+export {
+  otlpSink,
+  type OtlpSink,
+  type OtlpSinkOptions,
+  type OtlpSinkStats,
+  type AckInfo,
+  type SettledProgress,
+  type OutageInfo,
+  type RecoveryInfo,
+  type RetryInfo,
+} from './sinks/otlp/sink.js';
+export type { TransformSpec, SetTransform } from './records/transforms.js';
 export { resolveOtlpConfig, type OtlpConfig, type OtlpFlags } from './sinks/otlp/config.js';
 export { DeadLetterFile, DEFAULT_DEAD_LETTER_FILE } from './sinks/otlp/dead-letter.js';
