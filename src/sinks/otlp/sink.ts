@@ -48,6 +48,7 @@ import { redactUrl, type OtlpConfig } from './config.js';
 import { HttpTransport, type HttpResponse } from './transport.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
 import { DeadLetterFile } from './dead-letter.js';
+import { DeadLetterWriter } from './dead-letters.js';
 import { batchCount as count, halves, sliceView, type Batch } from './batch.js';
 import { BatchQueue } from './queue.js';
 import { RequestLoop, type RequestHost, type OutageInfo, type RecoveryInfo, type RetryInfo } from './requests.js';
@@ -177,13 +178,6 @@ export interface OtlpSink extends Writable {
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
-const MAX_REASONS = 10;
-
-function countReason(reasons: Record<string, number>, reason: string, n: number): void {
-  const key = reason in reasons || Object.keys(reasons).length < MAX_REASONS ? reason : 'other';
-  reasons[key] = (reasons[key] ?? 0) + n;
-}
-
 interface ResolvedSinkOptions {
   maxQueueRecords: number;
   maxQueueBytes: number;
@@ -266,53 +260,62 @@ function resourceLookup(resource: OtlpSinkOptions['resource']): (f: LogFormat | 
   };
 }
 
+/** Builds the request body of a batch: the records' bytes behind their envelope, gzipped when asked. */
+function requestBodies(options: OtlpSinkOptions, gzipLevel: number): (b: Batch) => Promise<Buffer | Uint8Array[]> {
+  const { config } = options;
+  const scope = options.scope ?? { name: 'ftplog-otel' };
+  const resourceFor = resourceLookup(options.resource);
+  return async (b) => {
+    const records = b.slices.map(sliceView);
+    const resource = resourceFor(b.format);
+    const parts =
+      config.protocol === 'http/json'
+        ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
+        : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
+    return config.compression === 'gzip' ? gzipParts(parts, gzipLevel) : parts;
+  };
+}
+
 export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const o = resolveSinkOptions(options);
   const config = options.config;
-  const scope = options.scope ?? { name: 'ftplog-otel' };
-  const resourceFor = resourceLookup(options.resource);
-  const deadLetter = options.deadLetter instanceof DeadLetterFile ? options.deadLetter : new DeadLetterFile(options.deadLetter);
+  const deadLetterFile = options.deadLetter instanceof DeadLetterFile ? options.deadLetter : new DeadLetterFile(options.deadLetter);
   const transport = new HttpTransport(config, o.maxInFlight);
-  // Shown and stored: never with the URL's credentials or query values.
-  const endpoint = redactUrl(config.url);
   const sent = config.protocol === 'http/json' ? 'json' : 'protobuf';
 
   const stats = newStats();
   const acknowledged: AckInfo = { records: 0, position: undefined };
   const tracker = new SettledTracker();
   const queue = new BatchQueue(o, config.protocol, tracker, stats, options.releaseRuns === true, () => loop.dispatch());
-  /** Dead-letter writes under way (the sink finishes only after them). */
-  const deadLettering = new Set<Promise<unknown>>();
   /** Batches given up on (retries exhausted, a fatal error): written to the dead-letter file as the sink stops. */
   const givenUp: Batch[] = [];
   let heldWrite: (() => void) | undefined;
   let finalCallback: ((err?: Error | null) => void) | undefined;
   let failed: Error | undefined;
   let stopped = false;
-  /** The dead-letter file could not be written: nothing more goes there. */
-  let deadLetterBroken = false;
   /** Set once the sink stops sending (abandon()): what is written from then on goes to the dead-letter file. */
   let abandonedBecause: string | undefined;
 
-  /** Tracks work the sink must wait for before it finishes. */
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    deadLettering.add(p);
-    const done = (): void => {
-      deadLettering.delete(p);
-      maybeFinish();
-    };
-    p.then(done, done);
-    return p;
-  };
+  // Stored in each dead letter: never with the URL's credentials or query values.
+  const deadLetters = new DeadLetterWriter(
+    deadLetterFile,
+    redactUrl(config.url),
+    stats,
+    (batches, reason, records) => {
+      sink.emit('deadletter', { reason, records, path: deadLetterFile.path });
+      for (const b of batches) settle(b);
+    },
+    () => maybeFinish(),
+  );
 
-  const idle = (): boolean => queue.pendingCount === 0 && queue.ready.length === 0 && !loop.busy && deadLettering.size === 0;
+  const idle = (): boolean => queue.pendingCount === 0 && queue.ready.length === 0 && !loop.busy && !deadLetters.busy;
 
   const maybeFinish = (): void => {
     if (finalCallback !== undefined && !stopped && idle()) {
       const cb = finalCallback;
       finalCallback = undefined;
       transport.close();
-      void deadLetter.close().finally(() => cb(failed ?? null));
+      void deadLetters.close().finally(() => cb(failed ?? null));
     }
   };
 
@@ -344,32 +347,10 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     }
   };
 
-  /** Writes the batches' records to the dead-letter file; settles them, or counts them not delivered. */
-  const deadLetterBatches = async (batches: readonly Batch[], reason: string, status: number | undefined): Promise<Error | undefined> => {
-    const n = batches.reduce((k, b) => k + count(b), 0);
-    if (n === 0) return undefined;
-    if (deadLetterBroken) {
-      stats.undelivered += n;
-      return undefined;
-    }
-    try {
-      await track(deadLetter.writeEncoded(batches.flatMap((b) => b.slices), reason, endpoint, status));
-    } catch (err) {
-      deadLetterBroken = true;
-      stats.undelivered += n;
-      return err as Error;
-    }
-    stats.deadLettered += n;
-    countReason(stats.deadLetterReasons, reason, n);
-    sink.emit('deadletter', { reason, records: n, path: deadLetter.path });
-    for (const b of batches) settle(b);
-    return undefined;
-  };
-
   /** A refused batch goes to the dead-letter file; when even that fails, the run fails loudly. */
   const refuse = async (b: Batch, reason: string, status: number | undefined): Promise<void> => {
     stats.lastError = reason;
-    const err = await deadLetterBatches([b], reason, status);
+    const err = await deadLetters.write([b], reason, status);
     if (err !== undefined) {
       fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err, retryable: false }));
     }
@@ -390,20 +371,11 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   };
 
   /** While abandoning: a batch goes straight to the dead-letter file. */
-  const deadLetterAbandoned = (b: Batch): Promise<unknown> =>
-    track(deadLetterBatches([b], `shutdown: not delivered (${abandonedBecause})`, undefined));
+  const deadLetterAbandoned = (b: Batch): Promise<unknown> => deadLetters.track(deadLetters.write([b], `shutdown: not delivered (${abandonedBecause})`));
 
   const host: RequestHost = {
     next: () => (abandonedBecause === undefined ? queue.ready.shift() : undefined),
-    body: async (b) => {
-      const records = b.slices.map(sliceView);
-      const resource = resourceFor(b.format);
-      const parts =
-        config.protocol === 'http/json'
-          ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
-          : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
-      return config.compression === 'gzip' ? gzipParts(parts, o.gzipLevel) : parts;
-    },
+    body: requestBodies(options, o.gzipLevel),
     answered: async (b, res, verdict) => {
       switch (verdict.kind) {
         case 'accepted':
@@ -456,17 +428,17 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   const deadLetterQueue = async (why: string): Promise<void> => {
     const { inFlight, waiting } = loop.takeAll();
     const queued = [...waiting, ...queue.drain()];
-    await Promise.allSettled([...deadLettering]);
-    await deadLetterBatches(givenUp.splice(0), why, undefined);
-    await deadLetterBatches(inFlight, `shutdown: in flight when stopped, the collector may have received them (${why})`, undefined);
-    await deadLetterBatches(queued, `shutdown: not delivered (${why})`, undefined);
+    await deadLetters.settled();
+    await deadLetters.write(givenUp.splice(0), why);
+    await deadLetters.write(inFlight, `shutdown: in flight when stopped, the collector may have received them (${why})`);
+    await deadLetters.write(queued, `shutdown: not delivered (${why})`);
   };
 
   const abandon = (why: string): void => {
     if (abandonedBecause !== undefined || stopped) return;
     abandonedBecause = why;
     queue.stopTimer();
-    void track(deadLetterQueue(why));
+    void deadLetters.track(deadLetterQueue(why));
   };
 
   const sink = new Writable({
@@ -516,7 +488,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
       const why = (err ?? failed)?.message ?? 'stopped before every record was delivered';
       void deadLetterQueue(why).finally(async () => {
         transport.close();
-        await deadLetter.close().catch(() => {});
+        await deadLetters.close();
         const fc = finalCallback;
         finalCallback = undefined;
         if (fc !== undefined) fc(err ?? failed ?? null);
@@ -526,7 +498,7 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
   });
   Object.defineProperty(sink, 'stats', { value: stats, enumerable: true });
   Object.defineProperty(sink, 'acknowledged', { value: acknowledged, enumerable: true });
-  Object.defineProperty(sink, 'deadLetterPath', { value: deadLetter.path, enumerable: true });
+  Object.defineProperty(sink, 'deadLetterPath', { value: deadLetterFile.path, enumerable: true });
   Object.defineProperty(sink, 'abandon', { value: abandon, enumerable: false });
   Object.defineProperty(sink, 'settledBySource', { value: () => tracker.bySource(), enumerable: false });
   return sink as OtlpSink;
