@@ -34,7 +34,7 @@ import type { Attributes, FtpLogRecord } from '../model.js';
 import { FtplogError } from '../errors.js';
 import type { LogsBatch } from './types.js';
 import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords, utf8Write } from '../bytes.js';
-import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, keyInfo, kindOf, msToNanoHalves, ownAttributes, type KeyInfo } from './values.js';
+import { MAX_TIMESTAMP_MS, keyInfo, msToNanoHalves, ownAttributes, type KeyInfo } from './values.js';
 
 // Tags: (field << 3) | wire type.
 const TAG_LOGRECORD_TIME = 0x09; // 1, fixed64
@@ -58,8 +58,6 @@ const TWO_32 = 4294967296;
 const INT64_LIMIT = 9223372036854775808;
 /** Strings up to this many code units are written by a JS loop; longer ones by one native call. */
 const SHORT_STRING = 24;
-/** Strings up to this many code units are measured by a JS loop; longer ones by one native call. */
-const SHORT_MEASURE = 40;
 /** Bytes reserved for a record's length prefix: records of 128 B to 16 KiB need no move. */
 const RECORD_PREFIX = 2;
 const SCRATCH_INITIAL = 256 * 1024;
@@ -658,75 +656,6 @@ export function encodeLogsProtobuf(batch: LogsBatch): Uint8Array {
     pos = 0;
     if (buf.length > SCRATCH_KEEP_LIMIT) setScratch(Buffer.allocUnsafe(SCRATCH_INITIAL));
   }
-}
-
-// ---- measuring without writing ----
-
-function utf8Length(s: string): number {
-  const len = s.length;
-  if (len > SHORT_MEASURE) return Buffer.byteLength(s, 'utf8');
-  let n = len;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < len) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) i++;
-      n += 2;
-    } else n += 2; // 3 bytes; a lone surrogate is written as U+FFFD, 3 bytes too
-  }
-  return n;
-}
-
-function anyValueSize(kind: number, value: unknown): number {
-  switch (kind) {
-    case KIND_STRING:
-      return lenField(utf8Length(typeof value === 'string' ? value : String(value)));
-    case KIND_INT:
-      return 1 + int64Size(value as number);
-    case KIND_DOUBLE:
-      return 9;
-    case KIND_BOOL:
-      return 2;
-    default: {
-      const items = value as readonly unknown[];
-      let array = 0;
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i];
-        array += lenField(lenField(utf8Length(typeof item === 'string' ? item : String(item))));
-      }
-      return lenField(array);
-    }
-  }
-}
-
-function attributesSize(attributesIn: Attributes): number {
-  const attributes = ownAttributes(attributesIn);
-  let size = 0;
-  for (const key in attributes) {
-    const value = attributes[key];
-    const info = keyInfo(key);
-    const kind = kindOf(info, key, value);
-    if (kind === KIND_SKIP) continue;
-    size += lenField(info.proto.length + lenField(anyValueSize(kind, value)));
-  }
-  return size;
-}
-
-/**
- * Bytes a record adds to an encoded request: the LogRecord message with its
- * field tag and length prefix. The delivery queue bounds its bytes with it.
- */
-export function logRecordProtobufSize(r: FtpLogRecord): number {
-  let size = r.timestamp === undefined ? 9 : 18; // the times: tag + 8 bytes each
-  const severity = checkSeverity(r.severityNumber);
-  if (severity !== 0) size += 1 + varintSize(severity);
-  if (r.severityText) size += lenField(utf8Length(r.severityText));
-  size += lenField(lenField(utf8Length(typeof r.body === 'string' ? r.body : String(r.body))));
-  size += attributesSize(r.attributes);
-  if (r.eventName) size += lenField(utf8Length(r.eventName));
-  return lenField(size);
 }
 
 // ---- pre-encoded records ----
