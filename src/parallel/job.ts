@@ -14,8 +14,9 @@ import { LineCutter, type LineEncoding } from '../split/line-cutter.js';
 import { LineParser } from '../transforms/parse.js';
 import { RecordsPipeline } from '../transforms/log-records.js';
 import type { CountingEnricher } from '../enrich/enrich.js';
-import { JsonLineWriter } from '../jsonl/json-bytes.js';
+import { JsonLineEncoder, JsonLineWriter } from '../jsonl/json-bytes.js';
 import { EncodedRecordsBuilder, type OtlpProtocol, type SpareBuffers } from '../otlp/encoded.js';
+import { ProtobufEncoder } from '../otlp/encode-protobuf.js';
 import { recordFormat } from '../otel/resource.js';
 import type { FormatOption } from '../formats/detect.js';
 import { recordsCounts, type InputTotals } from '../sources/log-files.js';
@@ -124,11 +125,22 @@ function asBuffer(b: Uint8Array): Buffer {
 }
 
 /**
- * Runs a block through the pipeline with `enrich` (one enricher per thread:
- * it caches time-zone offsets); the output (JSONL or OTLP runs) goes into
- * buffers from `spare` when it has some.
+ * The encoders of one thread: what they remember from record to record (key
+ * orders, values that repeat, the day of the times) carries over from block
+ * to block.
  */
-export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher, spare?: SparePool): JobResult {
+export class JobEncoders {
+  readonly jsonl = new JsonLineEncoder();
+  readonly protobuf = new ProtobufEncoder();
+}
+
+/**
+ * Runs a block through the pipeline with `enrich` (one enricher per thread:
+ * it caches time-zone offsets) and `encoders` (one per thread too); the
+ * output (JSONL or OTLP runs) goes into buffers from `spare` when it has
+ * some.
+ */
+export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher, spare?: SparePool, encoders = new JobEncoders()): JobResult {
   const cutter = new LineCutter({
     maxLineBytes: settings.maxLineBytes,
     encoding: settings.encoding,
@@ -136,7 +148,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher
     ...(job.file !== undefined ? { file: job.file } : {}),
   });
 
-  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length), spare?.take) : undefined;
+  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length), spare?.take, encoders.jsonl) : undefined;
   const runs: JobRun[] = [];
   let builder: EncodedRecordsBuilder | undefined;
   const seal = (): void => {
@@ -158,7 +170,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher
         // Room for the block's records at once: OTLP protobuf is 5-6x the log
         // text (generated logs: EFT 4.9x, NcFTPd 6.0x), and a run's buffer
         // that had to grow is not reused.
-        builder = new EncodedRecordsBuilder(protocol, format, job.file, outputRoom(7, job.bytes.length), spare?.take);
+        builder = new EncodedRecordsBuilder(protocol, format, job.file, outputRoom(7, job.bytes.length), spare?.take, encoders.protobuf);
       }
       builder.add(r);
     };

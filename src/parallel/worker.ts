@@ -4,7 +4,7 @@
  * answers with the error's message and code instead of a result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJob, SparePool, transferList, type Job, type JobSettings } from './job.js';
+import { JobEncoders, runJob, SparePool, transferList, type Job, type JobSettings } from './job.js';
 import { createCountingEnricher } from '../enrich/enrich.js';
 
 export interface WorkerData {
@@ -30,6 +30,7 @@ const enrich = createCountingEnricher({ ...(data.timezone !== undefined ? { time
 const port = parentPort!;
 /** Output buffers the main thread gave back, a few blocks' worth (enough for the blocks queued here); the rest are let go. */
 const spare = new SparePool(8);
+const encoders = new JobEncoders();
 
 port.on('message', (message: Job | SpareMessage) => {
   if ('spare' in message) {
@@ -40,7 +41,7 @@ port.on('message', (message: Job | SpareMessage) => {
   observed = Date.now();
   let reply: WorkerReply;
   try {
-    const result = runJob(job, data.settings, enrich, spare);
+    const result = runJob(job, data.settings, enrich, spare, encoders);
     reply = { ok: true, result };
     port.postMessage(reply, transferList(result));
     return;

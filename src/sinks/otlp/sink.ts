@@ -39,7 +39,7 @@ import { Writable } from 'node:stream';
 import type { Attributes, FtpLogRecord, LogFormat, SourcePosition } from '../../model.js';
 import { encodeLogsProtobufEnvelopeHead } from '../../otlp/encode-protobuf.js';
 import { encodeLogsJsonEnvelopeParts } from '../../otlp/encode-json.js';
-import { EncodedRecordsBuilder, encodeRecordEntry, isEncodedRecords, recordStart, type EncodedRecords } from '../../otlp/encoded.js';
+import { EncodedRecordsBuilder, RecordEntryEncoder, isEncodedRecords, recordStart, type EncodedRecords } from '../../otlp/encoded.js';
 import { readExportAnswer, refusalMessage } from '../../otlp/response.js';
 import { recordFormat } from '../../otel/resource.js';
 import { FtplogError, invalidOption, positiveIntOption } from '../../errors.js';
@@ -427,19 +427,21 @@ export function otlpSink(options: OtlpSinkOptions): OtlpSink {
     }
   };
 
+  // Records that come one by one are encoded here, into one reused buffer.
+  const entries = new RecordEntryEncoder(config.protocol);
   const takeRecord = (record: FtpLogRecord): void => {
     const format = recordFormat(record.attributes);
     const file = record.position?.file;
     if (pendingRecords > 0 && format !== pendingFormat) formBatch();
     let entry: Uint8Array;
     try {
-      entry = encodeRecordEntry(config.protocol, record);
+      entry = entries.encode(record);
     } catch (err) {
       throw new FtplogError('ERR_ENCODE', `could not encode a record: ${(err as Error).message}`, { cause: err });
     }
     if (pendingRecords > 0 && pendingBytes + entry.length > maxBatchBytes) {
       formBatch();
-      // formBatch() ran no encoder: the entry view is still intact.
+      // formBatch() does not use `entries`: the entry view is still intact.
     }
     if (builder === undefined || builder.format !== format || builder.file !== file) {
       sealBuilder();
