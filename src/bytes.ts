@@ -63,7 +63,7 @@ export function putWords(v: DataView, at: number, words: Uint32Array, bytes: num
  * Copies the `bytes` bytes at `from` into `words`. Reads up to three bytes
  * past them: every caller has room for those behind what it wrote.
  */
-export function takeWords(v: DataView, from: number, words: Uint32Array, bytes: number): void {
+function takeWords(v: DataView, from: number, words: Uint32Array, bytes: number): void {
   for (let i = 0; 4 * i < bytes; i++) words[i] = v.getUint32(from + 4 * i, true);
 }
 
@@ -196,7 +196,7 @@ const CREDIT_HIT = 2;
 const CREDIT_MAX = 64;
 const PROBE_EVERY = 64;
 /** Bytes kept per key for its last value. */
-export const KEPT_VALUE_BYTES = 128;
+const KEPT_VALUE_BYTES = 128;
 
 /**
  * What an encoder remembers of one attribute key: the key that followed it
@@ -224,7 +224,7 @@ export class KeptKey<K> {
 }
 
 /** The value kept was written again. */
-export function earnCredit(k: KeptKey<unknown>): void {
+function earnCredit(k: KeptKey<unknown>): void {
   if (k.credit < CREDIT_MAX) k.credit += CREDIT_HIT;
 }
 
