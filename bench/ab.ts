@@ -54,7 +54,9 @@ const BLOCK = 64 * 1024;
 let lines = 0;
 let start;
 if (stage === 'job') {
-  const { runJob } = await import(root + '/dist/src/parallel/job.js');
+  const { runJob, JobEncoders } = await import(root + '/dist/src/parallel/job.js');
+  // One set of encoders for the whole run, as a worker thread keeps (builds before JobEncoders kept theirs in their modules).
+  const encoders = JobEncoders === undefined ? undefined : new JobEncoders();
   let off = 0, seq = 0;
   start = process.cpuUsage();
   while (off < data.length) {
@@ -64,7 +66,7 @@ if (stage === 'job') {
       if (lf >= off) end = lf + 1;
     }
     const r = runJob({ seq: seq++, file: 'ab.log', format: 'auto', startOffset: off, bytes: data.subarray(off, end) },
-      { output, encoding: 'utf8', maxLineBytes: 65536 }, enrich);
+      { output, encoding: 'utf8', maxLineBytes: 65536 }, enrich, undefined, encoders);
     lines += r.counts.lines;
     off = end;
   }

@@ -5,9 +5,9 @@
  * object, which stays the definition (and the path for records whose fields
  * are not of the usual types).
  *
- * Design: the line is written as UTF-8 bytes, in the manner of the protobuf
- * encoder (src/otlp/encode-protobuf.ts), rather than built as a string and
- * then written. Building it as a string cost most of `parse`'s time: some
+ * Design: the line is written as UTF-8 bytes into a ByteWriter (src/bytes.ts),
+ * in the manner of the protobuf encoder (src/otlp/encode-protobuf.ts), rather
+ * than built as a string and then written. Building it as a string cost most of `parse`'s time: some
  * 25 pieces joined per record, the joined string flattened (copied) and then
  * transcoded, and a regular expression run over each string value for the
  * characters JSON escapes. Here:
@@ -17,8 +17,9 @@
  *   body (severity and event name), and per attribute key its `,"key":` and
  *   the `,"key":value` of its last value, kept while the key's values repeat
  *   (the log format, the file, the user, status texts), as the protobuf
- *   encoder keeps its KeyValues. The time of day, integers and numbers
- *   of up to three decimals are written digit by digit.
+ *   encoder keeps its KeyValues (KeptKey in src/bytes.ts). What is kept is a
+ *   JsonLineEncoder's, one per thread that writes. The time of day, integers
+ *   and numbers of up to three decimals are written digit by digit.
  * - A string value is written where it goes (a JS loop for short ones, one
  *   native UTF-8 write for longer ones), and the written bytes are scanned
  *   for what JSON escapes (`"`, `\`, control characters), which is then
@@ -35,8 +36,7 @@
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord } from '../model.js';
 import { recordToJsonLine } from './record-json.js';
-import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords, toWords, utf8Write } from '../bytes.js';
-import type { SpareBuffers } from '../otlp/encoded.js';
+import { ByteWriter, KeptKey, KeyTable, SHORT_STRING, asString, charCodeAt, keepValue, putKeptValue, toWords, utf8Write, type SpareBuffers } from '../bytes.js';
 
 const QUOTE = 0x22;
 const COLON = 0x3a;
@@ -61,23 +61,6 @@ const HEX = Buffer.from('0123456789abcdef', 'latin1');
 /** A string of UTF-16 surrogates, paired or not: the rare case left to JSON.stringify. */
 const SURROGATE = /[\ud800-\udfff]/;
 
-/** Strings up to this many code units are written by a JS loop; longer ones by one native call. */
-const SHORT_STRING = 24;
-/** Bytes of `,"key":value` kept per key for its last value. */
-const VALUE_CACHE_BYTES = 128;
-
-// ---- the buffer being written (set by JsonLineWriter.write for the record at hand) ----
-
-const EMPTY = Buffer.alloc(0);
-let buf: Buffer = EMPTY;
-let view: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
-let pos = 0;
-let active: JsonLineWriter | undefined;
-
-function ensure(extra: number): void {
-  if (pos + extra > buf.length) active!.growFor(pos, extra);
-}
-
 /** Text kept as bytes: little-endian 32-bit words, copied four bytes at a time. */
 interface Kept {
   words: Uint32Array;
@@ -87,12 +70,6 @@ interface Kept {
 function keep(text: string): Kept {
   const b = Buffer.from(text, 'utf8');
   return { words: toWords(b), bytes: b.length };
-}
-
-/** Copies kept bytes to pos (see putWords() for the room it needs past them). */
-function putKept(words: Uint32Array, bytes: number): void {
-  putWords(view, pos, words, bytes);
-  pos += bytes;
 }
 
 /**
@@ -110,11 +87,13 @@ function hasEscape(w: number): boolean {
   return ((((w - 0x20202020) & ~w) | ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080) !== 0;
 }
 
-/** Index of the first byte in [from, end) of buf that JSON escapes, or -1. */
-function findEscape(from: number, end: number): number {
+/** Index of the first byte in [from, end) of the buffer that JSON escapes, or -1. */
+function findEscape(out: ByteWriter, from: number, end: number): number {
+  const v = out.view;
+  const b = out.buf;
   let i = from;
-  for (const last = end - 4; i <= last; i += 4) if (hasEscape(view.getUint32(i, true))) break;
-  for (; i < end; i++) if (ESCAPE_EXTRA[buf[i]!] !== 0) return i;
+  for (const last = end - 4; i <= last; i += 4) if (hasEscape(v.getUint32(i, true))) break;
+  for (; i < end; i++) if (ESCAPE_EXTRA[b[i]!] !== 0) return i;
   return -1;
 }
 
@@ -125,9 +104,9 @@ function findEscape(from: number, end: number): number {
  * `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and `\u00xx` for other controls.
  * Bytes that need no escape are counted and moved four at a time.
  */
-function escapeInPlace(from: number, end: number): number {
-  const b = buf;
-  const v = view;
+function escapeInPlace(out: ByteWriter, from: number, end: number): number {
+  const b = out.buf;
+  const v = out.view;
   let extra = 0;
   for (let i = from; i < end; ) {
     if (i + 4 <= end && !hasEscape(v.getUint32(i, true))) {
@@ -176,14 +155,15 @@ function escapeInPlace(from: number, end: number): number {
  * bytes are then checked and escaped in place. Strings with surrogates
  * (which JSON.stringify escapes when lone) are left to JSON.stringify.
  */
-function putString(value: string): void {
+function putString(out: ByteWriter, value: string): void {
   const s = asString(value);
   const len = s.length;
   // UTF-8 takes at most 3 bytes per code unit, an escape at most 6; 3 more for putWords' padding.
-  ensure(6 * len + 5);
-  const b = buf;
-  const at = pos + 1;
-  b[pos] = QUOTE;
+  out.ensure(6 * len + 5);
+  const b = out.buf;
+  const start = out.pos;
+  const at = start + 1;
+  b[start] = QUOTE;
   let end = at + len;
   if (len <= SHORT_STRING) {
     let i = 0;
@@ -194,38 +174,38 @@ function putString(value: string): void {
     }
     if (i === len) {
       b[end] = QUOTE;
-      pos = end + 1;
+      out.pos = end + 1;
       return;
     }
   }
-  const n = utf8Write(buf, s, at);
+  const n = utf8Write(b, s, at);
   if (n !== len && SURROGATE.test(s)) {
-    pos += utf8Write(buf, JSON.stringify(s), pos);
+    out.pos = start + utf8Write(b, JSON.stringify(s), start);
     return;
   }
   end = at + n;
-  const first = findEscape(at, end);
-  if (first >= 0) end = escapeInPlace(first, end);
+  const first = findEscape(out, at, end);
+  if (first >= 0) end = escapeInPlace(out, first, end);
   b[end] = QUOTE;
-  pos = end + 1;
+  out.pos = end + 1;
 }
 
 /** ASCII text (number literals) at pos; room ensured by the caller. */
-function putAscii(s: string): void {
-  const b = buf;
-  const at = pos;
+function putAscii(out: ByteWriter, s: string): void {
+  const b = out.buf;
+  const at = out.pos;
   const len = asString(s).length;
   for (let i = 0; i < len; i++) b[at + i] = charCodeAt(s, i);
-  pos = at + len;
+  out.pos = at + len;
 }
 
 /** Digits of a non-negative integer below 2^31 at pos; room ensured by the caller. */
-function putDigits(v: number): void {
-  const b = buf;
+function putDigits(out: ByteWriter, v: number): void {
+  const b = out.buf;
   let digits = 1;
   for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
-  let p = pos + digits;
-  pos = p;
+  let p = out.pos + digits;
+  out.pos = p;
   do {
     const q = (v / 10) | 0;
     b[--p] = 48 + v - q * 10;
@@ -246,30 +226,32 @@ function putDigits(v: number): void {
  * decimal that reads back as v, which is what the engine writes, is that
  * one, trailing zeros dropped.
  */
-function putNumber(v: number): void {
+function putNumber(out: ByteWriter, v: number): void {
   if (v >= 0 && v < 0x80000000) {
     if ((v | 0) === v) {
-      putDigits(v);
+      putDigits(out, v);
       return;
     }
     const m = Math.round(v * 1000);
     if (m / 1000 === v) {
       const whole = Math.floor(v);
       let frac = m - whole * 1000; // 1..999
-      putDigits(whole);
-      const b = buf;
-      b[pos++] = 0x2e; // .
+      putDigits(out, whole);
+      const b = out.buf;
+      let p = out.pos;
+      b[p++] = 0x2e; // .
       let scale = 100;
       while (frac !== 0) {
         const d = (frac / scale) | 0;
-        b[pos++] = 48 + d;
+        b[p++] = 48 + d;
         frac -= d * scale;
         scale = (scale / 10) | 0;
       }
+      out.pos = p;
       return;
     }
   }
-  putAscii(Number.isFinite(v) ? '' + v : 'null');
+  putAscii(out, Number.isFinite(v) ? '' + v : 'null');
 }
 
 // ---- times and the text up to the body ----
@@ -294,11 +276,11 @@ class TimeWriter {
 
   constructor(private readonly lead: string) {}
 
-  put(t: number): void {
-    ensure(80);
+  put(out: ByteWriter, t: number): void {
+    out.ensure(80);
     if (!(Number.isInteger(t) && t >= -MAX_TIME && t <= MAX_TIME)) {
       // toISOString() truncates fractions and throws past the Date range (as toJsonRecord() does); left to it.
-      putAscii(this.lead + '"' + new Date(t).toISOString() + '"');
+      putAscii(out, this.lead + '"' + new Date(t).toISOString() + '"');
       return;
     }
     let d = t - this.day;
@@ -309,7 +291,7 @@ class TimeWriter {
       const iso = new Date(this.day).toISOString(); // 2024-03-01T00:00:00.000Z
       this.prefix = keep(this.lead + '"' + iso.slice(0, iso.length - 13));
     }
-    putKept(this.prefix.words, this.prefix.bytes);
+    out.putKept(this.prefix.words, this.prefix.bytes);
     // d: milliseconds into the day, an integer below 86,400,000.
     const seconds = (d / 1000) | 0;
     const ms = d - seconds * 1000;
@@ -317,8 +299,8 @@ class TimeWriter {
     const second = seconds - minutes * 60;
     const hour = (minutes / 60) | 0;
     const minute = minutes - hour * 60;
-    const b = buf;
-    const p = pos;
+    const b = out.buf;
+    const p = out.pos;
     putTwoDigits(b, p, hour);
     b[p + 2] = COLON;
     putTwoDigits(b, p + 3, minute);
@@ -330,7 +312,7 @@ class TimeWriter {
     b[p + 9] = 48 + hundreds;
     b[p + 12] = 0x5a; // Z
     b[p + 13] = QUOTE;
-    pos = p + 14;
+    out.pos = p + 14;
   }
 }
 
@@ -341,8 +323,6 @@ function putTwoDigits(b: Buffer, at: number, n: number): void {
   b[at + 1] = 48 + n - tens * 10;
 }
 
-const TIMESTAMPS = new TimeWriter('{"timestamp":');
-const OBSERVED = new TimeWriter(',"observedTimestamp":');
 const NO_TIMESTAMP = keep('{"timestamp":null');
 
 /**
@@ -366,82 +346,30 @@ class Mid implements Kept {
   }
 }
 
-/** Mid texts by event name, then severity: records come in a few of each, which alternate. Bounded. */
-const mids = new Map<string, Mid>();
-let midsCount = 0;
+/** Mid texts kept at most: records come in a few event names and severities, which alternate. */
 const MIDS_MAX = 256;
-
-/** From the timestamp to the body's opening quote, exclusive. */
-function putHead(ts: number | undefined, observed: number, severityNumber: number, severityText: string, eventName: string): void {
-  if (ts === undefined) {
-    ensure(NO_TIMESTAMP.bytes + 4);
-    putKept(NO_TIMESTAMP.words, NO_TIMESTAMP.bytes);
-  } else TIMESTAMPS.put(ts);
-  OBSERVED.put(observed);
-  const first = mids.get(eventName);
-  let m = first;
-  while (m !== undefined && (m.severityNumber !== severityNumber || m.severityText !== severityText)) m = m.other;
-  if (m === undefined) {
-    if (midsCount >= MIDS_MAX) {
-      mids.clear();
-      midsCount = 0;
-    }
-    const text = ',"severityNumber":' + JSON.stringify(severityNumber) + ',"severityText":' + JSON.stringify(severityText) + ',"eventName":' + JSON.stringify(eventName) + ',"body":';
-    m = new Mid(keep(text), severityNumber, severityText, mids.get(eventName));
-    mids.set(eventName, m);
-    midsCount++;
-  }
-  ensure(m.bytes + 4);
-  putKept(m.words, m.bytes);
-}
 
 // ---- attributes ----
 
-/**
- * What the writer keeps per attribute key: `,"key":` as bytes, the key seen
- * after it last time (so that the lookup by name is skipped while keys come
- * in the same order as before), and the bytes of its last value.
- */
-class JsonKey extends KeepCredit {
-  next: JsonKey | undefined = undefined;
+/** An attribute key as the JSON writer remembers it: `,"key":` as bytes, and its last value with the bytes of `,"key":value`. */
+class JsonKey extends KeptKey<JsonKey> {
   /** `,"key":` */
   readonly prefix: Kept;
   /** The last value kept (a string, number or boolean; an array is kept as a copy); undefined: none. */
-  cachedValue: unknown = undefined;
-  /** `,"key":value` for cachedValue. */
-  readonly cached = new Uint32Array(VALUE_CACHE_BYTES / 4);
-  cachedBytes = 0;
+  keptValue: unknown = undefined;
 
-  constructor(readonly key: string) {
-    super();
+  constructor(key: string) {
+    super(key);
     this.prefix = keep(',' + JSON.stringify(key) + ':');
   }
 }
 
-const KEY_LIMIT = 4096;
-const jsonKeys = new Map<string, JsonKey>();
-
-function jsonKey(key: string): JsonKey {
-  let k = jsonKeys.get(key);
-  if (k === undefined) {
-    k = new JsonKey(key);
-    if (jsonKeys.size < KEY_LIMIT) jsonKeys.set(key, k);
-  }
-  return k;
-}
-
-const HEAD = new JsonKey('');
 const ATTRIBUTES = keep(',"attributes":');
 
 /** After `,"key":value` was written from `from` to pos: keeps it as `k`'s last value if the key has credit, or is due a probe. */
-function keepValue(k: JsonKey, value: unknown, from: number): void {
-  if (!spendCredit(k)) return;
-  const n = pos - from;
-  if (n > VALUE_CACHE_BYTES) return;
-  // Reads up to three bytes past pos: within the room ensured for the value.
-  takeWords(view, from, k.cached, n);
-  k.cachedValue = Array.isArray(value) ? value.slice() : typeof value === 'string' ? own(value) : value;
-  k.cachedBytes = n;
+function keepJsonValue(out: ByteWriter, k: JsonKey, value: unknown, from: number): void {
+  if (!keepValue(out, k, from)) return;
+  k.keptValue = Array.isArray(value) ? value.slice() : typeof value === 'string' ? own(value) : value;
 }
 
 function isStringArray(v: unknown): v is string[] {
@@ -459,7 +387,7 @@ function own(s: string): string {
   return s.length > 12 ? ('\u0000' + s).slice(1) : s;
 }
 
-/** Whether `v` is an array with the same elements as `kept` (an array of strings kept by keepValue). */
+/** Whether `v` is an array with the same elements as `kept` (an array of strings kept by keepJsonValue). */
 function sameArray(v: unknown[], kept: unknown): boolean {
   if (!Array.isArray(kept) || kept.length !== v.length) return false;
   for (let i = 0; i < v.length; i++) if (v[i] !== kept[i] || typeof v[i] !== 'string') return false;
@@ -474,44 +402,42 @@ function sameArray(v: unknown[], kept: unknown): boolean {
  */
 const PROBE = Symbol('probe');
 
-/** `,"attributes":{...}` in the attributes' own order, `undefined` values and functions left out as JSON.stringify leaves them out. */
-function putAttributes(attrs: Record<string, unknown>): void {
-  ensure(ATTRIBUTES.bytes + 4);
-  putKept(ATTRIBUTES.words, ATTRIBUTES.bytes);
-  const open = pos;
-  let prev = HEAD;
+/**
+ * `,"attributes":{...}` in the attributes' own order, `undefined` values and
+ * functions left out as JSON.stringify leaves them out; then `}` and LF.
+ * `head` starts the chain of keys in the order the last object had them.
+ */
+function putAttributes(out: ByteWriter, attrs: Record<string, unknown>, keys: KeyTable<JsonKey>, head: JsonKey): void {
+  out.ensure(ATTRIBUTES.bytes + 4);
+  out.putKept(ATTRIBUTES.words, ATTRIBUTES.bytes);
+  const open = out.pos;
+  let k = head;
   for (const key in attrs) {
     const value = attrs[key];
-    let k = prev.next;
-    if (k === undefined || k.key !== key) {
-      k = jsonKey(key);
-      prev.next = k;
-    }
-    prev = k;
-    const from = pos;
-    const cached = k.cachedValue;
-    if (cached !== undefined && (value === cached || (Array.isArray(value) && sameArray(value, cached)))) {
-      ensure(k.cachedBytes + 4);
-      putKept(k.cached, k.cachedBytes);
-      earnCredit(k);
+    k = keys.after(k, key);
+    const from = out.pos;
+    const kept = k.keptValue;
+    if (kept !== undefined && (value === kept || (Array.isArray(value) && sameArray(value, kept)))) {
+      out.ensure(k.keptBytes + 4);
+      putKeptValue(out, k);
       continue;
     }
     const p = k.prefix;
     switch (typeof value) {
       case 'string':
-        ensure(p.bytes + 4);
-        putKept(p.words, p.bytes);
-        putString(value);
+        out.ensure(p.bytes + 4);
+        out.putKept(p.words, p.bytes);
+        putString(out, value);
         break;
       case 'number':
-        ensure(p.bytes + 28);
-        putKept(p.words, p.bytes);
-        putNumber(value);
+        out.ensure(p.bytes + 28);
+        out.putKept(p.words, p.bytes);
+        putNumber(out, value);
         break;
       case 'boolean':
-        ensure(p.bytes + 8);
-        putKept(p.words, p.bytes);
-        putAscii(value ? 'true' : 'false');
+        out.ensure(p.bytes + 8);
+        out.putKept(p.words, p.bytes);
+        putAscii(out, value ? 'true' : 'false');
         break;
       case 'undefined':
       case 'function':
@@ -519,90 +445,136 @@ function putAttributes(attrs: Record<string, unknown>): void {
         continue;
       default: {
         if (isStringArray(value)) {
-          ensure(p.bytes + 5);
-          putKept(p.words, p.bytes);
-          buf[pos++] = 0x5b; // [
+          out.ensure(p.bytes + 5);
+          out.putKept(p.words, p.bytes);
+          out.buf[out.pos++] = 0x5b; // [
           for (let i = 0; i < value.length; i++) {
-            if (i > 0) buf[pos++] = 0x2c; // , (room left by putString's padding)
-            putString(value[i]!);
+            if (i > 0) out.buf[out.pos++] = 0x2c; // , (room left by putString's padding)
+            putString(out, value[i]!);
           }
-          ensure(4);
-          buf[pos++] = 0x5d; // ]
+          out.ensure(4);
+          out.buf[out.pos++] = 0x5d; // ]
           break;
         }
         const text = JSON.stringify(value) as string | undefined;
         if (text === undefined) continue; // toJSON() returned undefined
-        ensure(p.bytes + 3 * text.length + 4);
-        putKept(p.words, p.bytes);
-        pos += utf8Write(buf, text, pos);
+        out.ensure(p.bytes + 3 * text.length + 4);
+        out.putKept(p.words, p.bytes);
+        out.pos += utf8Write(out.buf, text, out.pos);
         if (!Array.isArray(value)) continue; // objects are not kept
       }
     }
-    keepValue(k, value, from);
+    keepJsonValue(out, k, value, from);
   }
-  ensure(4);
-  if (pos === open) {
-    buf[pos++] = OPEN_BRACE;
-    buf[pos++] = 0x7d;
-  } else {
-    buf[open] = OPEN_BRACE; // over the first attribute's comma
-    buf[pos++] = 0x7d;
-  }
-  buf[pos++] = 0x7d;
-  buf[pos++] = 0x0a;
+  out.ensure(4);
+  const b = out.buf;
+  let p = out.pos;
+  if (p === open) b[p++] = OPEN_BRACE;
+  else b[open] = OPEN_BRACE; // over the first attribute's comma
+  b[p++] = 0x7d;
+  b[p++] = 0x7d;
+  b[p++] = 0x0a;
+  out.pos = p;
 }
 
 /**
- * Writes one record's JSON line at pos, when its fields are of the usual
- * types; returns false, having written nothing, otherwise.
+ * Writes records as JSON lines into any ByteWriter, remembering from one
+ * record to the next the day of each time, the text between time and body,
+ * the order of the attribute keys and each key's last value (which only
+ * makes the writing faster: the bytes do not depend on it). One per thread
+ * that writes.
  */
-function putRecord(r: FtpLogRecord): boolean {
-  const attrs = r.attributes as Record<string | symbol, unknown>;
-  const ts = r.timestamp as unknown;
-  const observed = r.observedTimestamp as unknown;
-  const severityNumber = r.severityNumber as unknown;
-  const severityText = r.severityText as unknown;
-  const eventName = r.eventName as unknown;
-  const body = r.body as unknown;
-  if (
-    !(ts === undefined || typeof ts === 'number') ||
-    typeof observed !== 'number' ||
-    typeof severityNumber !== 'number' ||
-    typeof severityText !== 'string' ||
-    typeof eventName !== 'string' ||
-    typeof body !== 'string' ||
-    typeof attrs !== 'object' ||
-    attrs === null ||
-    Array.isArray(attrs) ||
-    attrs[PROBE] !== undefined ||
-    // for...in would also list inherited enumerable keys, which JSON.stringify leaves out.
-    Object.getPrototypeOf(attrs) !== Object.prototype
-  ) {
-    return false;
+export class JsonLineEncoder {
+  private readonly timestamps = new TimeWriter('{"timestamp":');
+  private readonly observed = new TimeWriter(',"observedTimestamp":');
+  /** Mid texts by event name, then severity. */
+  private readonly mids = new Map<string, Mid>();
+  private midsCount = 0;
+  private readonly keys = new KeyTable((key) => new JsonKey(key));
+  private readonly head = new JsonKey('');
+
+  /**
+   * Writes one record's JSON line, LF included, when its fields are of the
+   * usual types; returns false, having written nothing, otherwise.
+   */
+  putRecord(out: ByteWriter, r: FtpLogRecord): boolean {
+    const attrs = r.attributes as Record<string | symbol, unknown>;
+    const ts = r.timestamp as unknown;
+    const observed = r.observedTimestamp as unknown;
+    const severityNumber = r.severityNumber as unknown;
+    const severityText = r.severityText as unknown;
+    const eventName = r.eventName as unknown;
+    const body = r.body as unknown;
+    if (
+      !(ts === undefined || typeof ts === 'number') ||
+      typeof observed !== 'number' ||
+      typeof severityNumber !== 'number' ||
+      typeof severityText !== 'string' ||
+      typeof eventName !== 'string' ||
+      typeof body !== 'string' ||
+      typeof attrs !== 'object' ||
+      attrs === null ||
+      Array.isArray(attrs) ||
+      attrs[PROBE] !== undefined ||
+      // for...in would also list inherited enumerable keys, which JSON.stringify leaves out.
+      Object.getPrototypeOf(attrs) !== Object.prototype
+    ) {
+      return false;
+    }
+    this.putHead(out, ts, observed, severityNumber, severityText, eventName);
+    putString(out, body);
+    putAttributes(out, attrs as Record<string, unknown>, this.keys, this.head);
+    return true;
   }
-  putHead(ts, observed, severityNumber, severityText, eventName);
-  putString(body);
-  putAttributes(attrs as Record<string, unknown>);
-  return true;
+
+  /** From the timestamp to the body's opening quote, exclusive. */
+  private putHead(out: ByteWriter, ts: number | undefined, observed: number, severityNumber: number, severityText: string, eventName: string): void {
+    if (ts === undefined) {
+      out.ensure(NO_TIMESTAMP.bytes + 4);
+      out.putKept(NO_TIMESTAMP.words, NO_TIMESTAMP.bytes);
+    } else this.timestamps.put(out, ts);
+    this.observed.put(out, observed);
+    let m = this.mids.get(eventName);
+    while (m !== undefined && (m.severityNumber !== severityNumber || m.severityText !== severityText)) m = m.other;
+    if (m === undefined) m = this.newMid(severityNumber, severityText, eventName);
+    out.ensure(m.bytes + 4);
+    out.putKept(m.words, m.bytes);
+  }
+
+  private newMid(severityNumber: number, severityText: string, eventName: string): Mid {
+    if (this.midsCount >= MIDS_MAX) {
+      this.mids.clear();
+      this.midsCount = 0;
+    }
+    const text = ',"severityNumber":' + JSON.stringify(severityNumber) + ',"severityText":' + JSON.stringify(severityText) + ',"eventName":' + JSON.stringify(eventName) + ',"body":';
+    const m = new Mid(keep(text), severityNumber, severityText, this.mids.get(eventName));
+    this.mids.set(eventName, m);
+    this.midsCount++;
+    return m;
+  }
 }
 
+/** Records as JSON lines, appended to a buffer of the writer's own that take() hands over. */
 export class JsonLineWriter {
-  private buf: Buffer | undefined;
-  private view: DataView | undefined;
-  private pos = 0;
+  private readonly out: ByteWriter;
 
   /**
    * `initialBytes`: size of a new output buffer; it doubles as needed. A new
-   * buffer comes from `spare` when it has one big enough.
+   * buffer comes from `spare` when it has one big enough. `encoder`: what is
+   * remembered from record to record, shared by the writers of one thread
+   * (a writer of its own by default).
    */
   constructor(
-    private readonly initialBytes = 64 * 1024,
-    private readonly spare?: SpareBuffers,
-  ) {}
+    initialBytes = 64 * 1024,
+    spare?: SpareBuffers,
+    private readonly encoder = new JsonLineEncoder(),
+  ) {
+    this.out = new ByteWriter(initialBytes, spare);
+  }
 
   /** Bytes written since the last take(). */
   get length(): number {
-    return this.pos;
+    return this.out.pos;
   }
 
   /**
@@ -611,53 +583,22 @@ export class JsonLineWriter {
    * new buffer on the next write.
    */
   take(): Buffer {
-    const out = this.buf === undefined ? Buffer.allocUnsafeSlow(0) : this.buf.subarray(0, this.pos);
-    this.buf = undefined;
-    this.view = undefined;
-    this.pos = 0;
-    return out;
+    return this.out.take();
   }
 
   /** Appends one record's JSON line, LF included. */
   write(r: FtpLogRecord): void {
-    if (this.buf === undefined) this.growFor(0, 1024);
-    active = this;
-    buf = this.buf!;
-    view = this.view!;
-    pos = this.pos;
+    const out = this.out;
+    const start = out.pos;
     try {
-      if (putRecord(r)) {
-        this.pos = pos;
-        return;
-      }
-      // Fields of other types: the reference serializer.
-      const line = recordToJsonLine(r);
-      ensure(3 * line.length);
-      this.pos = pos + utf8Write(buf, line, pos);
-    } finally {
-      active = undefined;
-      buf = EMPTY;
+      if (this.encoder.putRecord(out, r)) return;
+    } catch (err) {
+      out.pos = start; // nothing of a record that fails
+      throw err;
     }
-  }
-
-  /**
-   * Makes room for `extra` bytes after the first `used` (which are kept):
-   * called by write() and, through ensure(), while a record is written.
-   * @internal
-   */
-  growFor(used: number, extra: number): void {
-    const need = used + extra;
-    const current = this.buf;
-    if (current !== undefined && need <= current.length) return;
-    let size = Math.max(this.initialBytes, current === undefined ? 0 : 2 * current.length);
-    while (size < need) size *= 2;
-    const bigger = (used === 0 ? this.spare?.(size) : undefined) ?? Buffer.allocUnsafeSlow(size);
-    if (current !== undefined && used > 0) current.copy(bigger, 0, 0, used);
-    this.buf = bigger;
-    this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.length);
-    if (active === this) {
-      buf = bigger;
-      view = this.view;
-    }
+    // Fields of other types: the reference serializer.
+    const line = recordToJsonLine(r);
+    out.ensure(3 * line.length);
+    out.pos += utf8Write(out.buf, line, out.pos);
   }
 }

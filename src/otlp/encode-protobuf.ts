@@ -1,17 +1,19 @@
 /**
  * LogsBatch → OTLP protobuf `ExportLogsServiceRequest`, written by hand.
  *
- * Design: one pass. Records are written into a scratch buffer that is reused
- * from call to call (it grows by doubling and is released when a batch made it
- * larger than 16 MiB). A length prefix is written before its content, so its
- * size is predicted: for a string, from its length in UTF-16 code units, which
- * is exact for ASCII; for a record, two bytes. When the content proves the
- * prediction wrong (non-ASCII text, a record under 128 bytes or over 16 KiB),
- * the content is moved by the difference: rare, and never more than one move
- * per string or record. Resource attributes and the scope go first, then the
- * records; the outer length prefixes are known last, and are written into the
- * exact-size result the scratch contents are copied to. Strings are written
- * straight from the JS string, attribute keys from bytes encoded once per key.
+ * Design: one pass, into a ByteWriter (src/bytes.ts) that the caller owns: a
+ * run's buffer, or a scratch buffer for a whole request. A length prefix is
+ * written before its content, so its size is predicted: for a string, from
+ * its length in UTF-16 code units, which is exact for ASCII; for a record,
+ * two bytes. When the content proves the prediction wrong (non-ASCII text, a
+ * record under 128 bytes or over 16 KiB), the content is moved by the
+ * difference: rare, and never more than one move per string or record.
+ * Resource attributes and the scope go first, then the records; the outer
+ * length prefixes are known last, and are written into the exact-size result
+ * the scratch contents are copied to. Strings are written straight from the
+ * JS string, attribute keys from bytes encoded once per key. What is
+ * remembered from record to record (the key order, each key's last value) is
+ * a ProtobufEncoder's, one per thread that encodes.
  *
  * Field numbers (opentelemetry/proto, logs/v1, common/v1, resource/v1):
  *   ExportLogsServiceRequest.resource_logs 1
@@ -33,8 +35,8 @@
 import type { Attributes, FtpLogRecord } from '../model.js';
 import { FtplogError } from '../errors.js';
 import type { LogsBatch } from './types.js';
-import { KeepCredit, asString, charCodeAt, earnCredit, putWords, spendCredit, takeWords, utf8Write } from '../bytes.js';
-import { KIND_BOOL, KIND_DOUBLE, KIND_INT, KIND_SKIP, KIND_STRING, MAX_TIMESTAMP_MS, keyInfo, kindOf, msToNanoHalves, ownAttributes, type KeyInfo } from './values.js';
+import { ByteWriter, KeptKey, KeyTable, SHORT_STRING, asString, keepValue, putKeptValue, putWords, utf8Write, writeAscii, writeUtf8 } from '../bytes.js';
+import { MAX_TIMESTAMP_MS, keyInfo, msToNanoHalves, ownAttributes, type KeyInfo } from './values.js';
 
 // Tags: (field << 3) | wire type.
 const TAG_LOGRECORD_TIME = 0x09; // 1, fixed64
@@ -56,14 +58,10 @@ const TAG_ANY_ARRAY = 0x2a; // 5, len
 const TWO_32 = 4294967296;
 /** int64 holds integers in [-2^63, 2^63). */
 const INT64_LIMIT = 9223372036854775808;
-/** Strings up to this many code units are written by a JS loop; longer ones by one native call. */
-const SHORT_STRING = 24;
-/** Strings up to this many code units are measured by a JS loop; longer ones by one native call. */
-const SHORT_MEASURE = 40;
 /** Bytes reserved for a record's length prefix: records of 128 B to 16 KiB need no move. */
 const RECORD_PREFIX = 2;
-const SCRATCH_INITIAL = 256 * 1024;
-const SCRATCH_KEEP_LIMIT = 16 * 1024 * 1024;
+/** First size of the scratch buffer a request is written into. */
+const SCRATCH_INITIAL = 64 * 1024;
 
 // ---- sizes ----
 
@@ -87,71 +85,16 @@ function lenField(size: number): number {
   return 1 + varintSize(size) + size;
 }
 
-// ---- the scratch buffer ----
+// ---- scalars ----
 
-let buf: Buffer = Buffer.allocUnsafe(SCRATCH_INITIAL);
-let view = new DataView(buf.buffer, buf.byteOffset, buf.length);
-let pos = 0;
-
-function setScratch(b: Buffer): void {
-  buf = b;
-  view = new DataView(b.buffer, b.byteOffset, b.length);
-}
-
-function ensure(extra: number): void {
-  if (pos + extra > buf.length) grow(extra);
-}
-
-function grow(extra: number): void {
-  const need = pos + extra;
-  let size = buf.length * 2;
-  while (size < need) size *= 2;
-  const bigger = Buffer.allocUnsafe(size);
-  buf.copy(bigger, 0, 0, pos);
-  setScratch(bigger);
-}
-
-/**
- * Writes `s` at `at` if it is all ASCII, and returns its length; otherwise
- * returns -1, having written some of it.
- */
-function writeAscii(b: Buffer, value: string, at: number): number {
-  const s = asString(value);
-  const len = s.length;
-  for (let i = 0; i < len; i++) {
-    const c = charCodeAt(s, i);
-    if (c >= 0x80) return -1;
-    b[at + i] = c;
-  }
-  return len;
-}
-
-/** Writes `s` as UTF-8 at `at` (room for 3 bytes per code unit is ensured); returns the byte count. */
-function writeUtf8(s: string, at: number): number {
-  if (asString(s).length > SHORT_STRING) return utf8Write(buf, s, at);
-  const n = writeAscii(buf, s, at);
-  return n >= 0 ? n : utf8Write(buf, s, at);
-}
-
-function putVarint(n: number): void {
-  const b = buf;
-  let p = pos;
-  while (n >= 0x80) {
-    b[p++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  b[p++] = n;
-  pos = p;
-}
-
-function putInt64(v: number): void {
+function putInt64(w: ByteWriter, v: number): void {
   if (v >= 0 && v < 0x80000000) {
-    putVarint(v);
+    w.putVarint(v);
     return;
   }
   // Two's complement halves; both divisions are by powers of two and exact.
-  const b = buf;
-  let p = pos;
+  const b = w.buf;
+  let p = w.pos;
   let lo = v >>> 0;
   let hi = Math.floor(v / TWO_32) >>> 0;
   while (hi !== 0) {
@@ -164,7 +107,7 @@ function putInt64(v: number): void {
     lo >>>= 7;
   }
   b[p++] = lo;
-  pos = p;
+  w.pos = p;
 }
 
 /**
@@ -172,7 +115,7 @@ function putInt64(v: number): void {
  * ensured). Whole milliseconds (the usual case) take the arithmetic of
  * msToNanoHalves() inline, without its array; anything else goes through it.
  */
-function putTime(tag: number, ms: number, field: string): void {
+function putTime(w: ByteWriter, tag: number, ms: number, field: string): void {
   let lo: number;
   let hi: number;
   if (ms >= 0 && ms <= MAX_TIMESTAMP_MS && Math.floor(ms) === ms) {
@@ -185,50 +128,38 @@ function putTime(tag: number, ms: number, field: string): void {
     lo = halves[0];
     hi = halves[1];
   }
-  const p = pos;
-  buf[p] = tag;
-  const v = view;
+  const p = w.pos;
+  w.buf[p] = tag;
+  const v = w.view;
   v.setUint32(p + 1, lo, true);
   v.setUint32(p + 5, hi, true);
-  pos = p + 9;
+  w.pos = p + 9;
 }
 
 /**
  * Places `n` content bytes, written at `at` in the expectation that the prefix
- * starting at `pos` takes `predicted` bytes, behind a prefix of `actual` bytes.
+ * starting at pos takes `predicted` bytes, behind a prefix of `actual` bytes.
  */
-function settle(at: number, n: number, predicted: number, actual: number): void {
-  if (actual !== predicted) buf.copyWithin(pos + actual, at, at + n);
+function settle(w: ByteWriter, at: number, n: number, predicted: number, actual: number): void {
+  if (actual !== predicted) w.buf.copyWithin(w.pos + actual, at, at + n);
 }
 
 // ---- attribute keys ----
 
-/**
- * Bytes of a KeyValue (less its tag) kept per key for its last string value:
- * enough for every KeyValue whose length prefixes are one byte.
- */
-const VALUE_CACHE_BYTES = 128;
 /** Longest key (its KeyValue.key bytes) for which a scalar KeyValue's length always takes one byte: key + 2 + 11 < 128. */
 const SCALAR_KEY_MAX = 114;
 
 /**
- * What the writer keeps per attribute key: the key's bytes, whether its
- * schema type is double, the key seen after it last time (so that the
- * lookup by name is skipped while keys come in the same order as before),
- * and the encoding of its last string value.
- *
- * A string value equal to the last one kept for its key (see KeepCredit) is
- * written by copying that KeyValue's bytes.
+ * An attribute key as the protobuf encoder remembers it: the key's bytes,
+ * whether its schema type is double, and its last string value, kept as the
+ * bytes of its KeyValue less the tag (every KeyValue whose length prefixes
+ * are one byte fits).
  */
-class ProtoKey extends KeepCredit {
-  /** The key that followed this one in the last attribute object written. */
-  next: ProtoKey | undefined = undefined;
-  /** The string value whose KeyValue bytes, without the tag, are in `cached` (`cachedBytes` of them). */
-  cachedValue = '';
-  /** Length of cachedValue; -1 until a value is kept. */
-  cachedLength = -1;
-  readonly cached = new Uint32Array(VALUE_CACHE_BYTES / 4);
-  cachedBytes = 0;
+class ProtoKey extends KeptKey<ProtoKey> {
+  /** The string value whose KeyValue bytes, without the tag, are kept; its length is keptLength. */
+  keptValue = '';
+  /** Length of keptValue; -1 until a value is kept. */
+  keptLength = -1;
   /** Bytes of KeyValue.key: tag, length, UTF-8. */
   readonly keyBytes: number;
   /** The same bytes as little-endian 32-bit words, zero-padded. */
@@ -238,11 +169,8 @@ class ProtoKey extends KeepCredit {
   /** Longest string (in code units) whose KeyValue has one-byte length prefixes when it is ASCII. */
   readonly shortMax: number;
 
-  constructor(
-    readonly key: string,
-    info: KeyInfo | undefined,
-  ) {
-    super();
+  constructor(key: string, info: KeyInfo | undefined) {
+    super(key);
     this.keyBytes = info === undefined ? 0 : info.proto.length;
     this.words = info === undefined ? new Uint32Array(0) : info.protoWords;
     this.double = info !== undefined && info.fixed === 'double';
@@ -251,69 +179,46 @@ class ProtoKey extends KeepCredit {
   }
 }
 
-const PROTO_KEY_LIMIT = 4096;
-const protoKeys = new Map<string, ProtoKey>();
-
-function protoKey(key: string): ProtoKey {
-  let k = protoKeys.get(key);
-  if (k === undefined) {
-    k = new ProtoKey(key, keyInfo(key));
-    if (protoKeys.size < PROTO_KEY_LIMIT) protoKeys.set(key, k);
-  }
-  return k;
-}
-
-/** Heads of the key chains: one for record attributes, one for resource attributes. */
-const RECORD_KEYS = new ProtoKey('', undefined);
-const RESOURCE_KEYS = new ProtoKey('', undefined);
-
-/**
- * After a string KeyValue was written from `from` (its tag) to `pos`: keeps
- * it as `k`'s last value if the key has credit, or is due a probe.
- */
-function keepValue(k: ProtoKey, s: string, from: number): void {
-  if (!spendCredit(k)) return;
-  const n = pos - from - 1;
-  if (n > VALUE_CACHE_BYTES) return;
-  // Reads up to three bytes past pos: within the room ensured for the value.
-  takeWords(view, from + 1, k.cached, n);
-  k.cachedValue = s;
-  k.cachedLength = asString(s).length;
-  k.cachedBytes = n;
+/** After a string KeyValue was written from `from` (its tag) to pos: keeps it as `k`'s last value if the key has credit, or is due a probe. */
+function keepString(w: ByteWriter, k: ProtoKey, s: string, from: number): void {
+  if (!keepValue(w, k, from + 1)) return;
+  k.keptValue = s;
+  k.keptLength = asString(s).length;
 }
 
 // ---- fields ----
 
 /** tag, length, UTF-8 of `s`. */
-function putStringField(tag: number, value: string): void {
+function putStringField(w: ByteWriter, tag: number, value: string): void {
   const s = asString(value);
   const len = s.length;
-  ensure(8 + len * 3);
+  w.ensure(8 + len * 3);
   const predicted = 1 + varintSize(len);
-  const at = pos + predicted;
-  const n = writeUtf8(s, at);
-  if (n !== len) settle(at, n, predicted, 1 + varintSize(n));
-  buf[pos++] = tag;
-  putVarint(n);
-  pos += n;
+  const at = w.pos + predicted;
+  const n = writeUtf8(w.buf, s, at);
+  if (n !== len) settle(w, at, n, predicted, 1 + varintSize(n));
+  w.buf[w.pos++] = tag;
+  w.putVarint(n);
+  w.pos += n;
 }
 
 /** tag, length, AnyValue { string_value }: the body, and the shape of string attributes after their key. */
-function putStringAnyValueField(tag: number, value: string): void {
+function putStringAnyValueField(w: ByteWriter, tag: number, value: string): void {
   const s = asString(value);
   const len = s.length;
-  ensure(16 + len * 3);
+  w.ensure(16 + len * 3);
   const predictedAny = 1 + varintSize(len) + len;
   const predicted = 1 + varintSize(predictedAny) + 1 + varintSize(len);
-  const at = pos + predicted;
-  const n = writeUtf8(s, at);
+  const at = w.pos + predicted;
+  const n = writeUtf8(w.buf, s, at);
   const any = 1 + varintSize(n) + n;
-  if (n !== len) settle(at, n, predicted, 1 + varintSize(any) + 1 + varintSize(n));
-  buf[pos++] = tag;
-  putVarint(any);
-  buf[pos++] = TAG_1_LEN;
-  putVarint(n);
-  pos += n;
+  if (n !== len) settle(w, at, n, predicted, 1 + varintSize(any) + 1 + varintSize(n));
+  const b = w.buf;
+  b[w.pos++] = tag;
+  w.putVarint(any);
+  b[w.pos++] = TAG_1_LEN;
+  w.putVarint(n);
+  w.pos += n;
 }
 
 /**
@@ -321,71 +226,79 @@ function putStringAnyValueField(tag: number, value: string): void {
  * an ASCII string whose length prefixes are one byte each, written straight
  * behind them; anything else, with predicted prefixes.
  */
-function putStringAttribute(tag: number, k: ProtoKey, value: string): void {
+function putStringAttribute(w: ByteWriter, tag: number, k: ProtoKey, value: string): void {
   const s = asString(value);
   const len = s.length;
   const keyLen = k.keyBytes;
-  const from = pos;
-  if (from + 28 + keyLen + len * 3 > buf.length) grow(28 + keyLen + len * 3); // with 3 bytes of padding after a key or a kept value
-  const b = buf;
-  if (len === k.cachedLength && s === k.cachedValue) {
+  w.ensure(28 + keyLen + len * 3); // with 3 bytes of padding after a key or a kept value
+  const b = w.buf;
+  const from = w.pos;
+  if (len === k.keptLength && s === k.keptValue) {
     b[from] = tag;
-    const n = k.cachedBytes;
-    putWords(view, from + 1, k.cached, n);
-    pos = from + 1 + n;
-    earnCredit(k);
+    w.pos = from + 1;
+    putKeptValue(w, k);
     return;
   }
   if (len <= k.shortMax) {
     // tag, KeyValue length, key, value tag, AnyValue length, string tag, string length.
     const at = from + keyLen + 6;
-    const n = len <= SHORT_STRING ? writeAscii(b, s, at) : utf8Write(buf, s, at);
+    const n = len <= SHORT_STRING ? writeAscii(b, s, at) : utf8Write(b, s, at);
     if (n === len) {
       b[from] = tag;
       b[from + 1] = keyLen + 4 + len;
-      putWords(view, from + 2, k.words, keyLen);
+      putWords(w.view, from + 2, k.words, keyLen);
       b[at - 4] = TAG_2_LEN;
       b[at - 3] = len + 2;
       b[at - 2] = TAG_1_LEN;
       b[at - 1] = len;
-      pos = at + len;
-      keepValue(k, s, from);
+      w.pos = at + len;
+      keepString(w, k, s, from);
       return;
     }
   }
-  putStringAttributeAnyLength(tag, k, s);
-  keepValue(k, s, from);
+  putStringAttributeAnyLength(w, tag, k, s);
+  keepString(w, k, s, from);
 }
 
 /** One KeyValue with a string value of any length and content (room ensured by the caller). */
-function putStringAttributeAnyLength(tag: number, k: ProtoKey, s: string): void {
+function putStringAttributeAnyLength(w: ByteWriter, tag: number, k: ProtoKey, s: string): void {
   const len = s.length;
   const keyLen = k.keyBytes;
   const predictedAny = 1 + varintSize(len) + len;
   const predictedKv = keyLen + 1 + varintSize(predictedAny) + predictedAny;
   const predicted = 1 + varintSize(predictedKv) + keyLen + 1 + varintSize(predictedAny) + 1 + varintSize(len);
-  const at = pos + predicted;
-  const n = utf8Write(buf, s, at);
+  const at = w.pos + predicted;
+  const n = utf8Write(w.buf, s, at);
   let any = predictedAny;
   let kv = predictedKv;
   if (n !== len) {
     any = 1 + varintSize(n) + n;
     kv = keyLen + 1 + varintSize(any) + any;
-    settle(at, n, predicted, 1 + varintSize(kv) + keyLen + 1 + varintSize(any) + 1 + varintSize(n));
+    settle(w, at, n, predicted, 1 + varintSize(kv) + keyLen + 1 + varintSize(any) + 1 + varintSize(n));
   }
-  buf[pos++] = tag;
-  putVarint(kv);
-  putWords(view, pos, k.words, keyLen);
-  pos += keyLen;
-  buf[pos++] = TAG_2_LEN;
-  putVarint(any);
-  buf[pos++] = TAG_1_LEN;
-  putVarint(n);
-  pos += n;
+  putKeyValueHead(w, tag, k, kv, any, TAG_1_LEN, n);
+  w.pos += n;
+}
+
+/**
+ * tag, KeyValue length, key, value tag, AnyValue length, the AnyValue's
+ * field tag and the length of that field: what comes before a string or an
+ * array value whose prefixes may take more than one byte (room ensured).
+ */
+function putKeyValueHead(w: ByteWriter, tag: number, k: ProtoKey, kv: number, any: number, anyTag: number, n: number): void {
+  const b = w.buf;
+  b[w.pos++] = tag;
+  w.putVarint(kv);
+  putWords(w.view, w.pos, k.words, k.keyBytes);
+  w.pos += k.keyBytes;
+  b[w.pos++] = TAG_2_LEN;
+  w.putVarint(any);
+  b[w.pos++] = anyTag;
+  w.putVarint(n);
 }
 
 /** One KeyValue with an array of strings. */
-function putArrayAttribute(tag: number, k: ProtoKey, items: readonly unknown[]): void {
+function putArrayAttribute(w: ByteWriter, tag: number, k: ProtoKey, items: readonly unknown[]): void {
   const keyLen = k.keyBytes;
   const count = items.length;
   // Short ASCII strings, every length prefix one byte: written straight in place.
@@ -399,10 +312,10 @@ function putArrayAttribute(tag: number, k: ProtoKey, items: readonly unknown[]):
     predictedArray += 4 + asString(item).length;
   }
   if (predictedArray >= 0 && keyLen + predictedArray < 122) {
-    ensure(keyLen + predictedArray + 12); // with 3 bytes of key padding
+    w.ensure(keyLen + predictedArray + 12); // with 3 bytes of key padding
     // tag, KeyValue length, key, value tag, AnyValue length, array tag, array length.
-    const b = buf;
-    const from = pos;
+    const b = w.buf;
+    const from = w.pos;
     let at = from + keyLen + 6;
     for (let i = 0; i < count; i++) {
       const item = asString(items[i] as string);
@@ -420,20 +333,20 @@ function putArrayAttribute(tag: number, k: ProtoKey, items: readonly unknown[]):
     if (at >= 0) {
       b[from] = tag;
       b[from + 1] = keyLen + 4 + predictedArray;
-      putWords(view, from + 2, k.words, keyLen);
+      putWords(w.view, from + 2, k.words, keyLen);
       const p = from + keyLen + 2;
       b[p] = TAG_2_LEN;
       b[p + 1] = predictedArray + 2;
       b[p + 2] = TAG_ANY_ARRAY;
       b[p + 3] = predictedArray;
-      pos = at;
+      w.pos = at;
       return;
     }
   }
-  putArrayAttributeAnyLength(tag, k, items);
+  putArrayAttributeAnyLength(w, tag, k, items);
 }
 
-function putArrayAttributeAnyLength(tag: number, k: ProtoKey, items: readonly unknown[]): void {
+function putArrayAttributeAnyLength(w: ByteWriter, tag: number, k: ProtoKey, items: readonly unknown[]): void {
   const keyLen = k.keyBytes;
   let predictedArray = 0;
   for (let i = 0; i < items.length; i++) {
@@ -444,33 +357,26 @@ function putArrayAttributeAnyLength(tag: number, k: ProtoKey, items: readonly un
   const predictedAny = lenField(predictedArray);
   const predictedKv = keyLen + lenField(predictedAny);
   const predicted = 1 + varintSize(predictedKv) + keyLen + 1 + varintSize(predictedAny) + 1 + varintSize(predictedArray);
-  ensure(predicted + 19); // with 3 bytes of key padding
-  const start = pos;
-  pos += predicted;
-  const at = pos;
+  w.ensure(predicted + 19); // with 3 bytes of key padding
+  const start = w.pos;
+  w.pos += predicted;
+  const at = w.pos;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    putStringAnyValueField(TAG_1_LEN, typeof item === 'string' ? item : String(item));
+    putStringAnyValueField(w, TAG_1_LEN, typeof item === 'string' ? item : String(item));
   }
-  const array = pos - at;
-  ensure(8);
-  pos = start;
+  const array = w.pos - at;
+  w.ensure(8);
+  w.pos = start;
   let any = predictedAny;
   let kv = predictedKv;
   if (array !== predictedArray) {
     any = lenField(array);
     kv = keyLen + lenField(any);
-    settle(at, array, predicted, 1 + varintSize(kv) + keyLen + 1 + varintSize(any) + 1 + varintSize(array));
+    settle(w, at, array, predicted, 1 + varintSize(kv) + keyLen + 1 + varintSize(any) + 1 + varintSize(array));
   }
-  buf[pos++] = tag;
-  putVarint(kv);
-  putWords(view, pos, k.words, keyLen);
-  pos += keyLen;
-  buf[pos++] = TAG_2_LEN;
-  putVarint(any);
-  buf[pos++] = TAG_ANY_ARRAY;
-  putVarint(array);
-  pos += array;
+  putKeyValueHead(w, tag, k, kv, any, TAG_ANY_ARRAY, array);
+  w.pos += array;
 }
 
 /**
@@ -478,20 +384,20 @@ function putArrayAttributeAnyLength(tag: number, k: ProtoKey, items: readonly un
  * own tag: the start of a scalar KeyValue whose AnyValue takes `any` bytes.
  * Returns where the value goes; room for it is ensured.
  */
-function putScalarHead(tag: number, k: ProtoKey, any: number, anyTag: number): number {
+function putScalarHead(w: ByteWriter, tag: number, k: ProtoKey, any: number, anyTag: number): number {
   const keyLen = k.keyBytes;
-  if (pos + keyLen + 24 > buf.length) grow(keyLen + 24); // with 3 bytes of key padding
+  w.ensure(keyLen + 24); // with 3 bytes of key padding
   const kv = keyLen + 2 + any; // any <= 11
-  let p = pos;
-  const b = buf;
+  const b = w.buf;
+  let p = w.pos;
   b[p++] = tag;
   if (keyLen <= SCALAR_KEY_MAX) b[p++] = kv;
   else {
-    pos = p;
-    putVarint(kv);
-    p = pos;
+    w.pos = p;
+    w.putVarint(kv);
+    p = w.pos;
   }
-  putWords(view, p, k.words, keyLen);
+  putWords(w.view, p, k.words, keyLen);
   p += keyLen;
   b[p] = TAG_2_LEN;
   b[p + 1] = any;
@@ -499,32 +405,32 @@ function putScalarHead(tag: number, k: ProtoKey, any: number, anyTag: number): n
   return p + 3;
 }
 
-function putIntAttribute(tag: number, k: ProtoKey, v: number): void {
+function putIntAttribute(w: ByteWriter, tag: number, k: ProtoKey, v: number): void {
   if (v >= 0 && v < 0x80000000) {
-    let p = putScalarHead(tag, k, 1 + varintSize(v), TAG_ANY_INT);
-    const b = buf;
+    let p = putScalarHead(w, tag, k, 1 + varintSize(v), TAG_ANY_INT);
+    const b = w.buf;
     while (v >= 0x80) {
       b[p++] = (v & 0x7f) | 0x80;
       v >>>= 7;
     }
     b[p] = v;
-    pos = p + 1;
+    w.pos = p + 1;
   } else {
-    pos = putScalarHead(tag, k, 1 + int64Size(v), TAG_ANY_INT);
-    putInt64(v);
+    w.pos = putScalarHead(w, tag, k, 1 + int64Size(v), TAG_ANY_INT);
+    putInt64(w, v);
   }
 }
 
-function putDoubleAttribute(tag: number, k: ProtoKey, v: number): void {
-  const p = putScalarHead(tag, k, 9, TAG_ANY_DOUBLE);
-  view.setFloat64(p, v, true);
-  pos = p + 8;
+function putDoubleAttribute(w: ByteWriter, tag: number, k: ProtoKey, v: number): void {
+  const p = putScalarHead(w, tag, k, 9, TAG_ANY_DOUBLE);
+  w.view.setFloat64(p, v, true);
+  w.pos = p + 8;
 }
 
-function putBoolAttribute(tag: number, k: ProtoKey, v: boolean): void {
-  const p = putScalarHead(tag, k, 2, TAG_ANY_BOOL);
-  buf[p] = v ? 1 : 0;
-  pos = p + 1;
+function putBoolAttribute(w: ByteWriter, tag: number, k: ProtoKey, v: boolean): void {
+  const p = putScalarHead(w, tag, k, 2, TAG_ANY_BOOL);
+  w.buf[p] = v ? 1 : 0;
+  w.pos = p + 1;
 }
 
 /**
@@ -532,27 +438,23 @@ function putBoolAttribute(tag: number, k: ProtoKey, v: boolean): void {
  * schema type where the value fits it, else the value's own kind: see
  * valueKind() in values.ts). Only a double schema type changes the kind of a
  * value here: a string is always a string, a boolean a bool, an array an
- * array of strings, an integral number an int.
+ * array of strings, an integral number an int. `head` starts the chain of
+ * keys in the order the last object of its kind had them.
  */
-function putAttributes(tag: number, attributesIn: Attributes, head: ProtoKey): void {
+function putAttributes(w: ByteWriter, tag: number, attributesIn: Attributes, keys: KeyTable<ProtoKey>, head: ProtoKey): void {
   const attributes = ownAttributes(attributesIn);
-  let prev = head;
+  let k = head;
   for (const key in attributes) {
     const value = attributes[key] as unknown;
-    let k = prev.next;
-    if (k === undefined || k.key !== key) {
-      k = protoKey(key);
-      prev.next = k;
-    }
-    prev = k;
-    if (typeof value === 'string') putStringAttribute(tag, k, value);
+    k = keys.after(k, key);
+    if (typeof value === 'string') putStringAttribute(w, tag, k, value);
     else if (typeof value === 'number') {
-      if (!k.double && Number.isInteger(value) && value < INT64_LIMIT && value >= -INT64_LIMIT) putIntAttribute(tag, k, value);
-      else putDoubleAttribute(tag, k, value);
-    } else if (typeof value === 'boolean') putBoolAttribute(tag, k, value);
+      if (!k.double && Number.isInteger(value) && value < INT64_LIMIT && value >= -INT64_LIMIT) putIntAttribute(w, tag, k, value);
+      else putDoubleAttribute(w, tag, k, value);
+    } else if (typeof value === 'boolean') putBoolAttribute(w, tag, k, value);
     else if (value === undefined || value === null) continue;
-    else if (Array.isArray(value)) putArrayAttribute(tag, k, value);
-    else putStringAttribute(tag, k, String(value));
+    else if (Array.isArray(value)) putArrayAttribute(w, tag, k, value);
+    else putStringAttribute(w, tag, k, String(value));
   }
 }
 
@@ -563,45 +465,58 @@ function checkSeverity(n: number): number {
   return n;
 }
 
-/** ScopeLogs.log_records entry: tag, length, LogRecord. */
-function putRecord(r: FtpLogRecord): void {
-  const severity = checkSeverity(r.severityNumber);
-  ensure(64);
-  buf[pos++] = TAG_2_LEN;
-  const start = pos;
-  pos += RECORD_PREFIX;
-  const at = pos;
-  if (r.timestamp !== undefined) putTime(TAG_LOGRECORD_TIME, r.timestamp, 'timestamp');
-  if (severity !== 0) {
-    buf[pos++] = TAG_LOGRECORD_SEVERITY_NUMBER;
-    putVarint(severity);
-  }
-  if (r.severityText) putStringField(TAG_LOGRECORD_SEVERITY_TEXT, r.severityText);
-  putStringAnyValueField(TAG_LOGRECORD_BODY, typeof r.body === 'string' ? r.body : String(r.body));
-  putAttributes(TAG_LOGRECORD_ATTRIBUTE, r.attributes, RECORD_KEYS);
-  ensure(32);
-  putTime(TAG_LOGRECORD_OBSERVED_TIME, r.observedTimestamp, 'observedTimestamp');
-  if (r.eventName) putStringField(TAG_LOGRECORD_EVENT_NAME, r.eventName);
-  const size = pos - at;
-  const actual = varintSize(size);
-  if (actual !== RECORD_PREFIX) {
-    ensure(actual);
-    pos = start;
-    settle(at, size, RECORD_PREFIX, actual);
-  } else {
-    pos = start;
-  }
-  putVarint(size);
-  pos += size;
-}
+/**
+ * Writes records and the parts of a request around them, remembering from
+ * one record to the next the order of the attribute keys and each key's
+ * last value (which only makes the writing faster: the bytes do not depend
+ * on it). One per thread that encodes; it writes into any ByteWriter.
+ */
+export class ProtobufEncoder {
+  private readonly keys = new KeyTable((key) => new ProtoKey(key, keyInfo(key)));
+  /** Heads of the key chains: one for record attributes, one for resource attributes. */
+  private readonly recordKeys = new ProtoKey('', undefined);
+  private readonly resourceKeys = new ProtoKey('', undefined);
 
-/** Writes the resource attributes, then the scope's fields, at the start of the scratch; returns where the scope starts. */
-function putResourceAndScope(resource: Attributes, scope: { name: string; version?: string }): number {
-  putAttributes(TAG_1_LEN, resource, RESOURCE_KEYS);
-  const resourceEnd = pos;
-  if (scope.name) putStringField(TAG_1_LEN, scope.name);
-  if (scope.version) putStringField(TAG_2_LEN, scope.version);
-  return resourceEnd;
+  /** ScopeLogs.log_records entry: tag, length, LogRecord. */
+  putRecord(w: ByteWriter, r: FtpLogRecord): void {
+    const severity = checkSeverity(r.severityNumber);
+    w.ensure(64);
+    w.buf[w.pos++] = TAG_2_LEN;
+    const start = w.pos;
+    w.pos += RECORD_PREFIX;
+    const at = w.pos;
+    if (r.timestamp !== undefined) putTime(w, TAG_LOGRECORD_TIME, r.timestamp, 'timestamp');
+    if (severity !== 0) {
+      w.buf[w.pos++] = TAG_LOGRECORD_SEVERITY_NUMBER;
+      w.putVarint(severity);
+    }
+    if (r.severityText) putStringField(w, TAG_LOGRECORD_SEVERITY_TEXT, r.severityText);
+    putStringAnyValueField(w, TAG_LOGRECORD_BODY, typeof r.body === 'string' ? r.body : String(r.body));
+    putAttributes(w, TAG_LOGRECORD_ATTRIBUTE, r.attributes, this.keys, this.recordKeys);
+    w.ensure(32);
+    putTime(w, TAG_LOGRECORD_OBSERVED_TIME, r.observedTimestamp, 'observedTimestamp');
+    if (r.eventName) putStringField(w, TAG_LOGRECORD_EVENT_NAME, r.eventName);
+    const size = w.pos - at;
+    const actual = varintSize(size);
+    if (actual !== RECORD_PREFIX) {
+      w.ensure(actual);
+      w.pos = start;
+      settle(w, at, size, RECORD_PREFIX, actual);
+    } else {
+      w.pos = start;
+    }
+    w.putVarint(size);
+    w.pos += size;
+  }
+
+  /** Writes the resource attributes, then the scope's fields, at the start of `w`; returns where the scope starts. */
+  putResourceAndScope(w: ByteWriter, resource: Attributes, scope: { name: string; version?: string }): number {
+    putAttributes(w, TAG_1_LEN, resource, this.keys, this.resourceKeys);
+    const resourceEnd = w.pos;
+    if (scope.name) putStringField(w, TAG_1_LEN, scope.name);
+    if (scope.version) putStringField(w, TAG_2_LEN, scope.version);
+    return resourceEnd;
+  }
 }
 
 /**
@@ -610,7 +525,7 @@ function putResourceAndScope(resource: Attributes, scope: { name: string; versio
  * resource attributes are scratch [0, resourceEnd), the scope fields
  * [resourceEnd, scopeEnd). Returns the buffer and where the records go.
  */
-function envelopeHead(resourceEnd: number, scopeEnd: number, recordsBytes: number, withRecords: boolean): { out: Buffer; at: number } {
+function envelopeHead(scratch: Buffer, resourceEnd: number, scopeEnd: number, recordsBytes: number, withRecords: boolean): { out: Buffer; at: number } {
   const resourceSize = resourceEnd;
   const scopeSize = scopeEnd - resourceEnd;
   const scopeLogsSize = lenField(scopeSize) + recordsBytes;
@@ -628,10 +543,10 @@ function envelopeHead(resourceEnd: number, scopeEnd: number, recordsBytes: numbe
   };
   putHead(TAG_1_LEN, resourceLogsSize); // ExportLogsServiceRequest.resource_logs
   putHead(TAG_1_LEN, resourceSize); // ResourceLogs.resource
-  o += buf.copy(out, o, 0, resourceEnd);
+  o += scratch.copy(out, o, 0, resourceEnd);
   putHead(TAG_2_LEN, scopeLogsSize); // ResourceLogs.scope_logs
   putHead(TAG_1_LEN, scopeSize); // ScopeLogs.scope
-  o += buf.copy(out, o, resourceEnd, scopeEnd);
+  o += scratch.copy(out, o, resourceEnd, scopeEnd);
   if (o + room !== out.length) throw new Error(`protobuf size mismatch: head of ${o} + ${room} bytes in ${out.length}`);
   return { out, at: o };
 }
@@ -644,141 +559,43 @@ function envelopeHead(resourceEnd: number, scopeEnd: number, recordsBytes: numbe
  */
 export function encodeLogsProtobuf(batch: LogsBatch): Uint8Array {
   const { records, resource, scope } = batch;
-  pos = 0;
-  try {
-    // Resource attributes, then the scope's fields, then the records, each region measured as written.
-    const resourceEnd = putResourceAndScope(resource, scope);
-    const scopeEnd = pos;
-    for (let i = 0; i < records.length; i++) putRecord(records[i]!);
-    const end = pos;
-    const { out, at } = envelopeHead(resourceEnd, scopeEnd, end - scopeEnd, true);
-    buf.copy(out, at, scopeEnd, end);
-    return out;
-  } finally {
-    pos = 0;
-    if (buf.length > SCRATCH_KEEP_LIMIT) setScratch(Buffer.allocUnsafe(SCRATCH_INITIAL));
-  }
-}
-
-// ---- measuring without writing ----
-
-function utf8Length(s: string): number {
-  const len = s.length;
-  if (len > SHORT_MEASURE) return Buffer.byteLength(s, 'utf8');
-  let n = len;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < len) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) i++;
-      n += 2;
-    } else n += 2; // 3 bytes; a lone surrogate is written as U+FFFD, 3 bytes too
-  }
-  return n;
-}
-
-function anyValueSize(kind: number, value: unknown): number {
-  switch (kind) {
-    case KIND_STRING:
-      return lenField(utf8Length(typeof value === 'string' ? value : String(value)));
-    case KIND_INT:
-      return 1 + int64Size(value as number);
-    case KIND_DOUBLE:
-      return 9;
-    case KIND_BOOL:
-      return 2;
-    default: {
-      const items = value as readonly unknown[];
-      let array = 0;
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i];
-        array += lenField(lenField(utf8Length(typeof item === 'string' ? item : String(item))));
-      }
-      return lenField(array);
-    }
-  }
-}
-
-function attributesSize(attributesIn: Attributes): number {
-  const attributes = ownAttributes(attributesIn);
-  let size = 0;
-  for (const key in attributes) {
-    const value = attributes[key];
-    const info = keyInfo(key);
-    const kind = kindOf(info, key, value);
-    if (kind === KIND_SKIP) continue;
-    size += lenField(info.proto.length + lenField(anyValueSize(kind, value)));
-  }
-  return size;
-}
-
-/**
- * Bytes a record adds to an encoded request: the LogRecord message with its
- * field tag and length prefix. The delivery queue bounds its bytes with it.
- */
-export function logRecordProtobufSize(r: FtpLogRecord): number {
-  let size = r.timestamp === undefined ? 9 : 18; // the times: tag + 8 bytes each
-  const severity = checkSeverity(r.severityNumber);
-  if (severity !== 0) size += 1 + varintSize(severity);
-  if (r.severityText) size += lenField(utf8Length(r.severityText));
-  size += lenField(lenField(utf8Length(typeof r.body === 'string' ? r.body : String(r.body))));
-  size += attributesSize(r.attributes);
-  if (r.eventName) size += lenField(utf8Length(r.eventName));
-  return lenField(size);
+  const w = new ByteWriter(SCRATCH_INITIAL);
+  const encoder = new ProtobufEncoder();
+  // Resource attributes, then the scope's fields, then the records, each region measured as written.
+  const resourceEnd = encoder.putResourceAndScope(w, resource, scope);
+  const scopeEnd = w.pos;
+  for (let i = 0; i < records.length; i++) encoder.putRecord(w, records[i]!);
+  const end = w.pos;
+  const { out, at } = envelopeHead(w.buf, resourceEnd, scopeEnd, end - scopeEnd, true);
+  w.buf.copy(out, at, scopeEnd, end);
+  return out;
 }
 
 // ---- pre-encoded records ----
 
 /**
  * One record as it stands inside a ScopeLogs message: the log_records field
- * (tag, length, LogRecord). The result is a view of the encoder's scratch
- * buffer, valid until the next call into this module: copy it out.
+ * (tag, length, LogRecord), in a buffer of its own. Encoders of many records
+ * use a ProtobufEncoder and a ByteWriter instead.
  */
 export function encodeLogRecordEntryProtobuf(r: FtpLogRecord): Uint8Array {
-  pos = 0;
-  try {
-    putRecord(r);
-    return buf.subarray(0, pos);
-  } finally {
-    pos = 0;
-  }
+  const w = new ByteWriter(1024);
+  new ProtobufEncoder().putRecord(w, r);
+  return w.take();
 }
 
 /**
  * Encodes a record's log_records entry straight into `target` at `at`, as
  * encodeLogRecordEntryProtobuf() would, without a copy. `target` grows by
- * doubling when the record does not fit (a new buffer of 4 KiB or more, so
- * never from Buffer's shared pool): use the returned buffer from then on.
+ * doubling when the record does not fit (a new buffer, never from Buffer's
+ * shared pool): use the returned buffer from then on.
  */
 export function appendLogRecordEntryProtobuf(target: Buffer, at: number, r: FtpLogRecord): { buf: Buffer; end: number } {
-  const scratch = buf;
-  const scratchView = view;
-  // One DataView per target buffer, not per record.
-  if (target !== lastTarget) {
-    lastTarget = target;
-    lastTargetView = new DataView(target.buffer, target.byteOffset, target.length);
-  }
-  buf = target;
-  view = lastTargetView!;
-  pos = at;
-  try {
-    putRecord(r);
-    if (buf !== target) {
-      lastTarget = buf;
-      lastTargetView = view;
-    }
-    return { buf, end: pos };
-  } finally {
-    buf = scratch;
-    view = scratchView;
-    pos = 0;
-  }
+  const w = new ByteWriter(target.length);
+  w.use(target, at);
+  new ProtobufEncoder().putRecord(w, r);
+  return { buf: w.buf, end: w.pos };
 }
-
-let lastTarget: Buffer | undefined;
-let lastTargetView: DataView | undefined;
 
 /**
  * The bytes of an `ExportLogsServiceRequest` that come before its records:
@@ -786,14 +603,9 @@ let lastTargetView: DataView | undefined;
  * in all), they make the request encodeLogsProtobuf() gives for those records.
  */
 export function encodeLogsProtobufEnvelopeHead(resource: Attributes, scope: { name: string; version?: string }, recordsBytes: number): Buffer {
-  pos = 0;
-  try {
-    const resourceEnd = putResourceAndScope(resource, scope);
-    const scopeEnd = pos;
-    return envelopeHead(resourceEnd, scopeEnd, recordsBytes, false).out;
-  } finally {
-    pos = 0;
-  }
+  const w = new ByteWriter(1024);
+  const resourceEnd = new ProtobufEncoder().putResourceAndScope(w, resource, scope);
+  return envelopeHead(w.buf, resourceEnd, w.pos, recordsBytes, false).out;
 }
 
 /**

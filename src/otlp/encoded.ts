@@ -13,10 +13,11 @@
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord, LogFormat, SourcePosition } from '../model.js';
 import { positionAt } from '../positions.js';
-import { appendLogRecordEntryProtobuf, encodeLogRecordEntryProtobuf } from './encode-protobuf.js';
+import { ByteWriter, type SpareBuffers } from '../bytes.js';
+import { ProtobufEncoder } from './encode-protobuf.js';
 import { encodeLogRecordEntryJson } from './encode-json.js';
 
-const EMPTY = Buffer.alloc(0);
+export type { SpareBuffers } from '../bytes.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
@@ -51,10 +52,24 @@ export function isEncodedRecords(v: unknown): v is EncodedRecords {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'encoded-records';
 }
 
-/** The record's bytes as they stand inside a request; a view valid until the next encode call. */
-export function encodeRecordEntry(protocol: OtlpProtocol, r: FtpLogRecord): Uint8Array {
-  if (protocol === 'http/protobuf') return encodeLogRecordEntryProtobuf(r);
-  return Buffer.from(encodeLogRecordEntryJson(r), 'utf8');
+/** Scratch room kept by a RecordEntryEncoder between records; a larger buffer (a huge record) is let go. */
+const ENTRY_SCRATCH_KEEP = 1024 * 1024;
+
+/** Encodes records one at a time, each into the same scratch buffer: for a sink that encodes on its own thread. */
+export class RecordEntryEncoder {
+  private readonly scratch = new ByteWriter(16 * 1024);
+  private readonly protobuf = new ProtobufEncoder();
+
+  constructor(readonly protocol: OtlpProtocol) {}
+
+  /** The record's bytes as they stand inside a request; a view valid until the next encode(). */
+  encode(r: FtpLogRecord): Uint8Array {
+    if (this.protocol !== 'http/protobuf') return Buffer.from(encodeLogRecordEntryJson(r), 'utf8');
+    const w = this.scratch;
+    w.rewind();
+    this.protobuf.putRecord(w, r);
+    return w.buf.length > ENTRY_SCRATCH_KEEP ? w.take() : w.buf.subarray(0, w.pos);
+  }
 }
 
 /** Start of record `i` in the run's bytes. */
@@ -72,17 +87,15 @@ export function recordPosition(run: EncodedRecords, i: number): SourcePosition |
   return positionAt(run, i);
 }
 
-/** Gives a buffer of at least `minBytes` to reuse, or undefined to allocate a new one. */
-export type SpareBuffers = (minBytes: number) => Buffer | undefined;
-
 /**
  * Collects encoded records of one format and one source file into a run.
  * Growth is by doubling; finish() returns the run and starts afresh. A run's
- * first buffer comes from `spare` when it has one.
+ * first buffer comes from `spare` when it has one. Records given to add()
+ * are encoded by `protobuf` (one per thread, so that what it remembers from
+ * record to record outlives the run), or by one of the builder's own.
  */
 export class EncodedRecordsBuilder {
-  private buf: Buffer;
-  private used = 0;
+  private readonly out: ByteWriter;
   private ends: number[] = [];
   private lines: number[] = [];
   private offsets: number[] = [];
@@ -92,11 +105,12 @@ export class EncodedRecordsBuilder {
     readonly format: LogFormat | undefined,
     readonly file: string | undefined,
     private readonly initialBytes = 64 * 1024,
-    private readonly spare?: SpareBuffers,
+    spare?: SpareBuffers,
+    private protobuf?: ProtobufEncoder,
   ) {
     // Allocated on first use, never from Buffer's shared pool: the bytes may be
     // transferred to another thread.
-    this.buf = EMPTY;
+    this.out = new ByteWriter(initialBytes, spare);
   }
 
   get count(): number {
@@ -104,49 +118,42 @@ export class EncodedRecordsBuilder {
   }
 
   get byteLength(): number {
-    return this.used;
+    return this.out.pos;
   }
 
-  /** Appends one record's bytes (from encodeRecordEntry()) with the record's position. */
+  /** Appends one record's bytes (from RecordEntryEncoder.encode()) with the record's position. */
   append(entry: Uint8Array, position: SourcePosition | undefined): void {
-    this.reserve(entry.length);
-    this.buf.set(entry, this.used);
-    this.ended(this.used + entry.length, position);
+    const out = this.out;
+    out.ensure(entry.length);
+    out.buf.set(entry, out.pos);
+    this.ended(out.pos + entry.length, position);
   }
 
   /** Records that a record's bytes end at `end`, and its position. */
   private ended(end: number, position: SourcePosition | undefined): void {
-    this.used = end;
+    this.out.pos = end;
     this.ends.push(end);
     this.lines.push(position === undefined ? 0 : position.line);
     this.offsets.push(position === undefined ? 0 : position.offset);
   }
 
-  /** Room for `extra` more bytes: doubling, from the initial size; never from the shared pool. */
-  private reserve(extra: number): void {
-    const need = this.used + extra;
-    if (need <= this.buf.length) return;
-    let size = Math.max(this.buf.length * 2, this.initialBytes);
-    while (size < need) size *= 2;
-    const bigger = (this.used === 0 ? this.spare?.(size) : undefined) ?? Buffer.allocUnsafeSlow(size);
-    this.buf.copy(bigger, 0, 0, this.used);
-    this.buf = bigger;
-  }
-
   /** Encodes and appends a record, straight into the run's buffer. */
   add(r: FtpLogRecord): void {
+    const out = this.out;
     if (this.protocol !== 'http/protobuf') {
       const json = encodeLogRecordEntryJson(r);
-      this.reserve(3 * json.length);
-      this.ended(this.used + this.buf.write(json, this.used, 'utf8'), r.position);
+      out.ensure(3 * json.length);
+      this.ended(out.pos + out.buf.write(json, out.pos, 'utf8'), r.position);
       return;
     }
-    // At least 4 KiB of room: if the encoder must grow the buffer, its new one
-    // (twice the size) is then too large to come from Buffer's shared pool.
-    this.reserve(4096);
-    const { buf, end } = appendLogRecordEntryProtobuf(this.buf, this.used, r);
-    this.buf = buf;
-    this.ended(end, r.position);
+    const start = out.pos;
+    try {
+      (this.protobuf ??= new ProtobufEncoder()).putRecord(out, r);
+    } catch (err) {
+      out.pos = start; // nothing of a record that fails
+      throw err;
+    }
+    this.ended(out.pos, r.position);
   }
 
   /**
@@ -156,14 +163,16 @@ export class EncodedRecordsBuilder {
    * copy, some unused room kept with it).
    */
   finish(copy = true): EncodedRecords {
+    const out = this.out;
     let bytes: Buffer;
     if (copy) {
-      bytes = Buffer.allocUnsafeSlow(this.used);
-      this.buf.copy(bytes, 0, 0, this.used);
+      bytes = out.copy();
+      out.rewind();
+      // A buffer that had to grow far is let go.
+      if (out.buf.length > 4 * this.initialBytes) out.take();
     } else {
-      bytes = this.buf.subarray(0, this.used);
       // A new buffer is taken on the next append.
-      this.buf = EMPTY;
+      bytes = out.take();
     }
     const run: EncodedRecords = {
       kind: 'encoded-records',
@@ -176,11 +185,9 @@ export class EncodedRecordsBuilder {
       lines: Float64Array.from(this.lines),
       offsets: Float64Array.from(this.offsets),
     };
-    this.used = 0;
     this.ends = [];
     this.lines = [];
     this.offsets = [];
-    if (this.buf.length > 4 * this.initialBytes) this.buf = EMPTY;
     return run;
   }
 }

@@ -16,8 +16,9 @@ import { LineParser } from '../formats/line-parser.js';
 import { RecordsPipeline } from '../records/pipeline.js';
 import type { RecordTransform, TransformSpec } from '../records/transforms.js';
 import type { CountingEnricher } from '../enrich/enrich.js';
-import { JsonLineWriter } from '../jsonl/json-bytes.js';
+import { JsonLineEncoder, JsonLineWriter } from '../jsonl/json-bytes.js';
 import { EncodedRecordsBuilder, type OtlpProtocol, type SpareBuffers } from '../otlp/encoded.js';
+import { ProtobufEncoder } from '../otlp/encode-protobuf.js';
 import { recordFormat } from '../otel/resource.js';
 import type { FormatOption } from '../formats/detect.js';
 import { recordsCounts, type InputTotals } from '../sources/log-files.js';
@@ -130,12 +131,30 @@ function asBuffer(b: Uint8Array): Buffer {
 }
 
 /**
- * Runs a block through the pipeline with `enrich` (one enricher per thread:
- * it caches time-zone offsets) and `transform` (the chain the thread built
- * from settings.transforms); the output (JSONL or OTLP runs) goes into
- * buffers from `spare` when it has some.
+ * The encoders of one thread: what they remember from record to record (key
+ * orders, values that repeat, the day of the times) carries over from block
+ * to block.
  */
-export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher, spare?: SparePool, transform?: RecordTransform): JobResult {
+export class JobEncoders {
+  readonly jsonl = new JsonLineEncoder();
+  readonly protobuf = new ProtobufEncoder();
+}
+
+/**
+ * Runs a block through the pipeline with `enrich` (one enricher per thread:
+ * it caches time-zone offsets), `encoders` (one per thread too) and
+ * `transform` (the chain the thread built from settings.transforms); the
+ * output (JSONL or OTLP runs) goes into buffers from `spare` when it has
+ * some.
+ */
+export function runJob(
+  job: Job,
+  settings: JobSettings,
+  enrich: CountingEnricher,
+  spare?: SparePool,
+  encoders = new JobEncoders(),
+  transform?: RecordTransform,
+): JobResult {
   const cutter = new LineCutter({
     maxLineBytes: settings.maxLineBytes,
     encoding: settings.encoding,
@@ -144,7 +163,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher
     ...(job.file !== undefined ? { file: job.file } : {}),
   });
 
-  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length), spare?.take) : undefined;
+  const jsonl = settings.output === 'jsonl' ? new JsonLineWriter(outputRoom(12, job.bytes.length), spare?.take, encoders.jsonl) : undefined;
   const runs: JobRun[] = [];
   let builder: EncodedRecordsBuilder | undefined;
   const seal = (): void => {
@@ -166,7 +185,7 @@ export function runJob(job: Job, settings: JobSettings, enrich: CountingEnricher
         // Room for the block's records at once: OTLP protobuf is 5-6x the log
         // text (generated logs: EFT 4.9x, NcFTPd 6.0x), and a run's buffer
         // that had to grow is not reused.
-        builder = new EncodedRecordsBuilder(protocol, format, job.file, outputRoom(7, job.bytes.length), spare?.take);
+        builder = new EncodedRecordsBuilder(protocol, format, job.file, outputRoom(7, job.bytes.length), spare?.take, encoders.protobuf);
       }
       builder.add(r);
     };

@@ -4,7 +4,7 @@
  * answers with the error's message and code instead of a result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJob, SparePool, transferList, type Job, type JobSettings } from './job.js';
+import { JobEncoders, runJob, SparePool, transferList, type Job, type JobSettings } from './job.js';
 import { createCountingEnricher } from '../enrich/enrich.js';
 import { compileTransforms } from '../records/transforms.js';
 
@@ -32,6 +32,7 @@ const transform = compileTransforms(data.settings.transforms);
 const port = parentPort!;
 /** Output buffers the main thread gave back, a few blocks' worth (enough for the blocks queued here); the rest are let go. */
 const spare = new SparePool(8);
+const encoders = new JobEncoders();
 
 port.on('message', (message: Job | SpareMessage) => {
   if ('spare' in message) {
@@ -42,7 +43,7 @@ port.on('message', (message: Job | SpareMessage) => {
   observed = Date.now();
   let reply: WorkerReply;
   try {
-    const result = runJob(job, data.settings, enrich, spare, transform);
+    const result = runJob(job, data.settings, enrich, spare, encoders, transform);
     reply = { ok: true, result };
     port.postMessage(reply, transferList(result));
     return;

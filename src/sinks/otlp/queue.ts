@@ -18,7 +18,7 @@
  * No I/O; one timer (the batch age).
  */
 import type { FtpLogRecord, LogFormat } from '../../model.js';
-import { EncodedRecordsBuilder, encodeRecordEntry, recordStart, type EncodedRecords, type OtlpProtocol } from '../../otlp/encoded.js';
+import { EncodedRecordsBuilder, RecordEntryEncoder, recordStart, type EncodedRecords, type OtlpProtocol } from '../../otlp/encoded.js';
 import { recordFormat } from '../../otel/resource.js';
 import { FtplogError } from '../../errors.js';
 import type { Batch, Slice } from './batch.js';
@@ -56,6 +56,8 @@ export class BatchQueue {
   private readonly runsOpen = new Map<EncodedRecords, number>();
   /** Off once the queue is being emptied for good: runs may still be read by aborted requests. */
   private releasing: boolean;
+  /** Records written one by one are encoded here, into one reused buffer. */
+  private readonly entries: RecordEntryEncoder;
 
   constructor(
     private readonly limits: QueueLimits,
@@ -67,6 +69,7 @@ export class BatchQueue {
     private readonly onAged: () => void,
   ) {
     this.releasing = releaseRuns;
+    this.entries = new RecordEntryEncoder(protocol);
   }
 
   /** Whether the writer may go on: below both bounds. */
@@ -86,11 +89,11 @@ export class BatchQueue {
     if (this.pendingRecords > 0 && format !== this.pendingFormat) this.formBatch();
     let entry: Uint8Array;
     try {
-      entry = encodeRecordEntry(this.protocol, record);
+      entry = this.entries.encode(record);
     } catch (err) {
       throw new FtplogError('ERR_ENCODE', `could not encode a record: ${(err as Error).message}`, { cause: err });
     }
-    // formBatch() runs no encoder: the entry view stays intact.
+    // formBatch() does not use `entries`: the entry view stays intact.
     if (this.pendingRecords > 0 && this.pendingBytes + entry.length > this.limits.maxBatchBytes) this.formBatch();
     if (this.builder === undefined || this.builder.format !== format || this.builder.file !== file) {
       this.sealBuilder();
