@@ -65,5 +65,6 @@ export {
   type RetryInfo,
 } from './sinks/otlp/sink.js';
 export type { TransformSpec, SetTransform } from './records/transforms.js';
+export { pipelineComponents, sinkComponent, unaccounted, type ComponentStats } from './stats.js';
 export { resolveOtlpConfig, type OtlpConfig, type OtlpFlags } from './sinks/otlp/config.js';
 export { DeadLetterFile, DEFAULT_DEAD_LETTER_FILE } from './sinks/otlp/dead-letter.js';

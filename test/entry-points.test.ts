@@ -13,8 +13,8 @@ const MAIN = [
   'createEnricher', 'decodeEftCode', 'decodeNcftpdStatus', 'detectFormat', 'detectLineFormat', 'encodeLogsJson',
   'encodeLogsProtobuf', 'enrich', 'explainCode', 'fromJsonLines', 'fromJsonRecord', 'isEftHeaderLine', 'isEncodedRecords',
   'logRecords', 'loggerSink', 'looksLikeEft', 'looksLikeNcftpd', 'otlpSink', 'parse', 'parseEftLine', 'parseLine',
-  'parseNcftpdLine', 'parseResourceAttributes', 'readLogs', 'readLogsParallel', 'resolveOtlpConfig', 'resourceAttributes',
-  'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord',
+  'parseNcftpdLine', 'parseResourceAttributes', 'pipelineComponents', 'readLogs', 'readLogsParallel', 'resolveOtlpConfig',
+  'resourceAttributes', 'sinkComponent', 'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord', 'unaccounted',
 ];
 const INTERNALS = [
   'EncodedRecordsBuilder', 'JsonLineWriter', 'LineCutter', 'createCivilToEpoch', 'localTimeZone', 'normalizeEftOperation',
