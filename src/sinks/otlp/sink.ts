@@ -46,7 +46,7 @@ import { DELIVERY_OPTIONS, OTLP_OPTIONS } from '../../options/components.js';
 import { libraryOption, optionByKey } from '../../options/spec.js';
 import { redactUrl, type OtlpConfig } from './config.js';
 import { HttpTransport, type HttpResponse } from './transport.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
+import { DEFAULT_BACKOFF, type BackoffOptions, type Verdict } from './retry.js';
 import { DeadLetterFile } from './dead-letter.js';
 import { DeadLetterWriter } from './dead-letters.js';
 import { batchCount as count, halves, sliceView, type Batch } from './batch.js';
@@ -276,230 +276,253 @@ function requestBodies(options: OtlpSinkOptions, gzipLevel: number): (b: Batch) 
   };
 }
 
-export function otlpSink(options: OtlpSinkOptions): OtlpSink {
-  const o = resolveSinkOptions(options);
-  const config = options.config;
-  const deadLetterFile = options.deadLetter instanceof DeadLetterFile ? options.deadLetter : new DeadLetterFile(options.deadLetter);
-  const transport = new HttpTransport(config, o.maxInFlight);
-  const sent = config.protocol === 'http/json' ? 'json' : 'protobuf';
-
-  const stats = newStats();
-  const acknowledged: AckInfo = { records: 0, position: undefined };
-  const tracker = new SettledTracker();
-  const queue = new BatchQueue(o, config.protocol, tracker, stats, options.releaseRuns === true, () => loop.dispatch());
+/** The sink: a Writable that joins the queue, the request loop, the settled tracker and the dead-letter writer. */
+class OtlpSinkStream extends Writable {
+  readonly stats = newStats();
+  readonly acknowledged: AckInfo = { records: 0, position: undefined };
+  readonly deadLetterPath: string;
+  private readonly transport: HttpTransport;
+  private readonly tracker = new SettledTracker();
+  private readonly queue: BatchQueue;
+  private readonly loop: RequestLoop;
+  private readonly deadLetters: DeadLetterWriter;
+  /** Encoding of the requests, as answers are read. */
+  private readonly sent: 'json' | 'protobuf';
   /** Batches given up on (retries exhausted, a fatal error): written to the dead-letter file as the sink stops. */
-  const givenUp: Batch[] = [];
-  let heldWrite: (() => void) | undefined;
-  let finalCallback: ((err?: Error | null) => void) | undefined;
-  let failed: Error | undefined;
-  let stopped = false;
+  private readonly givenUp: Batch[] = [];
+  private heldWrite: (() => void) | undefined;
+  private finalCallback: ((err?: Error | null) => void) | undefined;
+  private failed: Error | undefined;
+  private stopped = false;
   /** Set once the sink stops sending (abandon()): what is written from then on goes to the dead-letter file. */
-  let abandonedBecause: string | undefined;
+  private abandonedBecause: string | undefined;
 
-  // Stored in each dead letter: never with the URL's credentials or query values.
-  const deadLetters = new DeadLetterWriter(
-    deadLetterFile,
-    redactUrl(config.url),
-    stats,
-    (batches, reason, records) => {
-      sink.emit('deadletter', { reason, records, path: deadLetterFile.path });
-      for (const b of batches) settle(b);
-    },
-    () => maybeFinish(),
-  );
+  constructor(options: OtlpSinkOptions, o: ResolvedSinkOptions) {
+    super({ objectMode: true, highWaterMark: options.highWaterMark ?? 4 });
+    const config = options.config;
+    const file = options.deadLetter instanceof DeadLetterFile ? options.deadLetter : new DeadLetterFile(options.deadLetter);
+    this.deadLetterPath = file.path;
+    this.sent = config.protocol === 'http/json' ? 'json' : 'protobuf';
+    this.transport = new HttpTransport(config, o.maxInFlight);
+    this.queue = new BatchQueue(o, config.protocol, this.tracker, this.stats, options.releaseRuns === true, () => this.loop.dispatch());
+    // Stored in each dead letter: never with the URL's credentials or query values.
+    this.deadLetters = new DeadLetterWriter(
+      file,
+      redactUrl(config.url),
+      this.stats,
+      (batches, reason, records) => {
+        this.emit('deadletter', { reason, records, path: file.path });
+        for (const b of batches) this.settle(b);
+      },
+      () => this.maybeFinish(),
+    );
+    const loopOptions = { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: config.compression === 'gzip' };
+    this.loop = new RequestLoop(this.transport, this.requestHost(requestBodies(options, o.gzipLevel)), loopOptions, this.stats);
+  }
 
-  const idle = (): boolean => queue.pendingCount === 0 && queue.ready.length === 0 && !loop.busy && !deadLetters.busy;
+  settledBySource(): SettledProgress[] {
+    return this.tracker.bySource();
+  }
 
-  const maybeFinish = (): void => {
-    if (finalCallback !== undefined && !stopped && idle()) {
-      const cb = finalCallback;
-      finalCallback = undefined;
-      transport.close();
-      void deadLetters.close().finally(() => cb(failed ?? null));
+  abandon(why: string): void {
+    if (this.abandonedBecause !== undefined || this.stopped) return;
+    this.abandonedBecause = why;
+    this.queue.stopTimer();
+    void this.deadLetters.track(this.deadLetterQueue(why));
+  }
+
+  override _write(chunk: FtpLogRecord | EncodedRecords, _enc: BufferEncoding, callback: (err?: Error | null) => void): void {
+    if (this.failed !== undefined) {
+      callback(this.failed);
+      return;
     }
-  };
+    try {
+      if (isEncodedRecords(chunk)) this.queue.takeRun(chunk);
+      else this.queue.takeRecord(chunk);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    if (this.abandonedBecause !== undefined) {
+      const b = this.queue.cutBatch();
+      if (b === undefined) callback();
+      else void this.deadLetterAbandoned(b).then(() => callback());
+      return;
+    }
+    this.loop.dispatch();
+    if (this.queue.hasRoom()) {
+      callback();
+      return;
+    }
+    // Queue full: the next write waits until a batch resolves. Batches
+    // must be able to form, or nothing would ever free room.
+    if (!this.loop.busy && this.queue.ready.length === 0) {
+      this.queue.formBatch();
+      this.loop.dispatch();
+    }
+    this.heldWrite = () => callback();
+  }
 
-  const fail = (err: Error): void => {
-    if (failed !== undefined) return;
-    failed = err;
-    sink.destroy(err);
-  };
+  override _final(callback: (err?: Error | null) => void): void {
+    if (this.abandonedBecause === undefined) this.queue.formBatch();
+    this.finalCallback = callback;
+    this.loop.dispatch();
+    this.maybeFinish();
+  }
 
-  const warn = (message: string): void => {
-    if (stats.warnings.length < 10) stats.warnings.push(message);
-    sink.emit('warning', message);
-  };
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    this.stopped = true;
+    this.queue.stopTimer();
+    this.heldWrite = undefined;
+    const why = (err ?? this.failed)?.message ?? 'stopped before every record was delivered';
+    void this.deadLetterQueue(why).finally(async () => {
+      this.transport.close();
+      await this.deadLetters.close();
+      const fc = this.finalCallback;
+      this.finalCallback = undefined;
+      if (fc !== undefined) fc(err ?? this.failed ?? null);
+      callback(err ?? this.failed ?? null);
+    });
+  }
+
+  private idle(): boolean {
+    return this.queue.pendingCount === 0 && this.queue.ready.length === 0 && !this.loop.busy && !this.deadLetters.busy;
+  }
+
+  private maybeFinish(): void {
+    if (this.finalCallback !== undefined && !this.stopped && this.idle()) {
+      const cb = this.finalCallback;
+      this.finalCallback = undefined;
+      this.transport.close();
+      void this.deadLetters.close().finally(() => cb(this.failed ?? null));
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failed !== undefined) return;
+    this.failed = err;
+    this.destroy(err);
+  }
+
+  private warn(message: string): void {
+    if (this.stats.warnings.length < 10) this.stats.warnings.push(message);
+    this.emit('warning', message);
+  }
 
   /** The batch's records are settled: out of the queue, and the settled positions move. */
-  const settle = (b: Batch): void => {
-    queue.settle(b);
-    if (heldWrite !== undefined && queue.hasRoom()) {
-      const cb = heldWrite;
-      heldWrite = undefined;
+  private settle(b: Batch): void {
+    this.queue.settle(b);
+    if (this.heldWrite !== undefined && this.queue.hasRoom()) {
+      const cb = this.heldWrite;
+      this.heldWrite = undefined;
       cb();
     }
-    for (const p of tracker.settle(b.startSeq, b.endSeq)) sink.emit('settled', p);
-    const all = tracker.overall();
-    if (all.records !== acknowledged.records) {
-      acknowledged.records = all.records;
-      acknowledged.position = all.position;
-      sink.emit('ack', { records: all.records, position: all.position });
+    for (const p of this.tracker.settle(b.startSeq, b.endSeq)) this.emit('settled', p);
+    const all = this.tracker.overall();
+    if (all.records !== this.acknowledged.records) {
+      this.acknowledged.records = all.records;
+      this.acknowledged.position = all.position;
+      this.emit('ack', { records: all.records, position: all.position });
     }
-  };
+  }
 
   /** A refused batch goes to the dead-letter file; when even that fails, the run fails loudly. */
-  const refuse = async (b: Batch, reason: string, status: number | undefined): Promise<void> => {
-    stats.lastError = reason;
-    const err = await deadLetters.write([b], reason, status);
+  private async refuse(b: Batch, reason: string, status: number | undefined): Promise<void> {
+    this.stats.lastError = reason;
+    const err = await this.deadLetters.write([b], reason, status);
     if (err !== undefined) {
-      fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err, retryable: false }));
+      this.fail(new FtplogError('ERR_DEAD_LETTER', `collector refused ${count(b)} records (${reason}) and the dead-letter file could not be written: ${err.message}`, { cause: err, retryable: false }));
     }
-  };
+  }
 
-  const onAccepted = (b: Batch, res: HttpResponse): void => {
+  private accepted(b: Batch, res: HttpResponse): void {
     const n = count(b);
-    const answer = readExportAnswer(res.body, res.headers['content-type'], sent, n);
-    if (answer.warning !== undefined) warn(answer.warning);
+    const s = this.stats;
+    const answer = readExportAnswer(res.body, res.headers['content-type'], this.sent, n);
+    if (answer.warning !== undefined) this.warn(answer.warning);
     if (answer.rejected > 0) {
-      stats.rejected += answer.rejected;
-      if (stats.partialMessages.length < 10) stats.partialMessages.push(answer.message);
-      stats.lastError = `collector rejected ${answer.rejected} records: ${answer.message}`;
-      sink.emit('partial', { rejected: answer.rejected, message: answer.message });
+      s.rejected += answer.rejected;
+      if (s.partialMessages.length < 10) s.partialMessages.push(answer.message);
+      s.lastError = `collector rejected ${answer.rejected} records: ${answer.message}`;
+      this.emit('partial', { rejected: answer.rejected, message: answer.message });
     }
-    stats.accepted += n - answer.rejected;
-    settle(b);
-  };
+    s.accepted += n - answer.rejected;
+    this.settle(b);
+  }
 
-  /** While abandoning: a batch goes straight to the dead-letter file. */
-  const deadLetterAbandoned = (b: Batch): Promise<unknown> => deadLetters.track(deadLetters.write([b], `shutdown: not delivered (${abandonedBecause})`));
-
-  const host: RequestHost = {
-    next: () => (abandonedBecause === undefined ? queue.ready.shift() : undefined),
-    body: requestBodies(options, o.gzipLevel),
-    answered: async (b, res, verdict) => {
-      switch (verdict.kind) {
-        case 'accepted':
-          onAccepted(b, res);
-          return;
-        case 'split':
-          if (count(b) > 1) {
-            stats.splits++;
-            queue.ready.unshift(...halves(b));
-            return;
-          }
-          await refuse(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
-          return;
-        case 'fatal':
-          host.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { retryable: false }));
-          return;
-        case 'reject': {
-          const message = refusalMessage(res.body, res.headers['content-type']);
-          await refuse(b, message !== '' ? `${verdict.reason}: ${message}` : verdict.reason, verdict.status);
+  /** Any answer but a retryable one. */
+  private async answered(b: Batch, res: HttpResponse, verdict: Exclude<Verdict, { kind: 'retry' }>): Promise<void> {
+    switch (verdict.kind) {
+      case 'accepted':
+        this.accepted(b, res);
+        return;
+      case 'split':
+        if (count(b) > 1) {
+          this.stats.splits++;
+          this.queue.ready.unshift(...halves(b));
           return;
         }
-      }
-    },
-    gaveUp: (b, err) => {
-      if (abandonedBecause !== undefined) {
-        void deadLetterAbandoned(b);
+        await this.refuse(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
+        return;
+      case 'fatal':
+        this.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { retryable: false }));
+        return;
+      case 'reject': {
+        const message = refusalMessage(res.body, res.headers['content-type']);
+        await this.refuse(b, message !== '' ? `${verdict.reason}: ${message}` : verdict.reason, verdict.status);
         return;
       }
-      givenUp.push(b);
-      fail(err);
-    },
-    requeue: (b) => {
-      if (abandonedBecause !== undefined) void deadLetterAbandoned(b);
-      else queue.ready.unshift(b);
-    },
-    changed: () => {
-      if (stopped) return;
-      loop.dispatch();
-      maybeFinish();
-    },
-    emit: (event, info) => void sink.emit(event, info),
-  };
-  const loop = new RequestLoop(transport, host, { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: config.compression === 'gzip' }, stats);
+    }
+  }
+
+  private gaveUp(b: Batch, err: FtplogError): void {
+    if (this.abandonedBecause !== undefined) {
+      void this.deadLetterAbandoned(b);
+      return;
+    }
+    this.givenUp.push(b);
+    this.fail(err);
+  }
+
+  private requestHost(body: (b: Batch) => Promise<Buffer | Uint8Array[]>): RequestHost {
+    return {
+      next: () => (this.abandonedBecause === undefined ? this.queue.ready.shift() : undefined),
+      body,
+      answered: (b, res, verdict) => this.answered(b, res, verdict),
+      gaveUp: (b, err) => this.gaveUp(b, err),
+      requeue: (b) => {
+        if (this.abandonedBecause !== undefined) void this.deadLetterAbandoned(b);
+        else this.queue.ready.unshift(b);
+      },
+      changed: () => {
+        if (this.stopped) return;
+        this.loop.dispatch();
+        this.maybeFinish();
+      },
+      emit: (event, info) => void this.emit(event, info),
+    };
+  }
+
+  /** While abandoning: a batch goes straight to the dead-letter file. */
+  private deadLetterAbandoned(b: Batch): Promise<unknown> {
+    return this.deadLetters.track(this.deadLetters.write([b], `shutdown: not delivered (${this.abandonedBecause})`));
+  }
 
   /**
    * Every record still queued goes to the dead-letter file with the reason.
    * Requests in flight are aborted first; the collector may have received
    * them, so their records are written with a reason that says so.
    */
-  const deadLetterQueue = async (why: string): Promise<void> => {
-    const { inFlight, waiting } = loop.takeAll();
-    const queued = [...waiting, ...queue.drain()];
-    await deadLetters.settled();
-    await deadLetters.write(givenUp.splice(0), why);
-    await deadLetters.write(inFlight, `shutdown: in flight when stopped, the collector may have received them (${why})`);
-    await deadLetters.write(queued, `shutdown: not delivered (${why})`);
-  };
+  private async deadLetterQueue(why: string): Promise<void> {
+    const { inFlight, waiting } = this.loop.takeAll();
+    const queued = [...waiting, ...this.queue.drain()];
+    await this.deadLetters.settled();
+    await this.deadLetters.write(this.givenUp.splice(0), why);
+    await this.deadLetters.write(inFlight, `shutdown: in flight when stopped, the collector may have received them (${why})`);
+    await this.deadLetters.write(queued, `shutdown: not delivered (${why})`);
+  }
+}
 
-  const abandon = (why: string): void => {
-    if (abandonedBecause !== undefined || stopped) return;
-    abandonedBecause = why;
-    queue.stopTimer();
-    void deadLetters.track(deadLetterQueue(why));
-  };
-
-  const sink = new Writable({
-    objectMode: true,
-    highWaterMark: options.highWaterMark ?? 4,
-    write(chunk: FtpLogRecord | EncodedRecords, _enc, callback) {
-      if (failed !== undefined) {
-        callback(failed);
-        return;
-      }
-      try {
-        if (isEncodedRecords(chunk)) queue.takeRun(chunk);
-        else queue.takeRecord(chunk);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      if (abandonedBecause !== undefined) {
-        const b = queue.cutBatch();
-        if (b === undefined) callback();
-        else void deadLetterAbandoned(b).then(() => callback());
-        return;
-      }
-      loop.dispatch();
-      if (queue.hasRoom()) {
-        callback();
-        return;
-      }
-      // Queue full: the next write waits until a batch resolves. Batches
-      // must be able to form, or nothing would ever free room.
-      if (!loop.busy && queue.ready.length === 0) {
-        queue.formBatch();
-        loop.dispatch();
-      }
-      heldWrite = () => callback();
-    },
-    final(callback) {
-      if (abandonedBecause === undefined) queue.formBatch();
-      finalCallback = callback;
-      loop.dispatch();
-      maybeFinish();
-    },
-    destroy(err, callback) {
-      stopped = true;
-      queue.stopTimer();
-      heldWrite = undefined;
-      const why = (err ?? failed)?.message ?? 'stopped before every record was delivered';
-      void deadLetterQueue(why).finally(async () => {
-        transport.close();
-        await deadLetters.close();
-        const fc = finalCallback;
-        finalCallback = undefined;
-        if (fc !== undefined) fc(err ?? failed ?? null);
-        callback(err ?? failed ?? null);
-      });
-    },
-  });
-  Object.defineProperty(sink, 'stats', { value: stats, enumerable: true });
-  Object.defineProperty(sink, 'acknowledged', { value: acknowledged, enumerable: true });
-  Object.defineProperty(sink, 'deadLetterPath', { value: deadLetterFile.path, enumerable: true });
-  Object.defineProperty(sink, 'abandon', { value: abandon, enumerable: false });
-  Object.defineProperty(sink, 'settledBySource', { value: () => tracker.bySource(), enumerable: false });
-  return sink as OtlpSink;
+export function otlpSink(options: OtlpSinkOptions): OtlpSink {
+  return new OtlpSinkStream(options, resolveSinkOptions(options)) as unknown as OtlpSink;
 }
