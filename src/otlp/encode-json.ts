@@ -136,7 +136,7 @@ export function encodeLogsJsonEnvelopeParts(
   parts: readonly Uint8Array[],
   recordsBytes: number,
 ): Uint8Array[] {
-  if (recordsBytes < 1 || parts.length === 0) throw new RangeError('an OTLP/JSON request needs at least one record');
+  if (recordsBytes < 1 || parts.length === 0) throw new FtplogError('ERR_INVALID_ARGUMENT', 'an OTLP/JSON request needs at least one record');
   const out: Uint8Array[] = [Buffer.from(envelopeHead(resource, scope), 'utf8')];
   for (let i = 0; i < parts.length - 1; i++) out.push(parts[i]!);
   const last = parts[parts.length - 1]!;

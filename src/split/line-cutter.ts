@@ -18,6 +18,7 @@
  *
  * Pure: no node:stream here; the stream stage in transforms/ is a thin wrapper.
  */
+import { FtplogError } from '../errors.js';
 import { Buffer } from 'node:buffer';
 import type { LogLine, SourcePosition } from '../model.js';
 import { invalidOption } from '../errors.js';
@@ -235,7 +236,7 @@ export class LineCutter {
    * a LF.
    */
   skip(bytes: number): void {
-    if (this.discarding === undefined) throw new RangeError('LineCutter.skip() outside an over-long line');
+    if (this.discarding === undefined) throw new FtplogError('ERR_INVALID_ARGUMENT', 'LineCutter.skip() outside an over-long line');
     if (!Number.isInteger(bytes) || bytes < 0) throw invalidOption('bytes', 'a non-negative integer', bytes);
     this.offset += bytes;
   }

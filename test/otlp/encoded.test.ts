@@ -68,7 +68,7 @@ describe('encoded records', () => {
     const parts = encodeLogsJsonEnvelopeParts(RESOURCE, SCOPE, [a, b], a.length + b.length);
     assert.equal(parts.length, 4);
     assert.equal(Buffer.concat(parts).toString('utf8'), encodeLogsJson({ resource: RESOURCE, scope: SCOPE, records }));
-    assert.throws(() => encodeLogsJsonEnvelopeParts(RESOURCE, SCOPE, [], 0), RangeError);
+    assert.throws(() => encodeLogsJsonEnvelopeParts(RESOURCE, SCOPE, [], 0), { code: 'ERR_INVALID_ARGUMENT' });
   });
 
   it('keeps each record position, 0 standing for none', () => {
