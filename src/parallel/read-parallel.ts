@@ -153,38 +153,64 @@ class SlabPool {
   }
 }
 
-export function readLogsParallel(inputs: readonly string[], options: ReadLogsParallelOptions): ParallelLogsStream {
+/** What readLogsParallel() resolves from its options. */
+interface ParallelSettings {
+  output: JobOutput;
+  workerCount: number;
+  blockBytes: number;
+  maxBlocks: number;
+  maxLineBytes: number;
+  format: FormatOption;
+  stdin: Readable;
+  settings: JobSettings;
+  resourceLimits: ResourceLimits;
+  timezone: string | undefined;
+}
+
+function resolveParallel(options: ReadLogsParallelOptions): ParallelSettings {
   const output = options.output;
   if (output !== 'jsonl' && output !== 'http/protobuf' && output !== 'http/json') {
     throw invalidOption('output', '"jsonl", "http/protobuf" or "http/json"', output);
   }
   const workerCount = positiveIntOption('workers', options.workers, availableParallelism());
-  const blockBytes = positiveIntOption('blockBytes', options.blockBytes, 64 * 1024);
-  const maxBlocks = positiveIntOption('maxBlocks', options.maxBlocks, 2 * workerCount);
   const maxLineBytes = positiveIntOption('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
   const encoding = options.encoding ?? 'utf8';
   if (encoding !== 'utf8' && encoding !== 'latin1') throw invalidOption('encoding', '"utf8" or "latin1"', encoding);
-  const format = validateFormat(options.format ?? 'auto');
-  const stdin = options.stdin ?? process.stdin;
   const settings: JobSettings = { output, encoding, maxLineBytes, ...(options.transforms !== undefined && options.transforms.length > 0 ? { transforms: options.transforms } : {}) };
   compileTransforms(settings.transforms); // a bad spec fails here, not in every thread
-  // A block holds one line of up to maxLineBytes: its text, record and
-  // serialization must fit in the old generation whatever limit is set.
-  const resourceLimits = options.resourceLimits ?? {
-    maxYoungGenerationSizeMb: 4,
-    maxOldGenerationSizeMb: 24 + Math.ceil((8 * maxLineBytes) / (1024 * 1024)),
+  return {
+    output,
+    workerCount,
+    blockBytes: positiveIntOption('blockBytes', options.blockBytes, 64 * 1024),
+    maxBlocks: positiveIntOption('maxBlocks', options.maxBlocks, 2 * workerCount),
+    maxLineBytes,
+    format: validateFormat(options.format ?? 'auto'),
+    stdin: options.stdin ?? process.stdin,
+    settings,
+    // A block holds one line of up to maxLineBytes: its text, record and
+    // serialization must fit in the old generation whatever limit is set.
+    resourceLimits: options.resourceLimits ?? {
+      maxYoungGenerationSizeMb: 4,
+      maxOldGenerationSizeMb: 24 + Math.ceil((8 * maxLineBytes) / (1024 * 1024)),
+    },
+    timezone: options.timezone,
   };
+}
 
-  const queue = [...inputs.length === 0 ? ['-'] : inputs];
-  const stats: ReadLogsStats = { inputs: [] };
-  const slots: Slot[] = [];
+/**
+ * The reader behind readLogsParallel(): inputs in turn, blocks out to the
+ * workers, results back in order, into `out`.
+ */
+class ParallelReader {
+  readonly out: ParallelLogsStream;
+  private readonly queue: string[];
+  private readonly stats: ReadLogsStats = { inputs: [] };
+  private readonly slots: Slot[] = [];
   /** Input, size and input slab of each block out, by sequence number. */
-  const blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array }>();
-  // A block is at most one chunk plus an unfinished line (maxLineBytes + 5) before it, and a prefix of that size
-  // (the first block of an input, 64 KiB more: what was held while its line end was decided).
-  const slabs = new SlabPool(2 * blockBytes, maxBlocks);
+  private readonly blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array }>();
+  private readonly slabs: SlabPool;
   /** Finished blocks waiting for their turn. */
-  const done = new Map<number, JobResult>();
+  private readonly done = new Map<number, JobResult>();
   /**
    * Output buffers the consumer released (EncodedRecords.release, release()),
    * sent back to the workers at the end of the tick. Without this, each
@@ -193,25 +219,71 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
    * Workers keep a few for their next outputs and let the rest go; they
    * collect often.
    */
-  const returned: ArrayBuffer[] = [];
+  private readonly returned: ArrayBuffer[] = [];
   /** Memory of the JSONL chunks and runs emitted and not yet released: only these go back, each once. */
-  const emitted = new WeakSet<ArrayBuffer>();
-  let returnScheduled = false;
-  let nextReturnSlot = 0;
-  /** Queues an emitted buffer to go back to the workers at the end of the tick; anything else is ignored. */
-  const giveBack = (memory: ArrayBuffer | undefined): void => {
-    if (memory === undefined || !emitted.has(memory)) return;
-    emitted.delete(memory);
-    if (finished || memory.byteLength === 0) return;
-    returned.push(memory);
-    if (!returnScheduled) {
-      returnScheduled = true;
-      setImmediate(sendReturned);
+  private readonly emitted = new WeakSet<ArrayBuffer>();
+  private returnScheduled = false;
+  private nextReturnSlot = 0;
+  private nextSeq = 0;
+  private emitSeq = 0;
+  private current: InputState | undefined;
+  private consumerWants = true;
+  private finished = false;
+
+  constructor(
+    inputs: readonly string[],
+    private readonly p: ParallelSettings,
+  ) {
+    this.queue = [...(inputs.length === 0 ? ['-'] : inputs)];
+    // A block is at most one chunk plus an unfinished line (maxLineBytes + 5) before it, and a prefix of that size
+    // (the first block of an input, 64 KiB more: what was held while its line end was decided).
+    this.slabs = new SlabPool(2 * p.blockBytes, p.maxBlocks);
+    const out = new Readable({
+      objectMode: true,
+      highWaterMark: 4,
+      read: () => {
+        this.consumerWants = true;
+        this.flush();
+        this.resumeIfRoom();
+      },
+      destroy: (err, callback) => {
+        this.shutdown();
+        callback(err);
+      },
+    }) as ParallelLogsStream;
+    this.out = Object.assign(out, {
+      stats: this.stats,
+      workers: p.workerCount,
+      stop: () => {
+        if (this.finished || out.destroyed) return;
+        this.shutdown();
+        out.push(null);
+      },
+      totals: () => sumInputStats(this.stats.inputs),
+      release: (chunk: Uint8Array) => this.giveBack(chunk?.buffer as ArrayBuffer | undefined),
+    });
+    if (!this.openNext()) {
+      this.finished = true;
+      out.push(null);
     }
-  };
-  const sendReturned = (): void => {
-    returnScheduled = false;
-    if (finished || slots.length === 0) {
+  }
+
+  /** Queues an emitted buffer to go back to the workers at the end of the tick; anything else is ignored. */
+  private giveBack(memory: ArrayBuffer | undefined): void {
+    if (memory === undefined || !this.emitted.has(memory)) return;
+    this.emitted.delete(memory);
+    if (this.finished || memory.byteLength === 0) return;
+    this.returned.push(memory);
+    if (!this.returnScheduled) {
+      this.returnScheduled = true;
+      setImmediate(() => this.sendReturned());
+    }
+  }
+
+  private sendReturned(): void {
+    this.returnScheduled = false;
+    const { returned, slots } = this;
+    if (this.finished || slots.length === 0) {
       returned.length = 0;
       return;
     }
@@ -219,84 +291,67 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     const per = Math.ceil(returned.length / slots.length);
     while (returned.length > 0) {
       const buffers = returned.splice(0, per);
-      const slot = slots[nextReturnSlot++ % slots.length]!;
+      const slot = slots[this.nextReturnSlot++ % slots.length]!;
       const message: SpareMessage = { spare: buffers };
       slot.worker.postMessage(message, buffers);
     }
-  };
-  let nextSeq = 0;
-  let emitSeq = 0;
-  let current: InputState | undefined;
-  let consumerWants = true;
-  let finished = false;
+  }
 
-  const out = new Readable({
-    objectMode: true,
-    highWaterMark: 4,
-    read() {
-      consumerWants = true;
-      flush();
-      resumeIfRoom();
-    },
-    destroy(err, callback) {
-      shutdown();
-      callback(err);
-    },
-  }) as ParallelLogsStream;
+  private shutdown(): void {
+    this.finished = true;
+    this.current?.source.destroy();
+    for (const s of this.slots) void s.worker.terminate();
+    this.slots.length = 0;
+    this.done.clear();
+    this.blocks.clear();
+    this.returned.length = 0;
+  }
 
-  const shutdown = (): void => {
-    finished = true;
-    current?.source.destroy();
-    for (const s of slots) void s.worker.terminate();
-    slots.length = 0;
-    done.clear();
-    blocks.clear();
-    returned.length = 0;
-  };
+  private fail(err: Error): void {
+    if (this.finished) return;
+    this.out.destroy(err);
+  }
 
-  const fail = (err: Error): void => {
-    if (finished) return;
-    out.destroy(err);
-  };
-
-  const startWorkers = (): void => {
-    if (slots.length > 0) return;
-    const data: WorkerData = { settings, timezone: options.timezone };
-    for (let i = 0; i < workerCount; i++) {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, resourceLimits });
+  private startWorkers(): void {
+    if (this.slots.length > 0) return;
+    const data: WorkerData = { settings: this.p.settings, timezone: this.p.timezone };
+    for (let i = 0; i < this.p.workerCount; i++) {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, resourceLimits: this.p.resourceLimits });
       const slot: Slot = { worker, busy: 0 };
-      worker.on('message', (reply: WorkerReply) => onReply(slot, reply));
-      worker.on('error', (err) => fail(new FtplogError('ERR_WORKER', `worker thread failed: ${err.message}`, { cause: err })));
+      worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
+      worker.on('error', (err) => this.fail(new FtplogError('ERR_WORKER', `worker thread failed: ${err.message}`, { cause: err })));
       // A result that cannot be deserialized would leave its block unanswered: fail instead of waiting.
-      worker.on('messageerror', (err) => fail(new FtplogError('ERR_WORKER', `worker thread result unreadable: ${err.message}`, { cause: err })));
+      worker.on('messageerror', (err) => this.fail(new FtplogError('ERR_WORKER', `worker thread result unreadable: ${err.message}`, { cause: err })));
       worker.on('exit', (code) => {
-        if (!finished) fail(new FtplogError('ERR_WORKER', `worker thread exited (code ${code}) with blocks unfinished`));
+        if (!this.finished) this.fail(new FtplogError('ERR_WORKER', `worker thread exited (code ${code}) with blocks unfinished`));
       });
-      slots.push(slot);
+      this.slots.push(slot);
     }
-  };
+  }
 
-  const outstanding = (): number => nextSeq - emitSeq;
+  private outstanding(): number {
+    return this.nextSeq - this.emitSeq;
+  }
 
-  const resumeIfRoom = (): void => {
-    const c = current;
-    if (c === undefined || c.ended || finished) return;
-    if (consumerWants && outstanding() < maxBlocks && c.source.isPaused()) c.source.resume();
-  };
+  private resumeIfRoom(): void {
+    const c = this.current;
+    if (c === undefined || c.ended || this.finished) return;
+    if (this.consumerWants && this.outstanding() < this.p.maxBlocks && c.source.isPaused()) c.source.resume();
+  }
 
-  const dispatch = (input: InputState, job: Job): void => {
-    let slot = slots[0]!;
-    for (const s of slots) if (s.busy < slot.busy) slot = s;
+  private dispatch(input: InputState, job: Job): void {
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
     slot.busy++;
     job.format = input.format;
     slot.worker.postMessage(job);
-  };
+  }
 
   /** Copies the block into a slab at once (the chunk it views is reused by the next read), then hands it out or holds it. */
-  const submit = (input: InputState, block: Block): void => {
-    const seq = nextSeq++;
+  private submit(input: InputState, block: Block): void {
+    const seq = this.nextSeq++;
     const prefixBytes = block.prefix?.length ?? 0;
-    const slab = slabs.acquire(prefixBytes + block.byteLength);
+    const slab = this.slabs.acquire(prefixBytes + block.byteLength);
     if (block.prefix !== undefined) slab.set(block.prefix, 0);
     let end = prefixBytes;
     for (const part of block.parts) {
@@ -312,7 +367,7 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       bytes: slab.subarray(prefixBytes, end),
       ...(block.prefix !== undefined ? { prefix: slab.subarray(0, prefixBytes), skipped: block.skipped ?? 0 } : {}),
     };
-    blocks.set(seq, { input, inputBytes: block.inputBytes, slab });
+    this.blocks.set(seq, { input, inputBytes: block.inputBytes, slab });
     input.open++;
     if (input.awaitingFormat) {
       input.held.push(job);
@@ -320,33 +375,34 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     }
     if (input.format === 'auto' && !input.firstDispatched) input.awaitingFormat = true;
     input.firstDispatched = true;
-    dispatch(input, job);
-  };
+    this.dispatch(input, job);
+  }
 
-  const onReply = (slot: Slot, reply: WorkerReply): void => {
-    if (finished) return;
+  private onReply(slot: Slot, reply: WorkerReply): void {
+    if (this.finished) return;
     slot.busy--;
     if (!reply.ok) {
-      fail(new FtplogError('ERR_WORKER', `worker thread: ${reply.message}${reply.code !== undefined ? ` (${reply.code})` : ''}`));
+      this.fail(new FtplogError('ERR_WORKER', `worker thread: ${reply.message}${reply.code !== undefined ? ` (${reply.code})` : ''}`));
       return;
     }
     const r = reply.result;
-    const info = blocks.get(r.seq);
+    const info = this.blocks.get(r.seq);
     if (info === undefined) return;
-    slabs.release(info.slab);
+    this.slabs.release(info.slab);
     const input = info.input;
     if (input.awaitingFormat) {
       // The first block answered: later blocks of the input use what it found.
       input.awaitingFormat = false;
       if (r.format !== undefined) input.format = r.format;
-      for (const job of input.held.splice(0)) dispatch(input, job);
+      for (const job of input.held.splice(0)) this.dispatch(input, job);
     }
-    done.set(r.seq, r);
-    flush();
-    resumeIfRoom();
-  };
+    this.done.set(r.seq, r);
+    this.flush();
+    this.resumeIfRoom();
+  }
 
-  const emit = (r: JobResult, input: InputState, inputBytes: number): void => {
+  /** A block's result, in its turn: counted into its input's stats and pushed out. */
+  private emitResult(r: JobResult, input: InputState, inputBytes: number): void {
     const s = input.stats;
     const c = r.counts;
     if (r.format !== undefined && s.format === undefined) s.format = r.format;
@@ -356,18 +412,18 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
     input.lineBase += c.lines;
     if (r.jsonl !== undefined) {
       if (r.jsonl.length === 0) return;
-      emitted.add(r.jsonl.buffer as ArrayBuffer);
-      if (!out.push(Buffer.from(r.jsonl.buffer, r.jsonl.byteOffset, r.jsonl.byteLength))) consumerWants = false;
+      this.emitted.add(r.jsonl.buffer as ArrayBuffer);
+      if (!this.out.push(Buffer.from(r.jsonl.buffer, r.jsonl.byteOffset, r.jsonl.byteLength))) this.consumerWants = false;
       return;
     }
     for (const run of r.runs ?? []) {
       const lines = run.lines;
       shiftLines(lines, base);
       const memory = run.bytes.buffer as ArrayBuffer;
-      emitted.add(memory);
+      this.emitted.add(memory);
       const encoded: EncodedRecords = {
         kind: 'encoded-records',
-        protocol: output as EncodedRecords['protocol'],
+        protocol: this.p.output as EncodedRecords['protocol'],
         format: run.format,
         count: run.ends.length,
         bytes: Buffer.from(memory, run.bytes.byteOffset, run.bytes.byteLength),
@@ -375,58 +431,59 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
         file: input.file,
         lines,
         offsets: run.offsets,
-        release: () => giveBack(memory),
+        release: () => this.giveBack(memory),
       };
-      if (!out.push(encoded)) consumerWants = false;
+      if (!this.out.push(encoded)) this.consumerWants = false;
     }
-  };
+  }
 
-  const flush = (): void => {
-    while (!finished && consumerWants) {
-      const r = done.get(emitSeq);
+  private flush(): void {
+    while (!this.finished && this.consumerWants) {
+      const r = this.done.get(this.emitSeq);
       if (r === undefined) break;
-      done.delete(emitSeq);
-      const info = blocks.get(emitSeq)!;
-      blocks.delete(emitSeq);
-      emitSeq++;
+      this.done.delete(this.emitSeq);
+      const info = this.blocks.get(this.emitSeq)!;
+      this.blocks.delete(this.emitSeq);
+      this.emitSeq++;
       info.input.open--;
-      emit(r, info.input, info.inputBytes);
-      if (info.input.ended && info.input.open === 0) inputDone(info.input);
+      this.emitResult(r, info.input, info.inputBytes);
+      if (info.input.ended && info.input.open === 0) this.inputDone(info.input);
     }
-  };
+  }
 
-  const inputDone = (input: InputState): void => {
-    if (current !== input) return;
-    current = undefined;
-    if (!openNext()) {
-      finished = true;
-      for (const s of slots) void s.worker.terminate();
-      slots.length = 0;
-      out.push(null);
+  private inputDone(input: InputState): void {
+    if (this.current !== input) return;
+    this.current = undefined;
+    if (!this.openNext()) {
+      this.finished = true;
+      for (const s of this.slots) void s.worker.terminate();
+      this.slots.length = 0;
+      this.out.push(null);
     }
-  };
+  }
 
-  const openNext = (): boolean => {
-    const name = queue.shift();
+  private openNext(): boolean {
+    const name = this.queue.shift();
     if (name === undefined) return false;
     const isStdin = name === '-';
+    const { format, maxLineBytes, blockBytes, stdin } = this.p;
     // As readLogs() reports it: a format given is the input's format, even with no lines.
     const inputStats = newInputStats(name, format === 'auto' ? undefined : format);
-    stats.inputs.push(inputStats);
+    this.stats.inputs.push(inputStats);
     const onChunk = (chunk: Buffer): void => {
-      if (finished) return;
+      if (this.finished) return;
       const block = input.cutter.push(chunk);
-      if (block !== undefined) submit(input, block);
-      if (outstanding() >= maxBlocks || !consumerWants) input.source.pause();
+      if (block !== undefined) this.submit(input, block);
+      if (this.outstanding() >= this.p.maxBlocks || !this.consumerWants) input.source.pause();
     };
     const onEnd = (): void => {
-      if (finished) return;
+      if (this.finished) return;
       const block = input.cutter.end();
-      if (block !== undefined) submit(input, block);
+      if (block !== undefined) this.submit(input, block);
       input.ended = true;
-      if (input.open === 0) inputDone(input);
+      if (input.open === 0) this.inputDone(input);
     };
-    const onError = (err: Error): void => fail(new FtplogError('ERR_INPUT', `${name}: ${err.message}`, { cause: err }));
+    const onError = (err: Error): void => this.fail(new FtplogError('ERR_INPUT', `${name}: ${err.message}`, { cause: err }));
     const input: InputState = {
       file: isStdin ? undefined : name,
       stats: inputStats,
@@ -440,32 +497,14 @@ export function readLogsParallel(inputs: readonly string[], options: ReadLogsPar
       ended: false,
       open: 0,
     };
-    current = input;
-    startWorkers();
+    this.current = input;
+    this.startWorkers();
     return true;
-  };
-
-  Object.assign(out, {
-    stats,
-    workers: workerCount,
-    stop() {
-      if (finished || out.destroyed) return;
-      shutdown();
-      out.push(null);
-    },
-    totals() {
-      return sumInputStats(stats.inputs);
-    },
-    release(chunk: Uint8Array) {
-      giveBack(chunk?.buffer as ArrayBuffer | undefined);
-    },
-  });
-
-  if (!openNext()) {
-    finished = true;
-    out.push(null);
   }
-  return out;
+}
+
+export function readLogsParallel(inputs: readonly string[], options: ReadLogsParallelOptions): ParallelLogsStream {
+  return new ParallelReader(inputs, resolveParallel(options)).out;
 }
 
 /** Stdin as a ChunkSource: its chunks are new buffers, so lending them is free. */
