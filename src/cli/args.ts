@@ -37,16 +37,7 @@ export function parseCommandArgs(args: string[], groups: readonly OptionGroup[],
 
 /** A command's help: its usage text, then each group's options, then what follows (exit status …). */
 export function commandHelp(head: string, groups: readonly OptionGroup[], tail = ''): string {
-  const sections = groups.map(helpSection);
-  return [head, ...sections, '  -h, --help              this help', ...(tail !== '' ? [tail] : [])].join('\n\n').replace('\n\n  -h, --help', '\n  -h, --help');
-}
-
-/** Integer option value within bounds; undefined stays undefined. */
-export function intOption(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new FtplogError('ERR_INVALID_ARGUMENT', `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  }
-  return n;
+  // -h/--help closes the last group's lines.
+  const options = [...groups.map(helpSection), ''].join('\n\n').trimEnd() + '\n  -h, --help              this help';
+  return [head, options, ...(tail !== '' ? [tail] : [])].join('\n\n');
 }

@@ -1,7 +1,8 @@
 /** `ftplog-otel receive`: a local OTLP/HTTP logs receiver that prints what arrives. */
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { intOption, parseCommandArgs } from './args.js';
+import { parseCommandArgs } from './args.js';
+import { convertFlag } from '../options/spec.js';
 import { FtplogError } from '../errors.js';
 import { startReceiver, type OtlpReceiver } from '../receiver/receiver.js';
 import { formatRate, formatRecords, formatRequest, recordToJson } from '../receiver/print.js';
@@ -63,7 +64,7 @@ export const receiveCommand: Command = {
         return EXIT.OK;
       }
       if (parsed.positionals.length > 0) return usage(io, `unexpected argument "${parsed.positionals[0]}" (see --help)`);
-      port = intOption('port', values.port, 0, 65535) ?? 4318;
+      port = values.port === undefined ? 4318 : (convertFlag({ flag: 'port', key: 'port', kind: 'int', min: 0, max: 65535, help: '' }, values.port) as number);
     } catch (err) {
       if (err instanceof FtplogError && err.code === 'ERR_INVALID_ARGUMENT') return usage(io, err.message);
       throw err;

@@ -186,13 +186,12 @@ export function deliveryExitCode(d: Delivery, error: Error | undefined, interrup
 }
 
 /** The dead-letter path, checked before anything runs (ERR_INVALID_ARGUMENT: a usage error, exit 2). */
-export function checkedDeadLetter(path: string | undefined): string | undefined {
+export function checkedDeadLetter(path: string | undefined): void {
   try {
     checkDeadLetterPath(path ?? DEFAULT_DEAD_LETTER_FILE);
   } catch (err) {
     throw new FtplogError('ERR_INVALID_ARGUMENT', (err as Error).message, { cause: err });
   }
-  return path;
 }
 
 export const shipCommand: Command = {

@@ -79,6 +79,9 @@ export const OTLP_OPTIONS: OptionGroup = {
       hints: { grpc: "gRPC is not supported: send to the collector's OTLP/HTTP port, 4318" },
     },
     { flag: 'compression', key: 'compression', kind: 'enum', values: ['gzip', 'none'], default: 'none', placeholder: 'C', env: 'OTEL_EXPORTER_OTLP_COMPRESSION', help: 'gzip | none' },
+    // Default 1: measured (`ship`, 1M EFT lines, 2 workers), level 1 sends 111k
+    // records/s with bodies at 12.8% of their size, level 6 90k-103k at 9.1%;
+    // compression competes with parsing for the CPU.
     { flag: 'gzip-level', key: 'gzipLevel', kind: 'int', min: 1, max: 9, default: 1, placeholder: 'N', help: '1 (fastest) … 9 (smallest bodies)' },
     { flag: 'header', key: 'headers', kind: 'list', placeholder: 'NAME=VALUE', env: 'OTEL_EXPORTER_OTLP_HEADERS', help: 'extra request header, repeatable; values are never printed' },
     {

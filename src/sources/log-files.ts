@@ -135,9 +135,8 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
   let source: Readable | undefined;
   let waiting = false;
   const jsonTransform = inputKind === 'jsonl' ? compileTransforms(recordOptions.transforms) : undefined;
-  const jsonDropped = newTransformStats();
-  /** Records dropped from JSONL before the current input (the drop counts run over all inputs). */
-  let droppedBefore = 0;
+  /** Records the transforms dropped from the current JSONL input. */
+  let jsonDropped = newTransformStats();
 
   const snapshot = (): void => {
     if (current === undefined || currentStats === undefined) return;
@@ -151,7 +150,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
         success: j.success,
         failure: j.failure,
         unknown: j.unknown,
-        dropped: droppedSum(jsonDropped) - droppedBefore,
+        dropped: droppedSum(jsonDropped),
       });
       return;
     }
@@ -188,7 +187,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     stats.inputs.push(inputStats);
     current = stage;
     currentStats = inputStats;
-    droppedBefore = droppedSum(jsonDropped);
+    jsonDropped = newTransformStats();
     source = src;
     stage.on('readable', () => {
       if (waiting && current === stage) {

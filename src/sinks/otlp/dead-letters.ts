@@ -66,8 +66,13 @@ export class DeadLetterWriter {
    * Writes the batches' records with `reason`; resolves once they are in the
    * file (and settled), or with the error that kept them out (they then
    * count as not delivered, as does everything meant for the file later).
+   * The sink waits for it to end, settling included.
    */
-  async write(batches: readonly Batch[], reason: string, status?: number): Promise<Error | undefined> {
+  write(batches: readonly Batch[], reason: string, status?: number): Promise<Error | undefined> {
+    return this.track(this.writeNow(batches, reason, status));
+  }
+
+  private async writeNow(batches: readonly Batch[], reason: string, status?: number): Promise<Error | undefined> {
     const n = batches.reduce((k, b) => k + batchCount(b), 0);
     if (n === 0) return undefined;
     if (this.broken) {
@@ -75,7 +80,7 @@ export class DeadLetterWriter {
       return undefined;
     }
     try {
-      await this.track(this.file.writeEncoded(batches.flatMap((b) => b.slices), reason, this.endpoint, status));
+      await this.file.writeEncoded(batches.flatMap((b) => b.slices), reason, this.endpoint, status);
     } catch (err) {
       this.broken = true;
       this.counters.undelivered += n;

@@ -16,13 +16,6 @@ import { createGzip } from 'node:zlib';
 const GZIP_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * gzip level of request bodies. Measured (`ship`, 1M EFT lines, 2 workers):
- * level 1 sends 111k records/s with bodies at 12.8% of their size, level 6
- * 90k-103k records/s at 9.1%; compression competes with parsing for the CPU.
- */
-export const DEFAULT_GZIP_LEVEL = 1;
-
-/**
  * gzip of `parts` one after the other, as the pieces zlib writes out. The
  * parts are fed to zlib as they are: joining them first would make a copy
  * the size of the request for every request, freed only by a later

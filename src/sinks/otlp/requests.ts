@@ -95,11 +95,6 @@ export class RequestLoop {
     return this.counters.inFlight > 0 || this.waiting.size > 0;
   }
 
-  /** Batches waiting for a retry. */
-  get waitingCount(): number {
-    return this.waiting.size;
-  }
-
   /** Starts requests while there is room and the host has batches. */
   dispatch(): void {
     while (!this.stopped && this.counters.inFlight < this.o.maxInFlight) {

@@ -55,7 +55,6 @@ import { RequestLoop, type RequestHost, type OutageInfo, type RecoveryInfo, type
 import { gzipParts } from './gzip.js';
 import { SettledTracker, type SettledProgress } from './settled.js';
 
-export { DEFAULT_GZIP_LEVEL } from './gzip.js';
 export type { SettledProgress } from './settled.js';
 export type { OutageInfo, RecoveryInfo, RetryInfo } from './requests.js';
 
@@ -279,7 +278,6 @@ function requestBodies(options: OtlpSinkOptions, gzipLevel: number): (b: Batch) 
 /** The sink: a Writable that joins the queue, the request loop, the settled tracker and the dead-letter writer. */
 class OtlpSinkStream extends Writable {
   readonly stats = newStats();
-  readonly acknowledged: AckInfo = { records: 0, position: undefined };
   readonly deadLetterPath: string;
   private readonly transport: HttpTransport;
   private readonly tracker = new SettledTracker();
@@ -318,6 +316,12 @@ class OtlpSinkStream extends Writable {
     );
     const loopOptions = { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: config.compression === 'gzip' };
     this.loop = new RequestLoop(this.transport, this.requestHost(requestBodies(options, o.gzipLevel)), loopOptions, this.stats);
+  }
+
+  /** Records settled in order so far, over all sources (the tracker's own count). */
+  get acknowledged(): AckInfo {
+    const all = this.tracker.overall();
+    return { records: all.records, position: all.position };
   }
 
   settledBySource(): SettledProgress[] {
@@ -417,13 +421,10 @@ class OtlpSinkStream extends Writable {
       this.heldWrite = undefined;
       cb();
     }
+    const before = this.tracker.overall().records;
     for (const p of this.tracker.settle(b.startSeq, b.endSeq)) this.emit('settled', p);
-    const all = this.tracker.overall();
-    if (all.records !== this.acknowledged.records) {
-      this.acknowledged.records = all.records;
-      this.acknowledged.position = all.position;
-      this.emit('ack', { records: all.records, position: all.position });
-    }
+    const ack = this.acknowledged;
+    if (ack.records !== before) this.emit('ack', ack);
   }
 
   /** A refused batch goes to the dead-letter file; when even that fails, the run fails loudly. */
@@ -505,7 +506,7 @@ class OtlpSinkStream extends Writable {
 
   /** While abandoning: a batch goes straight to the dead-letter file. */
   private deadLetterAbandoned(b: Batch): Promise<unknown> {
-    return this.deadLetters.track(this.deadLetters.write([b], `shutdown: not delivered (${this.abandonedBecause})`));
+    return this.deadLetters.write([b], `shutdown: not delivered (${this.abandonedBecause})`);
   }
 
   /**
