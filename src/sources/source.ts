@@ -14,7 +14,8 @@ import { availableParallelism } from 'node:os';
 import { readLogs, resolveInputs, type InputTotals, type ReadLogsStats } from './log-files.js';
 import { readLogsParallel } from '../parallel/read-parallel.js';
 import type { JobOutput } from '../parallel/job.js';
-import { validateFormat } from '../formats/line-parser.js';
+import { INPUT_KIND_OPTIONS, INPUT_OPTIONS } from '../options/components.js';
+import { libraryOption, optionByKey } from '../options/spec.js';
 import { setFromFlags, type TransformSpec } from '../records/transforms.js';
 import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
 import type { FormatOption } from '../formats/detect.js';
@@ -117,24 +118,18 @@ export function workersOption(value: string | number | undefined, inputs: readon
 
 /** Resolves the input options and the inputs (`[]` is stdin); `stdin` is what `-` reads (for workers: 'auto'). */
 export function sourceConfig(options: SourceOptions, inputs: readonly string[], stdin?: Readable): SourceConfig {
-  const format = validateFormat((options.format ?? 'auto').toLowerCase());
-  const timezone = validateTimeZone(options.timezone ?? localTimeZone());
-  const encoding = options.encoding ?? 'utf8';
-  if (encoding !== 'utf8' && encoding !== 'latin1') {
-    throw new FtplogError('ERR_INVALID_ARGUMENT', `--encoding must be utf8 or latin1 (got ${JSON.stringify(encoding)})`);
-  }
-  const input = options.input ?? 'log';
-  if (input !== 'log' && input !== 'jsonl') throw new FtplogError('ERR_INVALID_ARGUMENT', `--input must be log or jsonl (got ${JSON.stringify(input)})`);
+  // Checked and defaulted by their one declaration (INPUT_OPTIONS, INPUT_KIND_OPTIONS).
+  const input = (key: string, group = INPUT_OPTIONS): unknown => libraryOption(optionByKey(group, key), options[key as keyof SourceOptions]);
   const resolved = resolveInputs(inputs);
   const stdinBytes = resolved.includes('-') ? stdinFileBytes(stdin) : undefined;
   return {
     inputs: resolved,
-    format,
-    timezone,
-    encoding,
-    maxLineBytes: options.maxLineBytes ?? 65536,
+    format: input('format') as FormatOption,
+    timezone: validateTimeZone(options.timezone ?? localTimeZone()),
+    encoding: input('encoding') as LineEncoding,
+    maxLineBytes: input('maxLineBytes') as number,
     workers: workersOption(options.workers, resolved, stdinBytes),
-    input,
+    input: input('input', INPUT_KIND_OPTIONS) as 'log' | 'jsonl',
     transforms: [...(options.transforms ?? []), ...(options.attributes !== undefined && options.attributes.length > 0 ? [setFromFlags(options.attributes)] : [])],
   };
 }
