@@ -165,17 +165,19 @@ export function deliveryOptions(v: ShipValues): { sink: Partial<OtlpSinkOptions>
   if (batch !== undefined && batch > queue) {
     throw new FtplogError('ERR_INVALID_ARGUMENT', `--batch-size (${batch}) must not exceed --queue-records (${queue})`);
   }
-  const sink: Partial<OtlpSinkOptions> = {};
-  for (const key of ['maxBatchRecords', 'maxBatchBytes', 'maxBatchDelayMs', 'maxInFlight', 'maxQueueRecords', 'maxQueueBytes', 'maxRetryTimeMs', 'gzipLevel'] as const) {
-    if (v[key] !== undefined) (sink as Record<string, unknown>)[key] = v[key];
+  // Every delivery option given is the sink's option of the same key (backoff.* nested), but the shutdown time, which is the command's.
+  const sink: Record<string, unknown> = {};
+  const backoff: Partial<Record<keyof BackoffOptions, number>> = {};
+  for (const { key } of DELIVERY_OPTIONS.options) {
+    const value = v[key];
+    if (value === undefined || key === 'shutdownTimeoutMs') continue;
+    if (key.startsWith('backoff.')) backoff[key.slice('backoff.'.length) as keyof BackoffOptions] = value as number;
+    else sink[key] = value;
   }
-  const backoff: Partial<BackoffOptions> = {};
-  if (v['backoff.initialMs'] !== undefined) backoff.initialMs = v['backoff.initialMs'] as number;
-  if (v['backoff.maxMs'] !== undefined) backoff.maxMs = v['backoff.maxMs'] as number;
-  sink.backoff = backoff;
+  if (v['gzipLevel'] !== undefined) sink['gzipLevel'] = v['gzipLevel'];
+  sink['backoff'] = backoff;
   const deadLetter = v['deadLetter'] as string | undefined;
-  if (deadLetter !== undefined) sink.deadLetter = deadLetter;
-  return { sink, shutdownMs: (v['shutdownTimeoutMs'] as number | undefined) ?? (optionByKey(DELIVERY_OPTIONS, 'shutdownTimeoutMs').default as number), deadLetter };
+  return { sink: sink as Partial<OtlpSinkOptions>, shutdownMs: (v['shutdownTimeoutMs'] as number | undefined) ?? (optionByKey(DELIVERY_OPTIONS, 'shutdownTimeoutMs').default as number), deadLetter };
 }
 
 export function deliveryExitCode(d: Delivery, error: Error | undefined, interrupted: boolean): number {
