@@ -53,6 +53,18 @@ function watch(s: Stream): { close: number; after: string[]; destroyed: () => vo
   return w;
 }
 
+/** Destroys a reader once it has something to read: 'close' once, nothing after, and what it held released. */
+async function destroyedMidway(r: Readable, before: Map<string, number>): Promise<void> {
+  const w = watch(r);
+  await once(r, 'readable');
+  r.destroy();
+  w.destroyed();
+  await once(r, 'close');
+  assert.equal(w.close, 1);
+  assert.deepEqual(w.after, []);
+  await released(before);
+}
+
 async function records(n: number): Promise<FtpLogRecord[]> {
   const out: FtpLogRecord[] = [];
   for await (const r of Readable.from([Buffer.from(eftLines(n))]).pipe(logRecords({ timezone: 'UTC', now: () => NOW, file: 'a.log' }))) out.push(r as FtpLogRecord);
@@ -123,15 +135,7 @@ describe('stage lifecycle', () => {
     const f = join(dir, 'a.log');
     writeFileSync(f, eftLines(50_000));
     const before = await baseline();
-    const r = readLogs([f], { timezone: 'UTC' });
-    const w = watch(r);
-    await once(r, 'readable');
-    r.destroy();
-    w.destroyed();
-    await once(r, 'close');
-    assert.equal(w.close, 1);
-    assert.deepEqual(w.after, []);
-    await released(before);
+    await destroyedMidway(readLogs([f], { timezone: 'UTC' }), before);
     const all = readLogs([f], { timezone: 'UTC' });
     let n = 0;
     for await (const _ of all) n++;
@@ -143,15 +147,7 @@ describe('stage lifecycle', () => {
     const f = join(dir, 'a.log');
     writeFileSync(f, eftLines(50_000));
     const before = await baseline();
-    const r = readLogsParallel([f], { output: 'jsonl', workers: 2, timezone: 'UTC' });
-    const w = watch(r);
-    await once(r, 'readable');
-    r.destroy();
-    w.destroyed();
-    await once(r, 'close');
-    assert.equal(w.close, 1);
-    assert.deepEqual(w.after, []);
-    await released(before);
+    await destroyedMidway(readLogsParallel([f], { output: 'jsonl', workers: 2, timezone: 'UTC' }), before);
     let bytes = 0;
     for await (const c of readLogsParallel([f], { output: 'jsonl', workers: 2, timezone: 'UTC' })) bytes += (c as Buffer).length;
     assert.ok(bytes > 0);
