@@ -6,6 +6,7 @@
  * stream stage and the fused record pipeline wrap it.
  */
 import type { LogFormat, LogLine, ParsedLine } from '../model.js';
+import type { LineEnd } from '../split/line-end.js';
 import { detectLineFormat, FORMAT_OPTIONS, parseLine, type FormatOption } from './detect.js';
 import { FtplogError, invalidOption } from '../errors.js';
 
@@ -36,6 +37,11 @@ export function validateFormat(format: unknown): FormatOption {
 export class LineParser {
   readonly stats: ParseStats;
   private readonly held: LogLine[] = [];
+  /**
+   * How the lines were cut, when the caller knows (the fused pipeline asks
+   * its cutter): a line then only needs searching for the other line end.
+   */
+  lineEnd: (() => LineEnd | undefined) | undefined;
 
   constructor(format: FormatOption = 'auto') {
     const f = validateFormat(format);
@@ -75,7 +81,7 @@ export class LineParser {
     const r = parseLine(format, line.text);
     switch (r.kind) {
       case 'entry': {
-        const joined = joinedLines(line.text);
+        const joined = joinedLines(line.text, this.lineEnd?.());
         if (joined !== '') {
           this.fail(line, format, joined, emit, false);
           return;
@@ -125,9 +131,14 @@ export function lineEndNote(text: string): string {
  * with how many lines it holds; '' when there is none. A CR or LF followed
  * by anything else is data, as a stray CR in an LF file always was.
  */
-export function joinedLines(text: string): string {
-  // Two scans of a short string per line: the price of never merging lines silently.
-  const ch = text.indexOf('\r') >= 0 ? '\r' : text.indexOf('\n') >= 0 ? '\n' : undefined;
+export function joinedLines(text: string, cutOn?: LineEnd): string {
+  // A scan of a short string per line (two when the line end is not known):
+  // the price of never merging lines silently. A line cut on LF holds no LF,
+  // and one cut on CR no CR, so only the other needs looking for.
+  const ch =
+    cutOn === 'lf' ? (text.indexOf('\r') >= 0 ? '\r' : undefined)
+    : cutOn === 'cr' ? (text.indexOf('\n') >= 0 ? '\n' : undefined)
+    : text.indexOf('\r') >= 0 ? '\r' : text.indexOf('\n') >= 0 ? '\n' : undefined;
   if (ch === undefined) return '';
   let lines = 1;
   for (let i = text.indexOf(ch); i >= 0; ) {

@@ -34,6 +34,7 @@ export class RecordsPipeline {
   ) {
     const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats(), transform: newTransformStats() };
     this.stats = stats;
+    parser.lineEnd = () => cutter.lineEnd;
     // Plain closures over locals: they run once per line.
     const counts = stats.enrich;
     const dropped = stats.transform;
