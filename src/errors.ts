@@ -9,6 +9,8 @@
  *   cannot be told. A line that does not parse is data, not an error.
  * - ERR_EXPORT_*: delivery; ERR_ENCODE: a record could not be encoded;
  *   ERR_DEAD_LETTER: the dead-letter file could not be written.
+ * - ERR_STATE: the state directory (checkpoints) cannot be used; ERR_LOCKED:
+ *   another agent holds it.
  * - ERR_INTERNAL: a broken invariant, i.e. a bug in ftplog-otel.
  */
 export type FtplogErrorCode =
@@ -25,6 +27,8 @@ export type FtplogErrorCode =
   | 'ERR_WORKER'
   | 'ERR_DEAD_LETTER'
   | 'ERR_ENCODE'
+  | 'ERR_STATE'
+  | 'ERR_LOCKED'
   | 'ERR_INTERNAL';
 
 export class FtplogError extends Error {

@@ -159,6 +159,53 @@ export const DELIVERY_OPTIONS: OptionGroup = {
   ],
 };
 
+/** Which files the inputs stand for: glob patterns and exclusions (also without --follow). */
+export const SELECT_OPTIONS: OptionGroup = {
+  title: 'Selecting files',
+  options: [
+    {
+      flag: 'exclude',
+      key: 'exclude',
+      kind: 'list',
+      placeholder: 'GLOB',
+      help: 'leave out files matching GLOB, repeatable (matched against the full path, or the file name when GLOB has no slash)',
+    },
+  ],
+};
+
+/** Following log folders as a long-lived agent (ship --follow). */
+export const FOLLOW_OPTIONS: OptionGroup = {
+  title: 'Follow mode',
+  options: [
+    { flag: 'follow', key: 'follow', kind: 'boolean', help: 'keep running: read new lines and new matching files as they appear' },
+    {
+      flag: 'state-dir',
+      key: 'stateDir',
+      kind: 'string',
+      placeholder: 'DIR',
+      defaultText: 'follow: $STATE_DIRECTORY, /var/lib/ftplog-otel (root), ~/.local/state/ftplog-otel, %ProgramData%\\ftplog-otel (Windows)',
+      help: 'checkpoints: where each file was read and delivered up to',
+      more: ['without --follow, given: a run stopped part-way continues from there'],
+    },
+    { flag: 'start-at', key: 'startAt', kind: 'enum', values: ['beginning', 'end'], default: 'beginning', placeholder: 'W', help: 'beginning | end: where to start in a file seen for the first time' },
+    { flag: 'ignore-older', key: 'ignoreOlderMs', kind: 'duration', min: 1000, placeholder: 'D', help: 'leave out files last modified longer ago than D, e.g. 7d' },
+    { flag: 'poll-interval', key: 'pollIntervalMs', kind: 'duration', min: 10, max: 60_000, default: 250, placeholder: 'D', help: 'how often files are checked for growth and rotation (file events help in between)' },
+    {
+      flag: 'rotated-idle',
+      key: 'rotatedIdleMs',
+      kind: 'duration',
+      min: 0,
+      max: 86_400_000,
+      default: 5000,
+      placeholder: 'D',
+      help: 'a rotated-away file idle for D is finished: an incomplete last line is sent as it is',
+    },
+    { flag: 'fingerprint-bytes', key: 'fingerprintBytes', kind: 'int', min: 64, max: 65536, default: 1024, placeholder: 'N', help: 'bytes from the start of a file that identify it across renames' },
+    { flag: 'status-interval', key: 'statusIntervalMs', kind: 'duration', min: 1000, placeholder: 'D', help: 'one status line to stderr every D: files, lag, sent, retries, queue, dead letters, last error' },
+    { flag: 'metrics-address', key: 'metricsAddress', kind: 'string', placeholder: 'HOST:PORT', help: 'serve /healthz and /metrics (Prometheus text) on HOST:PORT, e.g. 127.0.0.1:9464' },
+  ],
+};
+
 /** What a command prints besides its output. */
 export const OUTPUT_OPTIONS: OptionGroup = {
   title: 'Output',

@@ -75,6 +75,7 @@ export function defaultText(o: OptionSpec): string | undefined {
 
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
@@ -99,12 +100,13 @@ export function parseArgsOptions(groups: readonly OptionGroup[]): NonNullable<Pa
   return out;
 }
 
-/** A duration: `500ms`, `30s`, `5m`, `1h`, or (unless a unit is required) a bare number of seconds. Milliseconds, or undefined. */
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration: `500ms`, `30s`, `5m`, `1h`, `7d`, or (unless a unit is required) a bare number of seconds. Milliseconds, or undefined. */
 export function parseDuration(text: string, unitRequired = false): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (m === null || (unitRequired && m[2] === undefined)) return undefined;
-  const unit = m[2] ?? 's';
-  return Math.round(Number(m[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's']!);
 }
 
 function describeBounds(o: OptionSpec): string {
@@ -121,7 +123,7 @@ export function expected(o: OptionSpec): string {
     case 'int':
       return `an integer${describeBounds(o)}`;
     case 'duration':
-      return `a duration such as 500ms, 30s, 5m or 1h${describeBounds(o)}${o.unitRequired === true ? ', with its unit' : ''}`;
+      return `a duration such as 500ms, 30s, 5m, 1h or 7d${describeBounds(o)}${o.unitRequired === true ? ', with its unit' : ''}`;
     case 'enum':
       return o.values!.join(' | ');
     case 'boolean':
