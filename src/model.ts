@@ -11,6 +11,12 @@ export type LogFormat = 'eft' | 'ncftpd';
 export interface SourcePosition {
   /** Path of the source file as given by the user; absent for stdin and in-memory input. */
   readonly file?: string;
+  /**
+   * Identity of the file when it differs from its path: a followed file keeps
+   * it across renames, and a new file under an old name gets a new one.
+   * Absent otherwise (the path is the identity).
+   */
+  readonly fileId?: string;
   /** 1-based line number within the source. */
   readonly line: number;
   /** Byte offset, within the source, of the end of this line including its terminator. */

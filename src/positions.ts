@@ -9,6 +9,8 @@ import type { SourcePosition } from './model.js';
 export interface PositionColumns {
   /** Source file of every record; undefined for stdin and in-memory input. */
   readonly file: string | undefined;
+  /** Identity of the source file, when it is not its path (followed files). */
+  readonly fileId?: string | undefined;
   /** Per record: 1-based line number, or 0 when the record has no position. */
   readonly lines: ArrayLike<number>;
   /** Per record: byte offset just past the line's terminator. */
@@ -20,7 +22,8 @@ export function positionAt(c: PositionColumns, i: number): SourcePosition | unde
   const line = c.lines[i]!;
   if (!(line > 0)) return undefined;
   const offset = c.offsets[i]!;
-  return c.file === undefined ? { line, offset } : { file: c.file, line, offset };
+  if (c.file === undefined) return { line, offset };
+  return c.fileId === undefined ? { file: c.file, line, offset } : { file: c.file, fileId: c.fileId, line, offset };
 }
 
 /** The position of the last of records [from, to) that has one. */

@@ -30,6 +30,17 @@ export function validateFormat(format: unknown): FormatOption {
   return format as FormatOption;
 }
 
+export interface LineParserOptions {
+  /**
+   * An input whose first lines show no format (auto-detection) is left out
+   * as a whole, counted in `unrecognised`, instead of each line becoming a
+   * parse error. @default false
+   */
+  skipUnrecognised?: boolean;
+  /** Called once when an input is given up on (with skipUnrecognised). */
+  onUnrecognised?: () => void;
+}
+
 /**
  * A reusable line parser with the stage's counting and detection rules, for
  * callers that fuse stages (the stream below wraps it).
@@ -42,16 +53,41 @@ export class LineParser {
    * its cutter): a line then only needs searching for the other line end.
    */
   lineEnd: (() => LineEnd | undefined) | undefined;
+  /**
+   * With `skipUnrecognised`: lines of an input whose format was not
+   * recognised, left out instead of becoming parse errors (one count, and one
+   * call of `onUnrecognised`, rather than a flood of error records).
+   */
+  unrecognised = 0;
+  private readonly skipUnrecognised: boolean;
+  private readonly onUnrecognised: (() => void) | undefined;
+  private gaveUp = false;
 
-  constructor(format: FormatOption = 'auto') {
+  constructor(format: FormatOption = 'auto', options: LineParserOptions = {}) {
     const f = validateFormat(format);
     this.stats = { lines: 0, entries: 0, errors: 0, skippedBlank: 0, skippedHeader: 0, format: f === 'auto' ? undefined : f };
+    this.skipUnrecognised = options.skipUnrecognised === true;
+    this.onUnrecognised = options.onUnrecognised;
+  }
+
+  /** Whether lines are held (format detection): the position of the last line pushed is not yet dealt with. */
+  get holding(): boolean {
+    return this.held.length > 0;
+  }
+
+  /** Whether the input was given up on as not recognised (with `skipUnrecognised`). */
+  get skipping(): boolean {
+    return this.gaveUp;
   }
 
   push(line: LogLine, emit: (p: ParsedLine) => void): void {
     this.stats.lines++;
     let format = this.stats.format;
     if (format === undefined) {
+      if (this.gaveUp) {
+        this.unrecognised++;
+        return;
+      }
       if (line.truncated !== true) format = detectLineFormat(line.text);
       if (format === undefined) {
         if (isBlank(line.text)) {
@@ -59,7 +95,10 @@ export class LineParser {
           return;
         }
         this.held.push(line);
-        if (this.held.length > DETECT_WINDOW) this.fail(this.held.shift()!, undefined, 'format not recognised', emit);
+        if (this.held.length > DETECT_WINDOW) {
+          if (this.skipUnrecognised) this.giveUp();
+          else this.fail(this.held.shift()!, undefined, 'format not recognised', emit);
+        }
         return;
       }
       this.stats.format = format;
@@ -70,7 +109,15 @@ export class LineParser {
   }
 
   end(emit: (p: ParsedLine) => void): void {
+    if (this.skipUnrecognised && this.held.length > 0) this.giveUp();
     for (const h of this.held.splice(0)) this.fail(h, undefined, 'format not recognised', emit);
+  }
+
+  private giveUp(): void {
+    this.unrecognised += this.held.length;
+    this.held.length = 0;
+    this.gaveUp = true;
+    this.onUnrecognised?.();
   }
 
   private parse(format: LogFormat, line: LogLine, emit: (p: ParsedLine) => void): void {

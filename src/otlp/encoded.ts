@@ -33,6 +33,8 @@ export interface EncodedRecords {
   readonly ends: Uint32Array;
   /** Source file of every record in the run; undefined for stdin and records without one. */
   readonly file: string | undefined;
+  /** Identity of that file, when it is not its path (followed files). */
+  readonly fileId?: string | undefined;
   /** Per record: 1-based line number in the source, or 0 when the record has no position. */
   readonly lines: Float64Array;
   /** Per record: byte offset just past the line's terminator. */
@@ -107,6 +109,7 @@ export class EncodedRecordsBuilder {
     private readonly initialBytes = 64 * 1024,
     spare?: SpareBuffers,
     private protobuf?: ProtobufEncoder,
+    readonly fileId?: string,
   ) {
     // Allocated on first use, never from Buffer's shared pool: the bytes may be
     // transferred to another thread.
@@ -182,6 +185,7 @@ export class EncodedRecordsBuilder {
       bytes,
       ends: Uint32Array.from(this.ends),
       file: this.file,
+      ...(this.fileId !== undefined ? { fileId: this.fileId } : {}),
       lines: Float64Array.from(this.lines),
       offsets: Float64Array.from(this.offsets),
     };

@@ -31,6 +31,8 @@ export class RecordsPipeline {
     enrichOne: CountingEnricher,
     emit: (r: FtpLogRecord) => void,
     transform?: RecordTransform,
+    /** Called after each line has been dealt with (for a reader that tracks how far it got). */
+    afterLine?: (line: LogLine) => void,
   ) {
     const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats(), transform: newTransformStats() };
     this.stats = stats;
@@ -46,11 +48,19 @@ export class RecordsPipeline {
             if (r !== undefined) emit(r);
           };
     this.onParsed = onParsed;
-    this.onLine = (line) => {
-      stats.split.lines++;
-      if (line.truncated === true) stats.split.truncated++;
-      parser.push(line, onParsed);
-    };
+    this.onLine =
+      afterLine === undefined
+        ? (line) => {
+            stats.split.lines++;
+            if (line.truncated === true) stats.split.truncated++;
+            parser.push(line, onParsed);
+          }
+        : (line) => {
+            stats.split.lines++;
+            if (line.truncated === true) stats.split.truncated++;
+            parser.push(line, onParsed);
+            afterLine(line);
+          };
   }
 
   push(chunk: Buffer): void {

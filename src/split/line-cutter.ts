@@ -37,6 +37,8 @@ export interface LineCutterOptions {
   encoding?: LineEncoding;
   /** Source file path put on each line's position. */
   file?: string;
+  /** Identity of the source file put on each line's position, when it is not its path (followed files). */
+  fileId?: string;
   /** Byte offset the input starts at (when resuming a file). A BOM is only stripped at offset 0. @default 0 */
   startOffset?: number;
   /** Number of lines before `startOffset` (when resuming). @default 0 */
@@ -58,6 +60,7 @@ export class LineCutter {
   readonly maxLineBytes: number;
   readonly encoding: LineEncoding;
   readonly file: string | undefined;
+  readonly fileId: string | undefined;
   /** Absolute byte offset of the first byte not yet consumed into a line. */
   private offset: number;
   private lineNo: number;
@@ -89,6 +92,7 @@ export class LineCutter {
     this.maxLineBytes = max;
     this.encoding = enc;
     this.file = options.file;
+    this.fileId = options.fileId;
     this.offset = start;
     this.lineNo = startLine;
     this.bomChecked = start !== 0;
@@ -280,7 +284,9 @@ export class LineCutter {
     const position: SourcePosition =
       this.file === undefined
         ? { line: this.lineNo, offset: this.offset }
-        : { file: this.file, line: this.lineNo, offset: this.offset };
+        : this.fileId === undefined
+          ? { file: this.file, line: this.lineNo, offset: this.offset }
+          : { file: this.file, fileId: this.fileId, line: this.lineNo, offset: this.offset };
     const text = this.encoding === 'utf8' ? utf8Slice(buf, start, end) : latin1Slice(buf, start, end);
     return truncated ? { text, position, truncated: true } : { text, position };
   }

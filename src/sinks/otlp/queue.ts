@@ -86,6 +86,7 @@ export class BatchQueue {
   takeRecord(record: FtpLogRecord): void {
     const format = recordFormat(record.attributes);
     const file = record.position?.file;
+    const fileId = record.position?.fileId;
     if (this.pendingRecords > 0 && format !== this.pendingFormat) this.formBatch();
     let entry: Uint8Array;
     try {
@@ -95,9 +96,9 @@ export class BatchQueue {
     }
     // formBatch() does not use `entries`: the entry view stays intact.
     if (this.pendingRecords > 0 && this.pendingBytes + entry.length > this.limits.maxBatchBytes) this.formBatch();
-    if (this.builder === undefined || this.builder.format !== format || this.builder.file !== file) {
+    if (this.builder === undefined || this.builder.format !== format || this.builder.file !== file || this.builder.fileId !== fileId) {
       this.sealBuilder();
-      this.builder = new EncodedRecordsBuilder(this.protocol, format, file);
+      this.builder = new EncodedRecordsBuilder(this.protocol, format, file, undefined, undefined, undefined, fileId);
     }
     this.pendingFormat = format;
     this.builder.append(entry, record.position);
@@ -153,7 +154,7 @@ export class BatchQueue {
     let seq = b.startSeq;
     for (const s of this.pending) {
       const n = s.to - s.from;
-      this.tracker.add(seq, seq + n, { file: s.run.file, lines: s.run.lines, offsets: s.run.offsets, from: s.from });
+      this.tracker.add(seq, seq + n, { file: s.run.file, fileId: s.run.fileId, lines: s.run.lines, offsets: s.run.offsets, from: s.from });
       seq += n;
     }
     this.pending = [];

@@ -40,7 +40,7 @@ interface Range {
 
 /** What a source has settled, in order. */
 export interface SettledProgress {
-  /** The source's key: its file, or `-` for stdin and records without a file. */
+  /** The source's key: its file's identity (followed files) or path, or `-` for stdin and records without a file. */
   readonly source: string;
   /** Records of the source settled so far, all before `position` included. */
   readonly records: number;
@@ -55,9 +55,9 @@ class SourceRanges {
   constructor(readonly key: string) {}
 }
 
-/** The key of a source: its file, or `-`. */
-export function sourceKey(file: string | undefined): string {
-  return file ?? '-';
+/** The key of a source: its file's identity when it has one apart from its path, its path, or `-`. */
+export function sourceKey(file: string | undefined, fileId?: string): string {
+  return fileId ?? file ?? '-';
 }
 
 
@@ -69,7 +69,7 @@ export class SettledTracker {
   /** Registers records [start, end), in increasing order of `start`, with their positions. */
   add(start: number, end: number, span: PositionSpan): void {
     if (end <= start) return;
-    const key = sourceKey(span.file);
+    const key = sourceKey(span.file, span.fileId);
     let src = this.sources.get(key);
     if (src === undefined) {
       src = new SourceRanges(key);
@@ -103,6 +103,19 @@ export class SettledTracker {
   /** Progress of each source seen so far. */
   bySource(): SettledProgress[] {
     return [...this.sources.values()].map((s) => this.progressOf(s));
+  }
+
+  /**
+   * Forgets a source none of whose records is unsettled (a followed file that
+   * was finished), so that a months-long run does not keep one entry per file
+   * it ever read. Returns false, and keeps it, while it has unsettled records.
+   */
+  forget(key: string): boolean {
+    const s = this.sources.get(key);
+    if (s === undefined) return true;
+    if (s.ranges.length > 0) return false;
+    this.sources.delete(key);
+    return true;
   }
 
   /** Ranges held over all sources (a measure of memory held for bookkeeping). */

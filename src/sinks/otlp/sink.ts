@@ -153,6 +153,8 @@ export interface OtlpSink extends Writable {
   readonly acknowledged: AckInfo;
   /** Per source, the position up to which every record is settled. */
   settledBySource(): SettledProgress[];
+  /** Forgets a source whose records are all settled (a finished followed file); false while some are not. */
+  forgetSource(key: string): boolean;
   /**
    * Stops sending: requests in flight are aborted, and every record queued
    * now or written later goes to the dead-letter file with `reason` (a
@@ -322,6 +324,11 @@ class OtlpSinkStream extends Writable {
   get acknowledged(): AckInfo {
     const all = this.tracker.overall();
     return { records: all.records, position: all.position };
+  }
+
+  /** Forgets a source whose records are all settled (see SettledTracker.forget()); false while some are not. */
+  forgetSource(key: string): boolean {
+    return this.tracker.forget(key);
   }
 
   settledBySource(): SettledProgress[] {

@@ -1,0 +1,493 @@
+/**
+ * followLogs(): the records of every file matching a set of patterns, read
+ * as they grow, through rotation and restarts; a Readable of records whose
+ * positions carry the file's identity (`fileId`).
+ *
+ * Design:
+ * - A scan lists the matching files (on a timer, and at once when a watched
+ *   folder reports a change) and tells each by device+inode and fingerprint
+ *   (identity.ts): a known file renamed within the patterns keeps its
+ *   reader; one no longer found is "rotated" and finished from its open
+ *   handle once idle for `rotatedIdleMs`; a new file starts at its
+ *   checkpoint, at the offset of the content it copies (copytruncate), or at
+ *   its start (`startAt: 'end'` only for files found by the first scan).
+ * - A poll reads every open file round-robin, one bounded chunk at a time,
+ *   and stops while the consumer does not want more: backpressure reaches
+ *   the files, and memory holds at most one chunk's records past the
+ *   stream's high-water mark.
+ * - Checkpoints advance only with settle(): the sink's report that the
+ *   file's records are settled (accepted, or durably dead-lettered) up to a
+ *   position. When every record read from a file is settled, the checkpoint
+ *   moves to the end of the last line dealt with, so lines skipped or
+ *   dropped by transforms advance it too.
+ * - Without `follow`, the files are read to their end and the stream ends:
+ *   a resumable `ship` (with checkpoints) of files that no longer grow.
+ */
+import { Readable } from 'node:stream';
+import { fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import type { FtpLogRecord } from '../../model.js';
+import { FtplogError } from '../../errors.js';
+import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from './identity.js';
+import { FileTail, type FilePlace, type TailSettings } from './tail.js';
+import { sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
+
+/** One file's checkpoint as the state directory keeps it. */
+export interface CheckpointEntry {
+  key: string;
+  path: string;
+  dev: number;
+  ino: number;
+  /** The file's first bytes, base64. */
+  fingerprint: string;
+  /** Every record before this byte offset is settled. */
+  offset: number;
+  line: number;
+  size: number;
+  /** When a scan last saw the file (ISO time). */
+  seen: string;
+}
+
+/** What follow mode needs of a checkpoint store (see state.ts). */
+export interface Checkpoints {
+  get(key: string): CheckpointEntry | undefined;
+  all(): CheckpointEntry[];
+  set(entry: CheckpointEntry): void;
+  delete(key: string): void;
+  scheduleFlush(): void;
+}
+
+/** Which files the patterns stand for now, and which folders to watch for changes. */
+export interface FileSelector {
+  list(): string[];
+  dirs(): string[];
+}
+
+/** Settled progress of one source, as the OTLP sink reports it. */
+export interface SourceProgress {
+  readonly source: string;
+  readonly records: number;
+  readonly position: { readonly offset: number; readonly line: number } | undefined;
+}
+
+export interface FollowOptions extends Omit<TailSettings, 'readChunkBytes' | 'now'> {
+  /** Keep following (true), or read every file to its end and end (false). */
+  follow: boolean;
+  startAt: 'beginning' | 'end';
+  pollIntervalMs: number;
+  rotatedIdleMs: number;
+  fingerprintBytes: number;
+  /** Files last modified longer ago are left out (unless already known). */
+  ignoreOlderMs?: number;
+  /** Checkpoints; without, every run starts as if for the first time. */
+  checkpoints?: Checkpoints;
+  /** @default 262144 */
+  readChunkBytes?: number;
+  /** @default Date.now */
+  now?: () => number;
+  /** Watch folders for changes between polls. @default true */
+  watch?: boolean;
+}
+
+export interface FileProgress {
+  path: string;
+  key: string;
+  size: number;
+  readOffset: number;
+  settledOffset: number;
+  state: 'reading' | 'idle' | 'rotated' | 'done';
+}
+
+/** How often the folders are listed again without a change reported, in polls. */
+const SCAN_EVERY_POLLS = 4;
+
+export class FollowSource extends Readable {
+  readonly output = 'records' as const;
+  readonly stats: ReadLogsStats = { inputs: [] };
+  /** Bytes lost to copytruncate's window (written after the copy, truncated before they were read), as far as they were seen. */
+  copyTruncateLostBytes = 0;
+  private readonly tails = new Map<string, FileTail>();
+  private readonly settledByKey = new Map<string, SourceProgress>();
+  /** Where each file's reading began in this run. */
+  private readonly starts = new Map<string, FilePlace>();
+  private readonly settings: TailSettings;
+  private readonly now: () => number;
+  private readonly watchers = new Map<string, FSWatcher>();
+  private timer: NodeJS.Timeout | undefined;
+  private full = false;
+  private stopping = false;
+  private scans = 0;
+  private pollsSinceScan = 0;
+  private scanWanted = true;
+  private rr = 0;
+  private polling = false;
+
+  constructor(
+    private readonly selector: FileSelector,
+    private readonly options: FollowOptions,
+  ) {
+    super({ objectMode: true, highWaterMark: 1024 });
+    this.now = options.now ?? Date.now;
+    this.settings = { ...options, readChunkBytes: options.readChunkBytes ?? 262144, now: this.now };
+  }
+
+  /** Counts of every file read, added up. */
+  totals(): InputTotals {
+    return sumInputStats(this.stats.inputs);
+  }
+
+  release(): void {}
+
+  /** Stops reading: the stream ends after what it has already read; incomplete last lines stay unread (the checkpoints exclude them). */
+  stop(): void {
+    if (this.stopping || this.destroyed) return;
+    this.stopping = true;
+    this.clearTimer();
+    this.closeWatchers();
+    for (const t of this.tails.values()) t.close();
+    this.push(null);
+  }
+
+  /**
+   * The sink settled a source's records up to `p`: the file's checkpoint
+   * moves. Returns true when the file is finished and everything read from
+   * it is settled (the sink may forget the source).
+   */
+  settle(p: SourceProgress): boolean {
+    this.settledByKey.set(p.source, p);
+    const tail = this.tails.get(p.source);
+    if (tail === undefined) return false;
+    this.saveCheckpoint(tail);
+    return this.retireIfDone(tail);
+  }
+
+  /** The files followed now and how far each is read and settled. */
+  files(): FileProgress[] {
+    const out: FileProgress[] = [];
+    for (const t of this.tails.values()) {
+      const state = t.finished ? 'done' : t.rotatedAt !== undefined ? 'rotated' : t.readOffset < t.size ? 'reading' : 'idle';
+      out.push({ path: t.path, key: t.key, size: t.size, readOffset: t.readOffset, settledOffset: this.checkpointPlace(t).offset, state });
+    }
+    return out;
+  }
+
+  override _read(): void {
+    this.full = false;
+    if (this.timer === undefined && !this.polling) this.poll();
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.clearTimer();
+    this.closeWatchers();
+    for (const t of this.tails.values()) t.close();
+    cb(err);
+  }
+
+  /** Reads what there is to read, then waits for the next poll or a change. */
+  private poll(): void {
+    this.clearTimer();
+    if (this.stopping || this.destroyed) return;
+    this.polling = true;
+    try {
+      this.pollOnce();
+    } finally {
+      this.polling = false;
+    }
+    // The consumer asked for more while this poll was pushing: go on.
+    if (this.timer === undefined && !this.full && !this.stopping && !this.destroyed) setImmediate(() => this.timer === undefined && !this.polling && this.poll());
+  }
+
+  private pollOnce(): void {
+    try {
+      if (this.scanWanted || ++this.pollsSinceScan >= SCAN_EVERY_POLLS) this.scan();
+      if (!this.readAll()) return; // the consumer is full: _read() resumes
+      this.finishIdleRotated();
+      if (!this.options.follow && this.allRead()) {
+        for (const t of this.tails.values()) this.finishTail(t);
+        this.stopping = true;
+        this.closeWatchers();
+        this.push(null);
+        return;
+      }
+    } catch (err) {
+      this.destroy(err instanceof FtplogError ? err : new FtplogError('ERR_INPUT', `following files: ${(err as Error).message}`, { cause: err }));
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.poll();
+    }, this.options.pollIntervalMs);
+  }
+
+  /** Reads every open file round-robin until all are at their end (true) or the consumer is full (false). */
+  private readAll(): boolean {
+    const tails = [...this.tails.values()].filter((t) => t.open);
+    if (tails.length === 0) return true;
+    for (const t of tails) this.checkShrink(t);
+    let idle = 0;
+    for (let i = 0; idle < tails.length; i++) {
+      const t = tails[(this.rr + i) % tails.length]!;
+      const n = t.read();
+      if (n === 0) idle++;
+      else idle = 0;
+      if (n === 0 || t.readOffset >= t.size) this.saveCheckpoint(t);
+      if (this.full) {
+        this.rr = (this.rr + i + 1) % tails.length;
+        this.saveCheckpoint(t);
+        return false;
+      }
+      if (n > 0 && t.readOffset > t.size) t.size = t.readOffset;
+      if (n > 0 && t.fingerprint.length < this.options.fingerprintBytes) t.refreshFingerprint(this.options.fingerprintBytes);
+    }
+    return true;
+  }
+
+  /** A file that is now shorter than what was read of it is read again from its start, with a warning. */
+  private checkShrink(t: FileTail): void {
+    const before = t.size;
+    const size = t.currentSize();
+    if (size === undefined || size >= before) return;
+    if (before > t.readOffset) this.copyTruncateLostBytes += before - t.readOffset;
+    this.emit(
+      'warning',
+      `${t.path}: truncated to ${size} bytes after ${t.readOffset} were read (copytruncate, or rewritten): reading it again from its start`,
+    );
+    t.restart();
+    t.size = size;
+  }
+
+  private allRead(): boolean {
+    for (const t of this.tails.values()) if (t.open && !t.unrecognised && t.readOffset < t.size) return false;
+    return true;
+  }
+
+  /** Rotated-away files idle for rotatedIdleMs are finished. */
+  private finishIdleRotated(): void {
+    const now = this.now();
+    for (const t of this.tails.values()) {
+      if (t.finished || t.rotatedAt === undefined) continue;
+      if (t.readOffset < t.size || now - Math.max(t.lastActivity, t.rotatedAt) < this.options.rotatedIdleMs) continue;
+      this.finishTail(t);
+    }
+  }
+
+  private finishTail(t: FileTail): void {
+    if (t.finished) return;
+    t.finish();
+    this.saveCheckpoint(t);
+    this.retireIfDone(t);
+  }
+
+  /** A finished file whose records are all settled is dropped from the readers (its checkpoint stays until the file is gone). */
+  private retireIfDone(t: FileTail): boolean {
+    if (!t.finished || this.settledRecords(t) !== t.emitted) return false;
+    this.tails.delete(t.key);
+    this.settledByKey.delete(t.key);
+    this.starts.delete(t.key);
+    this.emit('retired', t.key);
+    return true;
+  }
+
+  private settledRecords(t: FileTail): number {
+    return this.settledByKey.get(t.key)?.records ?? 0;
+  }
+
+  /** Where a file's checkpoint stands: all settled → the last line dealt with; else the sink's settled position. */
+  private checkpointPlace(t: FileTail): FilePlace {
+    const p = this.settledByKey.get(t.key);
+    if ((p?.records ?? 0) === t.emitted) return t.done;
+    if (p?.position !== undefined) return { offset: p.position.offset, line: p.position.line };
+    return this.starts.get(t.key) ?? { offset: 0, line: 0 };
+  }
+
+  private saveCheckpoint(t: FileTail): void {
+    const store = this.options.checkpoints;
+    if (store === undefined) return;
+    const place = this.checkpointPlace(t);
+    const old = store.get(t.key);
+    if (old !== undefined && old.offset === place.offset && old.path === t.path && old.size === t.size) return;
+    store.set({
+      key: t.key,
+      path: t.path,
+      dev: t.dev,
+      ino: t.ino,
+      fingerprint: t.fingerprint.toString('base64'),
+      offset: place.offset,
+      line: place.line,
+      size: t.size,
+      seen: new Date(this.now()).toISOString(),
+    });
+    store.scheduleFlush();
+  }
+
+  /** Lists the matching files: new ones get a reader, known ones may have moved, missing ones are rotated. */
+  private scan(): void {
+    this.scanWanted = false;
+    this.pollsSinceScan = 0;
+    const first = this.scans++ === 0;
+    const seen = new Set<string>();
+    const now = this.now();
+    for (const path of this.selector.list()) {
+      let st;
+      try {
+        st = statSync(path);
+      } catch {
+        continue; // gone between listing and looking
+      }
+      if (!st.isFile()) continue;
+      const key = identityKey(st);
+      if (seen.has(key)) continue; // a hard link, or the same file under two patterns
+      seen.add(key);
+      const known = this.tails.get(key);
+      if (known !== undefined) {
+        known.path = path;
+        if (!known.finished) known.rotatedAt = undefined;
+        continue;
+      }
+      if (this.options.ignoreOlderMs !== undefined && now - st.mtimeMs > this.options.ignoreOlderMs && this.options.checkpoints?.get(key) === undefined) continue;
+      this.openTail(path, key, first);
+    }
+    for (const t of this.tails.values()) if (!seen.has(t.key) && t.rotatedAt === undefined) t.rotatedAt = now;
+    this.pruneGone(seen);
+    if (this.options.watch !== false && this.options.follow) this.updateWatchers();
+  }
+
+  /** Checkpoints of files neither found nor being read are dropped. */
+  private pruneGone(seen: Set<string>): void {
+    const store = this.options.checkpoints;
+    if (store === undefined) return;
+    for (const e of store.all()) if (!seen.has(e.key) && !this.tails.has(e.key)) store.delete(e.key);
+  }
+
+  private openTail(path: string, key: string, firstScan: boolean): void {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (err) {
+      this.emit('warning', `${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); trying again at the next scan`);
+      return;
+    }
+    const st = fstatSync(fd);
+    const realKey = identityKey(st); // the file may have been replaced between stat and open
+    const fingerprint = readFingerprint(fd, this.options.fingerprintBytes);
+    const start = this.startPlace(path, realKey, fingerprint, st.size, fd, firstScan);
+    const tail = new FileTail(realKey, path, fd, st.dev, st.ino, fingerprint, start, this.settings, (r) => this.pushRecord(r), (t) => this.unrecognised(t));
+    tail.size = st.size;
+    this.tails.set(realKey, tail);
+    this.starts.set(realKey, { ...start });
+    this.stats.inputs.push(tail.stats);
+    if (realKey !== key) this.scanWanted = true;
+    this.saveCheckpoint(tail);
+  }
+
+  /** Where to begin a file found by a scan. */
+  private startPlace(path: string, key: string, fingerprint: Buffer, size: number, fd: number, firstScan: boolean): FilePlace {
+    const cp = this.options.checkpoints?.get(key);
+    if (cp !== undefined && fingerprintsMatch(Buffer.from(cp.fingerprint, 'base64'), fingerprint)) {
+      if (size >= cp.offset) return { offset: cp.offset, line: cp.line };
+      this.emit('warning', `${path}: now ${size} bytes, shorter than the ${cp.offset} already read: reading it again from its start`);
+      return { offset: 0, line: 0 };
+    }
+    const copied = this.copiedPlace(key, fingerprint);
+    if (copied !== undefined) return copied;
+    if (firstScan && this.options.startAt === 'end') return lastLineEnd(fd, size);
+    return { offset: 0, line: 0 };
+  }
+
+  /**
+   * A new file that begins with content already read (the copy copytruncate
+   * makes): it starts where that content's checkpoint stands, so what was
+   * settled is not sent again and what was not is read from the copy.
+   */
+  private copiedPlace(key: string, fingerprint: Buffer): FilePlace | undefined {
+    for (const t of this.tails.values()) {
+      if (t.key !== key && holdsContentOf(fingerprint, t.fingerprint)) return { ...this.checkpointPlace(t) };
+    }
+    for (const e of this.options.checkpoints?.all() ?? []) {
+      if (e.key !== key && !this.tails.has(e.key) && holdsContentOf(fingerprint, Buffer.from(e.fingerprint, 'base64'))) return { offset: e.offset, line: e.line };
+    }
+    return undefined;
+  }
+
+  private pushRecord(r: FtpLogRecord): void {
+    if (!this.push(r)) this.full = true;
+  }
+
+  private unrecognised(t: FileTail): void {
+    this.emit('warning', `${t.path}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`);
+  }
+
+  private updateWatchers(): void {
+    const want = new Set(this.selector.dirs());
+    for (const [dir, w] of this.watchers) {
+      if (!want.has(dir)) {
+        w.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of want) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const w = watch(dir, { persistent: false }, () => this.changed());
+        w.on('error', () => {
+          w.close();
+          this.watchers.delete(dir);
+        });
+        this.watchers.set(dir, w);
+      } catch {
+        // Not watchable (a network share, a folder not there yet): polling covers it.
+      }
+    }
+  }
+
+  /** A watched folder changed: look now rather than at the next poll. */
+  private changed(): void {
+    this.scanWanted = true;
+    if (this.timer !== undefined && !this.full) {
+      this.clearTimer();
+      setImmediate(() => {
+        if (this.timer === undefined && !this.full) this.poll();
+      });
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private closeWatchers(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
+}
+
+/**
+ * The end of the last complete line of a file (start-at end), with the
+ * number of lines before it, counted by reading the file once.
+ */
+function lastLineEnd(fd: number, size: number): FilePlace {
+  const buf = Buffer.allocUnsafe(256 * 1024);
+  let offset = 0;
+  let lines = 0;
+  let lastEnd = 0;
+  while (offset < size) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, size - offset), offset);
+    if (n === 0) break;
+    for (let i = buf.indexOf(0x0a); i >= 0 && i < n; i = buf.indexOf(0x0a, i + 1)) {
+      lines++;
+      lastEnd = offset + i + 1;
+    }
+    offset += n;
+  }
+  return { offset: lastEnd, line: lines };
+}
+
+/** Follows the files a selector lists (see FollowSource). */
+export function followLogs(selector: FileSelector, options: FollowOptions): FollowSource {
+  return new FollowSource(selector, options);
+}
+
+export type { InputStats };

@@ -1,0 +1,222 @@
+import { strict as assert } from 'node:assert';
+import { appendFileSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync, copyFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FtpLogRecord } from '../../../src/model.js';
+import { followLogs, type CheckpointEntry, type Checkpoints, type FileSelector, type FollowOptions, type FollowSource } from '../../../src/sources/follow/follow.js';
+
+/** An NcFTPd transfer line numbered `n` (its path names the file and number). */
+export function xferLine(tag: string, n: number): string {
+  const s = String(n % 60).padStart(2, '0');
+  return `2024-11-18 08:12:${s} #u1     | R,/home/ftp/${tag}-${n}.txt,1000,0.5,2.0,webadmin,,130.1.226.47,,OK,A,Ps,1731939176,ZztLUwABDLAA,1000,0,\n`;
+}
+
+export class MemoryCheckpoints implements Checkpoints {
+  readonly map = new Map<string, CheckpointEntry>();
+  get(key: string): CheckpointEntry | undefined {
+    return this.map.get(key);
+  }
+  all(): CheckpointEntry[] {
+    return [...this.map.values()];
+  }
+  set(e: CheckpointEntry): void {
+    this.map.set(e.key, { ...e });
+  }
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+  scheduleFlush(): void {}
+}
+
+/** The files of a folder whose names match. */
+export function folder(dir: string, name: RegExp): FileSelector {
+  return {
+    list: () => readdirSync(dir).filter((f) => name.test(f)).sort().map((f) => join(dir, f)),
+    dirs: () => [dir],
+  };
+}
+
+/** Collects the records of a source as they come. */
+export class Collector {
+  readonly records: FtpLogRecord[] = [];
+  readonly warnings: string[] = [];
+  constructor(readonly source: FollowSource) {
+    source.on('data', (r: FtpLogRecord) => this.records.push(r));
+    source.on('warning', (w: string) => this.warnings.push(w));
+  }
+  paths(): string[] {
+    return this.records.map((r) => String(r.attributes['file.path']));
+  }
+  async until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!pred()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; have ${this.records.length} records: ${this.paths().join(' ')}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  count(n: number): Promise<void> {
+    return this.until(() => this.records.length >= n, `${n} records`);
+  }
+}
+
+const BASE: FollowOptions = {
+  follow: true,
+  startAt: 'beginning',
+  pollIntervalMs: 10,
+  rotatedIdleMs: 50,
+  fingerprintBytes: 1024,
+  format: 'auto',
+  timezone: 'UTC',
+  encoding: 'utf8',
+  maxLineBytes: 65536,
+  transforms: [],
+};
+
+describe('sources/follow: followLogs()', () => {
+  let dir: string;
+  let sources: FollowSource[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ftplog-follow-'));
+  });
+  afterEach(() => {
+    for (const s of sources) s.destroy();
+    sources = [];
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const follow = (options: Partial<FollowOptions> = {}, name = /^xfer/): Collector => {
+    const s = followLogs(folder(dir, name), { ...BASE, ...options });
+    sources.push(s);
+    return new Collector(s);
+  };
+  const lines = (tag: string, from: number, to: number): string => {
+    let t = '';
+    for (let i = from; i < to; i++) t += xferLine(tag, i);
+    return t;
+  };
+
+  it('reads appends as they come, each line once, and holds an incomplete last line until it is completed', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 3));
+    const c = follow();
+    await c.count(3);
+    const partial = xferLine('a', 3);
+    appendFileSync(f, lines('a', 4, 4) + partial.slice(0, 40));
+    appendFileSync(f, '');
+    await c.until(() => c.source.files()[0]?.readOffset === statSync(f).size, 'the partial line read');
+    assert.equal(c.records.length, 3);
+    appendFileSync(f, partial.slice(40) + lines('a', 4, 6));
+    await c.count(6);
+    assert.deepEqual(c.paths(), [0, 1, 2, 3, 4, 5].map((i) => `/home/ftp/a-${i}.txt`));
+    assert.deepEqual(c.records.map((r) => r.position?.line), [1, 2, 3, 4, 5, 6]);
+    assert.equal(c.records[5]!.position?.offset, statSync(f).size);
+  });
+
+  it('rename and create: the old file is finished from its handle, the new one read from its start', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('old', 0, 2));
+    const c = follow();
+    await c.count(2);
+    appendFileSync(f, lines('old', 2, 3));
+    renameSync(f, join(dir, 'xfer.log.1'));
+    appendFileSync(join(dir, 'xfer.log.1'), lines('old', 3, 4));
+    writeFileSync(f, lines('new', 0, 2));
+    await c.count(6);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(c.paths().sort(), ['/home/ftp/new-0.txt', '/home/ftp/new-1.txt', '/home/ftp/old-0.txt', '/home/ftp/old-1.txt', '/home/ftp/old-2.txt', '/home/ftp/old-3.txt']);
+  });
+
+  it('rotated out of the pattern, an incomplete last line is sent as it is once the file stays idle', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 1) + xferLine('a', 1).slice(0, 30));
+    const c = follow({}, /^xfer\.log$/);
+    await c.count(1);
+    renameSync(f, join(dir, 'old.log'));
+    await c.count(2);
+    assert.equal(c.records[1]!.eventName, 'ftplog.parse_error');
+    assert.equal(c.records[1]!.body, xferLine('a', 1).slice(0, 30));
+    assert.deepEqual(c.source.files().map((f) => f.state), ['done']);
+    // Retired once all its records are settled.
+    assert.equal(c.source.settle({ source: String(c.records[1]!.position!.fileId), records: 2, position: c.records[1]!.position }), true);
+    assert.equal(c.source.files().length, 0);
+  });
+
+  it('a file deleted while being read is finished from its open handle', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 5000));
+    const c = follow();
+    c.source.pause();
+    await new Promise((r) => setTimeout(r, 30));
+    unlinkSync(f);
+    c.source.resume();
+    await c.count(5000);
+    assert.equal(new Set(c.paths()).size, 5000);
+  });
+
+  it('copytruncate: the copy is recognised by its fingerprint and only what was not read is read from it', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 3));
+    const checkpoints = new MemoryCheckpoints();
+    const c = follow({ checkpoints });
+    await c.count(3);
+    // Every record so far settled: the checkpoint stands at the end of line 3.
+    c.source.settle({ source: String(c.records[0]!.position!.fileId), records: 3, position: c.records[2]!.position });
+    appendFileSync(f, lines('a', 3, 5));
+    copyFileSync(f, join(dir, 'xfer.log.1'));
+    truncateSync(f, 0);
+    appendFileSync(f, lines('b', 0, 1));
+    await c.until(() => c.paths().includes('/home/ftp/b-0.txt') && c.paths().includes('/home/ftp/a-4.txt'), 'the rest of a and the new b');
+    await new Promise((r) => setTimeout(r, 100));
+    const paths = c.paths();
+    // a-3 and a-4 may come from the file before its truncation or from the copy; never twice, never lost.
+    assert.deepEqual([...paths].sort(), ['/home/ftp/a-0.txt', '/home/ftp/a-1.txt', '/home/ftp/a-2.txt', '/home/ftp/a-3.txt', '/home/ftp/a-4.txt', '/home/ftp/b-0.txt']);
+  });
+
+  it('start-at end skips what files held at the first scan, not files that appear later', async () => {
+    writeFileSync(join(dir, 'xfer.1'), lines('a', 0, 3));
+    const c = follow({ startAt: 'end' });
+    await c.until(() => c.source.files().length === 1, 'the file found');
+    appendFileSync(join(dir, 'xfer.1'), lines('a', 3, 4));
+    writeFileSync(join(dir, 'xfer.2'), lines('b', 0, 2));
+    await c.count(3);
+    assert.deepEqual(c.paths().sort(), ['/home/ftp/a-3.txt', '/home/ftp/b-0.txt', '/home/ftp/b-1.txt']);
+    assert.equal(c.records.find((r) => r.attributes['file.path'] === '/home/ftp/a-3.txt')!.position?.line, 4);
+  });
+
+  it('resumes from checkpoints: a second run reads only what was not settled', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 4));
+    const checkpoints = new MemoryCheckpoints();
+    const c1 = follow({ checkpoints });
+    await c1.count(4);
+    const key = String(c1.records[0]!.position!.fileId);
+    c1.source.settle({ source: key, records: 2, position: c1.records[1]!.position });
+    assert.equal(checkpoints.get(key)!.offset, c1.records[1]!.position!.offset);
+    c1.source.stop();
+    appendFileSync(f, lines('a', 4, 5));
+    const c2 = follow({ checkpoints });
+    await c2.count(3);
+    assert.deepEqual(c2.paths(), ['/home/ftp/a-2.txt', '/home/ftp/a-3.txt', '/home/ftp/a-4.txt']);
+    assert.deepEqual(c2.records.map((r) => r.position?.line), [3, 4, 5]);
+  });
+
+  it('a file of another kind is skipped with one warning, not a flood of parse errors', async () => {
+    writeFileSync(join(dir, 'xfer.txt'), Array.from({ length: 100 }, (_, i) => `hello ${i}\n`).join(''));
+    writeFileSync(join(dir, 'xfer.log'), lines('a', 0, 2));
+    const c = follow();
+    await c.count(2);
+    await c.until(() => c.warnings.length > 0, 'a warning');
+    assert.equal(c.warnings.length, 1);
+    assert.match(c.warnings[0]!, /xfer\.txt: not an EFT or NcFTPd log/);
+    assert.equal(c.records.length, 2);
+  });
+
+  it('without follow, reads every file to its end (an incomplete last line too) and ends', async () => {
+    writeFileSync(join(dir, 'xfer.1'), lines('a', 0, 3) + xferLine('a', 3).slice(0, -1));
+    writeFileSync(join(dir, 'xfer.2'), lines('b', 0, 2));
+    const c = follow({ follow: false });
+    await new Promise((r) => c.source.on('end', r));
+    assert.equal(c.records.length, 6);
+    assert.equal(c.records.filter((r) => r.eventName === 'ftplog.parse_error').length, 0);
+    assert.equal(c.source.totals().records, 6);
+  });
+});
