@@ -81,6 +81,11 @@ export class RequestLoop {
   private readonly inFlight = new Set<Batch>();
   private readonly waiting = new Map<NodeJS.Timeout, Batch>();
   private outage: { since: number; retries: number } | undefined;
+
+  /** Whether requests are failing now (between 'outage' and 'recovered'). */
+  get inOutage(): boolean {
+    return this.outage !== undefined;
+  }
   private stopped = false;
 
   constructor(

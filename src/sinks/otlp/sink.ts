@@ -155,6 +155,8 @@ export interface OtlpSink extends Writable {
   settledBySource(): SettledProgress[];
   /** Forgets a source whose records are all settled (a finished followed file); false while some are not. */
   forgetSource(key: string): boolean;
+  /** Whether requests are failing now (between 'outage' and 'recovered'). */
+  readonly inOutage: boolean;
   /**
    * Stops sending: requests in flight are aborted, and every record queued
    * now or written later goes to the dead-letter file with `reason` (a
@@ -324,6 +326,10 @@ class OtlpSinkStream extends Writable {
   get acknowledged(): AckInfo {
     const all = this.tracker.overall();
     return { records: all.records, position: all.position };
+  }
+
+  get inOutage(): boolean {
+    return this.loop.inOutage;
   }
 
   /** Forgets a source whose records are all settled (see SettledTracker.forget()); false while some are not. */
