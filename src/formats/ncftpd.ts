@@ -89,7 +89,7 @@ import type { CivilTime, NcftpdEntry, NcftpdEntryType, ParseResult } from '../mo
 import { parseOther } from './ncftpd/entries.js';
 import { NcftpdScanner, NO_PIPE, NO_TAG, quoteDate } from './ncftpd/tokenizer.js';
 import { Ch, entryType, quote } from './ncftpd/tokens.js';
-import { quickTransfer, TransferReader } from './ncftpd/transfer.js';
+import { TransferReader } from './ncftpd/transfer.js';
 
 const BLANK: ParseResult<NcftpdEntry> = Object.freeze({ kind: 'skip', reason: 'blank' });
 
@@ -124,7 +124,7 @@ export class NcftpdParser {
     // A line without its final comma is left to the general rules, which tell a
     // cut-short entry from one with text after its last field.
     if ((type === 'R' || type === 'S') && s.charCodeAt(len - 1) === Ch.COMMA) {
-      const entry = quickTransfer(sc, s, body + 2, time, process, type);
+      const entry = this.transfer.quickTransfer(s, body + 2, time, process, type);
       if (entry !== undefined) return { kind: 'entry', entry };
     }
     return this.parseFields(s, body + 1, time, process, type);
