@@ -75,7 +75,7 @@
  *   deoptimize, after which the call stays a slow generic builtin call.
  * - R and S entries of the usual form (no comma in the e-mail) are read in
  *   one pass by quickTransfer, which tries the same candidates first that the
- *   general rules (TransferReader) try first and leaves any other line to
+ *   general rules (parseTransfer) try first and leaves any other line to
  *   them, so both give the same entry. Other lines, and T, D, M, C, L and N,
  *   go the general way: comma table, then anchoring.
  * - Rare paths are kept out of the hot functions, or written so that their
@@ -84,6 +84,9 @@
  *   when another path is taken.
  * - Tokens whose characters were compared anyway (status, transfer type,
  *   notes) are taken from constants instead of sliced out.
+ * - Character codes are a const enum (ncftpd/tokens.ts), whose values tsc
+ *   writes in place: a number imported as a `const` from another module is
+ *   read from that module's binding at every use.
  */
 import type { CivilTime, NcftpdEntry, NcftpdEntryType, ParseResult } from '../model.js';
 import { parseOther } from './ncftpd/entries.js';

@@ -10,6 +10,11 @@ import type { NcftpdScanner } from './tokenizer.js';
 /** Index of the session id in the smallest entry of these types (path plus seven fields). */
 const MIN_SESSION = 7;
 
+/**
+ * Reads a T, D, M, C, L or N entry from the comma table of `sc` (fields up to
+ * `last`; `trailing`: a comma ends the line); returns the entry, or the
+ * reason the line is not one.
+ */
 export function parseOther(
   sc: NcftpdScanner,
   s: string,
