@@ -29,6 +29,7 @@
  *   when out of file descriptors) only fail a scrape, which the scraper sees
  *   as the target being down.
  */
+import { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
@@ -331,7 +332,8 @@ function listen(server: Server, address: MetricsAddress): Promise<void> {
  * parseMetricsAddress), every value read from `status()` at request time.
  * ERR_INVALID_ARGUMENT for an address that is not HOST:PORT; ERR_CONFIG
  * when it cannot be listened on (`cannot serve metrics on 127.0.0.1:9464:
- * EADDRINUSE`).
+ * EADDRINUSE`); ERR_INVALID_OPTION for a `registry` that already has one of
+ * the metrics. close() must be called for the process to be able to exit.
  */
 export async function startMetricsServer(address: string, status: () => AgentStatus, options: MetricsServerOptions = {}): Promise<MetricsServer> {
   const where = parseMetricsAddress(address);
