@@ -21,3 +21,7 @@ export { resolveInputs } from './sources/log-files.js';
 
 // The OTLP/HTTP receiver behind `ftplog-otel receive` (a debugging tool; it loads protobufjs and the OTLP schema)
 export { startReceiver, type OtlpReceiver, type ReceiverOptions } from './receiver/receiver.js';
+
+// The operating surface of a following agent: its status snapshot, the status line and the /metrics and /healthz server (loads prom-client)
+export { formatStatusLine, type AgentStatus, type FileStatus, type StatusLineOptions } from './agent/status.js';
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './agent/metrics.js';

@@ -17,8 +17,8 @@ const MAIN = [
   'resourceAttributes', 'sinkComponent', 'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord', 'unaccounted',
 ];
 const INTERNALS = [
-  'EncodedRecordsBuilder', 'JsonLineWriter', 'LineCutter', 'createCivilToEpoch', 'localTimeZone', 'normalizeEftOperation',
-  'resolveInputs', 'startReceiver',
+  'EncodedRecordsBuilder', 'JsonLineWriter', 'LineCutter', 'createCivilToEpoch', 'formatStatusLine', 'localTimeZone',
+  'normalizeEftOperation', 'resolveInputs', 'startMetricsServer', 'startReceiver',
 ];
 
 /** Imported by a specifier TypeScript does not resolve: the package's own name goes through package.json's `exports`. */
@@ -49,14 +49,15 @@ describe('entry points', () => {
     }
   });
 
-  it('the main API does not load the receiver, protobufjs or the OTLP schema package', () => {
+  it('the main API does not load the receiver, protobufjs, the OTLP schema package or prom-client', () => {
     const { files, packages } = importGraph([join(projectRoot, 'dist', 'src', 'index.js')]);
     const receiver = join(projectRoot, 'dist', 'src', 'receiver') + sep;
     assert.deepEqual([...files].filter((f) => f.startsWith(receiver)), []);
-    assert.deepEqual([...packages].filter((p) => /protobufjs|otlp-transformer/.test(p)), []);
-    // The same walk from internals, which has the receiver, finds both.
+    assert.deepEqual([...packages].filter((p) => /protobufjs|otlp-transformer|prom-client/.test(p)), []);
+    // The same walk from internals, which has the receiver and the metrics server, finds them.
     const all = importGraph([join(projectRoot, 'dist', 'src', 'internals.js')]);
     assert.ok([...all.files].some((f) => f.startsWith(receiver)));
     assert.ok([...all.packages].some((p) => p.startsWith('otlp-transformer-protos/')));
+    assert.ok(all.packages.has('prom-client'));
   });
 });
