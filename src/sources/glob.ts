@@ -14,7 +14,9 @@
  *   as a group. In the glob part a bare `(` is escaped for the same reason;
  *   extglobs (`@(a|b)`) keep working.
  * - A pattern without glob characters is a literal path: a file, or a folder
- *   that stands for its files (not recursive, no dotfiles, no *.md).
+ *   that stands for its files (not recursive, no dotfiles, no *.md). A
+ *   wildcard passes over dotfiles and *.md files too, unless the pattern
+ *   names them (`.*`, `*.md`).
  * - The walk reads only folders that can hold a match (each folder is
  *   checked against the pattern's leading segments), at most
  *   MAX_GLOB_DEPTH levels deep, in name order, and enters a folder at most
@@ -151,6 +153,8 @@ function compile(pattern: string, flavour: PathFlavour, opts: CompileOptions): I
   const leading = globstar === -1 ? globSegments.length - 1 : globstar;
   const prefixes = Array.from({ length: leading }, (_, i) => picomatch(escapeBareParens(globSegments.slice(0, i + 1).join('/'), flavour), pm));
   const namesDot = opts.dot || globSegments.some((s) => s.startsWith('.'));
+  // Like a folder given as an input, a wildcard passes over *.md (the README beside the logs) unless the pattern names .md.
+  const namesMd = opts.dot || globSegments[globSegments.length - 1]!.toLowerCase().includes('.md');
   return {
     input: pattern,
     literal: false,
@@ -159,7 +163,7 @@ function compile(pattern: string, flavour: PathFlavour, opts: CompileOptions): I
     maxDepth,
     match(file) {
       const rel = below(base, file, flavour);
-      return rel !== undefined && isMatch(rel);
+      return rel !== undefined && isMatch(rel) && (namesMd || !rel.toLowerCase().endsWith('.md'));
     },
     enter(relDir) {
       const parts = relDir.split('/');

@@ -63,7 +63,9 @@ describe('glob inputs: patterns taken apart (pure)', () => {
       assert.deepEqual(selected('/var/log/ncftpd/**/xfer.*', 'posix', paths), ['/var/log/ncftpd/xfer.20241118', '/var/log/ncftpd/xfer.20241119', '/var/log/ncftpd/old/xfer.20231118']);
       assert.deepEqual(selected('/var/log/ncftpd/xfer.{20241118,20241120}', 'posix', paths), ['/var/log/ncftpd/xfer.20241118']);
 
-      const rel = ['logs/a.log', './logs/b.log', 'logs/x/y/c.log', 'logs/.hidden/d.log', 'logs/e.txt', 'other/a.log', 'logs/x/.f.log'];
+      const rel = ['logs/a.log', './logs/b.log', 'logs/x/y/c.log', 'logs/.hidden/d.log', 'logs/e.txt', 'other/a.log', 'logs/x/.f.log', 'logs/README.md'];
+      assert.deepEqual(selected('logs/*', 'posix', rel), ['logs/a.log', './logs/b.log', 'logs/e.txt']);
+      assert.deepEqual(selected('logs/*.md', 'posix', rel), ['logs/README.md']);
       assert.deepEqual(selected('logs/**/*.log', 'posix', rel), ['logs/a.log', './logs/b.log', 'logs/x/y/c.log']);
       assert.deepEqual(selected('logs/*.log', 'posix', rel), ['logs/a.log', './logs/b.log']);
       assert.deepEqual(selected('*.log', 'posix', ['a.log', 'x/a.log', '../a.log', '.a.log']), ['a.log']);
@@ -228,14 +230,19 @@ describe('glob inputs: expanded on disk', () => {
     const table: [string, string[]][] = [
       [at('cl*.log'), [at('cl241118.log'), at('cl241119.log')]],
       [at('*.log'), LOGS.map((n) => at(n))],
-      [at('*'), [at('README.md'), ...LOGS.map((n) => at(n))].sort()],
+      [at('*'), LOGS.map((n) => at(n))],
+      [at('*.md'), [at('README.md')]],
+      [at('*.MD'), []],
       [at('.cl*.log'), [at('.cl241117.log')]],
       [at('*', 'cl*.log'), [at('nested', 'cl241120.log')]],
       [at('**', 'cl*.log'), [at('cl241118.log'), at('cl241119.log'), at('nested', 'cl241120.log')]],
       [at('.hidden', '*.log'), [at('.hidden', 'cl241121.log')]],
       [at('{ex,in}*.log'), [at('ex241118.log'), at('in241118.log')]],
     ];
-    for (const [pattern, want] of table) assert.deepEqual(expandInputs([pattern]), want, pattern);
+    for (const [pattern, want] of table) {
+      if (want.length === 0) assert.throws(() => expandInputs([pattern]), { code: 'ERR_INPUT', message: `${pattern}: no file matches` });
+      else assert.deepEqual(expandInputs([pattern]), want, pattern);
+    }
   });
 
   it('relative patterns give relative paths', () => {
