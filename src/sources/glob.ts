@@ -101,23 +101,33 @@ function canonical(p: string, flavour: PathFlavour): string {
   return flavour === 'win32' ? trimmed.replace(/\\/g, '/') : trimmed;
 }
 
-/** The two paths in comparable form: both made absolute when only one of them is. */
-function comparable(a: string, b: string, flavour: PathFlavour): [string, string] {
-  const P = path[flavour];
-  if (P.isAbsolute(a) !== P.isAbsolute(b)) return [canonical(P.resolve(a), flavour), canonical(P.resolve(b), flavour)];
-  return [canonical(a, flavour), canonical(b, flavour)];
-}
-
 function sameText(a: string, b: string, flavour: PathFlavour): boolean {
   return flavour === 'win32' ? a.length === b.length && a.toLowerCase() === b.toLowerCase() : a === b;
 }
 
-/** `file` relative to `dir` (`/`-separated) when it lies below it, else undefined. */
-function below(dir: string, file: string, flavour: PathFlavour): string | undefined {
-  const [d, f] = comparable(dir, file, flavour);
-  if (d === '.') return path[flavour].isAbsolute(f) || f === '..' || f.startsWith('../') ? undefined : f;
-  const prefix = d.endsWith('/') ? d : d + '/';
-  return f.length > prefix.length && sameText(f.slice(0, prefix.length), prefix, flavour) ? f.slice(prefix.length) : undefined;
+/**
+ * Where paths lie relative to `dir`: a path below it as `/`-separated text,
+ * or undefined. `dir` is brought to its normal form once; a path and `dir`
+ * of which only one is absolute are compared from the working directory.
+ */
+function relativeTo(dir: string, flavour: PathFlavour): { below(file: string): string | undefined; same(file: string): boolean } {
+  const P = path[flavour];
+  const dirAbsolute = P.isAbsolute(dir);
+  const dirForm = canonical(dir, flavour);
+  const forms = (file: string): [string, string] =>
+    P.isAbsolute(file) === dirAbsolute ? [dirForm, canonical(file, flavour)] : [canonical(P.resolve(dir), flavour), canonical(P.resolve(file), flavour)];
+  return {
+    below(file) {
+      const [d, f] = forms(file);
+      if (d === '.') return P.isAbsolute(f) || f === '..' || f.startsWith('../') ? undefined : f;
+      const prefix = d.endsWith('/') ? d : d + '/';
+      return f.length > prefix.length && sameText(f.slice(0, prefix.length), prefix, flavour) ? f.slice(prefix.length) : undefined;
+    },
+    same(file) {
+      const [d, f] = forms(file);
+      return sameText(d, f, flavour);
+    },
+  };
 }
 
 /** Whether a folder's listing counts a file of this name (the rule for a folder given as an input). */
@@ -155,6 +165,7 @@ function compile(pattern: string, flavour: PathFlavour, opts: CompileOptions): I
   const namesDot = opts.dot || globSegments.some((s) => s.startsWith('.'));
   // Like a folder given as an input, a wildcard passes over *.md (the README beside the logs) unless the pattern names .md.
   const namesMd = opts.dot || globSegments[globSegments.length - 1]!.toLowerCase().includes('.md');
+  const from = relativeTo(base, flavour);
   return {
     input: pattern,
     literal: false,
@@ -162,7 +173,7 @@ function compile(pattern: string, flavour: PathFlavour, opts: CompileOptions): I
     recursive: globSegments.length > 1 || globstar !== -1,
     maxDepth,
     match(file) {
-      const rel = below(base, file, flavour);
+      const rel = from.below(file);
       return rel !== undefined && isMatch(rel) && (namesMd || !rel.toLowerCase().endsWith('.md'));
     },
     enter(relDir) {
@@ -175,6 +186,7 @@ function compile(pattern: string, flavour: PathFlavour, opts: CompileOptions): I
 }
 
 function literalPattern(pattern: string, flavour: PathFlavour, opts: CompileOptions): InputPattern {
+  const from = relativeTo(pattern, flavour);
   return {
     input: pattern,
     literal: true,
@@ -182,9 +194,8 @@ function literalPattern(pattern: string, flavour: PathFlavour, opts: CompileOpti
     recursive: opts.literalTree,
     maxDepth: opts.literalTree ? MAX_GLOB_DEPTH : 0,
     match(file) {
-      const [p, f] = comparable(pattern, file, flavour);
-      if (sameText(p, f, flavour)) return true;
-      const rel = below(pattern, file, flavour);
+      if (from.same(file)) return true;
+      const rel = from.below(file);
       if (rel === undefined) return false;
       return opts.literalTree || (!rel.includes('/') && isListedLogFile(rel));
     },
