@@ -10,7 +10,7 @@ import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
 import { deliveryExitCode, deliverySummary, otlpConfigFrom, runDelivery, type Delivery } from './ship.js';
 import { openSource, sourceConfig, type SourceOptions } from '../sources/source.js';
-import { INPUT_OPTIONS, OTLP_OPTIONS } from '../options/components.js';
+import { INPUT_OPTIONS, OTLP_OPTIONS, SELECT_OPTIONS } from '../options/components.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
 import { otlpSink } from '../sinks/otlp/sink.js';
 import { resourceAttributes } from '../otel/resource.js';
@@ -31,7 +31,7 @@ const OUTPUT: OptionGroup = {
   options: [{ flag: 'json', key: 'json', kind: 'boolean', help: 'print the received records as JSON lines instead' }],
 };
 
-const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SENDING, OUTPUT];
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, SENDING, OUTPUT];
 
 const HELP = commandHelp(
   `Usage: ftplog-otel demo [options] [FILE...]
@@ -41,7 +41,8 @@ to it with 'ftplog-otel ship' (default: the bundled examples in
 ${EXAMPLES_DIR}), and prints every record as the receiver decoded it, like
 the collector's debug exporter. Nothing leaves this machine.
 
-  FILE...                 log files; a directory stands for its files`,
+  FILE...                 log files; a directory stands for its files; a quoted glob
+                          ('logs/**/cl*.log') for the files it matches`,
   GROUPS,
 );
 

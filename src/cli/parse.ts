@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { toJsonLines } from '../transforms/json-lines.js';
 import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, startProgress } from './summary.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
-import { INPUT_OPTIONS, OUTPUT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
+import { INPUT_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
 
 /**
@@ -47,7 +47,7 @@ function writeAndRelease(out: NodeJS.WritableStream, source: Source): Writable {
   });
 }
 
-const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, TRANSFORM_OPTIONS, OUTPUT_OPTIONS];
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS, OUTPUT_OPTIONS];
 
 const HELP = commandHelp(
   `Usage: ftplog-otel parse [options] [FILE...]
@@ -57,7 +57,8 @@ one JSON object per record to stdout:
   {timestamp, observedTimestamp, severityNumber, severityText, eventName, body, attributes}
 A summary (lines, records, parse errors, outcomes) goes to stderr.
 
-  FILE...                 log files; a directory stands for its files; - or no FILE reads stdin`,
+  FILE...                 log files; a directory stands for its files; a quoted glob
+                          ('logs/**/cl*.log') for the files it matches; - or no FILE reads stdin`,
   GROUPS,
   `Exit status: 0 when every input was read (parse errors are records, not failures),
 1 when an input could not be read, 2 on a usage error.`,

@@ -7,7 +7,7 @@ import { otlpSink, type OtlpSink, type OtlpSinkOptions, type OutageInfo, type Re
 import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig, type OtlpFlags } from '../sinks/otlp/config.js';
 import type { BackoffOptions } from '../sinks/otlp/retry.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
-import { DELIVERY_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
+import { DELIVERY_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
@@ -15,7 +15,7 @@ import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, s
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
-const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, INPUT_KIND_OPTIONS, TRANSFORM_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, OUTPUT_OPTIONS];
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, INPUT_KIND_OPTIONS, TRANSFORM_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, OUTPUT_OPTIONS];
 
 const HELP = commandHelp(
   `Usage: ftplog-otel ship [options] [FILE...]
@@ -25,7 +25,8 @@ collector over OTLP/HTTP and exits 0 only once the collector has accepted
 every record. Failed requests are retried; refused records go to a
 dead-letter file; a summary goes to stderr.
 
-  FILE...                 log files; a directory stands for its files; - or no FILE reads stdin`,
+  FILE...                 log files; a directory stands for its files; a quoted glob
+                          ('logs/**/cl*.log') for the files it matches; - or no FILE reads stdin`,
   GROUPS,
   `Exit status: 0 every record accepted; 1 some record not accepted (dead-lettered, rejected by
 the collector, retries exhausted) or an input unreadable; 2 usage or configuration error;

@@ -7,12 +7,12 @@
  * chain only while this stream's consumer wants more.
  */
 import { Readable, pipeline } from 'node:stream';
-import { createReadStream, statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
 import type { FtpLogRecord } from '../model.js';
 import { logRecords, type LogRecordsOptions, type LogRecordsStats, type LogRecordsStream } from '../transforms/log-records.js';
 import { fromJsonLines, type FromJsonLinesStream } from '../transforms/json-lines.js';
 import { FtplogError } from '../errors.js';
+import { expandInputs } from './glob.js';
 import { applyTransforms, compileTransforms, newTransformStats, type TransformStats } from '../records/transforms.js';
 
 function droppedSum(t: TransformStats): number {
@@ -93,36 +93,14 @@ export interface ReadLogsStream extends Readable {
 }
 
 /**
- * Expands the command-line inputs: `-` is stdin, a directory stands for its
- * regular files (sorted, not recursive), anything else must be a readable
- * file. Throws ERR_INPUT naming the first input that is missing.
+ * Expands the command-line inputs: `-` (or no input) is stdin, a directory
+ * stands for its regular files (sorted, not recursive, no dotfiles or *.md),
+ * a glob pattern for the files it matches (see expandInputs()), anything
+ * else must be a readable file; `exclude` leaves files out. Throws ERR_INPUT
+ * naming the first input that stands for no file.
  */
-export function resolveInputs(inputs: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const input of inputs.length === 0 ? ['-'] : inputs) {
-    if (input === '-') {
-      out.push(input);
-      continue;
-    }
-    let st;
-    try {
-      st = statSync(input);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new FtplogError('ERR_INPUT', code === 'ENOENT' ? `${input}: no such file or directory` : `${input}: cannot read (${code ?? 'error'})`);
-    }
-    if (st.isDirectory()) {
-      const files = readdirSync(input, { withFileTypes: true })
-        .filter((d) => d.isFile() && !d.name.startsWith('.') && !d.name.toLowerCase().endsWith('.md'))
-        .map((d) => join(input, d.name))
-        .sort();
-      if (files.length === 0) throw new FtplogError('ERR_INPUT', `${input}: directory has no log files`);
-      out.push(...files);
-    } else {
-      out.push(input);
-    }
-  }
-  return out;
+export function resolveInputs(inputs: readonly string[], options: { exclude?: readonly string[] } = {}): string[] {
+  return expandInputs(inputs.length === 0 ? ['-'] : inputs, options.exclude === undefined ? {} : { exclude: options.exclude });
 }
 
 export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {}): ReadLogsStream {

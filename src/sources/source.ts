@@ -1,7 +1,8 @@
 /**
  * A source of records: what every command reads from, whatever the inputs
- * are (files, folders, stdin, JSONL records) and however they are read (on
- * the main thread, or on worker threads that hand back encoded output).
+ * are (files, folders, glob patterns, stdin, JSONL records) and however
+ * they are read (on the main thread, or on worker threads that hand back
+ * encoded output).
  *
  * A Source is a Readable of records, or of encoded output when it was opened
  * for one (`output`), with per-input counts, a way to stop reading, and a way
@@ -14,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { readLogs, resolveInputs, type InputTotals, type ReadLogsStats } from './log-files.js';
 import { readLogsParallel } from '../parallel/read-parallel.js';
 import type { JobOutput } from '../parallel/job.js';
-import { INPUT_KIND_OPTIONS, INPUT_OPTIONS } from '../options/components.js';
+import { INPUT_KIND_OPTIONS, INPUT_OPTIONS, SELECT_OPTIONS } from '../options/components.js';
 import { libraryOption, optionByKey } from '../options/spec.js';
 import { setFromFlags, type TransformSpec } from '../records/transforms.js';
 import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
@@ -66,6 +67,8 @@ export interface SourceOptions {
   transforms?: TransformSpec[];
   /** KEY=VALUE texts of --attribute: a set transform added after `transforms`. */
   attributes?: string[];
+  /** Globs of input files to leave out: by file name, or by full path when the glob has a separator (see SELECT_OPTIONS). */
+  exclude?: string[];
 }
 
 /** Input files of at least this many bytes in all make `workers: 'auto'` use threads. */
@@ -118,9 +121,10 @@ export function workersOption(value: string | number | undefined, inputs: readon
 
 /** Resolves the input options and the inputs (`[]` is stdin); `stdin` is what `-` reads (for workers: 'auto'). */
 export function sourceConfig(options: SourceOptions, inputs: readonly string[], stdin?: Readable): SourceConfig {
-  // Checked and defaulted by their one declaration (INPUT_OPTIONS, INPUT_KIND_OPTIONS).
+  // Checked and defaulted by their one declaration (INPUT_OPTIONS, INPUT_KIND_OPTIONS, SELECT_OPTIONS).
   const input = (key: string, group = INPUT_OPTIONS): unknown => libraryOption(optionByKey(group, key), options[key as keyof SourceOptions]);
-  const resolved = resolveInputs(inputs);
+  const exclude = input('exclude', SELECT_OPTIONS) as string[] | undefined;
+  const resolved = resolveInputs(inputs, exclude === undefined ? {} : { exclude });
   const stdinBytes = resolved.includes('-') ? stdinFileBytes(stdin) : undefined;
   return {
     inputs: resolved,

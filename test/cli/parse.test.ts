@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
+import { fixture, projectRoot } from '../helpers/paths.js';
 import { ATTRIBUTE_TYPES } from '../../src/schema.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -82,6 +82,35 @@ describe('ftplog-otel parse', () => {
     writeFileSync(f, Buffer.concat([Buffer.from('2024-11-18 08:00:00; ftp; h; 21; u; C:\\'), Buffer.from([0xe9]), Buffer.from('t\xe9.txt; /a; download; 226;\n', 'latin1')]));
     const r = await cli(['parse', '--encoding', 'latin1', '--timezone', 'UTC', f]);
     assert.equal((JSON.parse(r.stdout) as { attributes: Record<string, string> }).attributes['ftp.local.path'], 'C:\\été.txt');
+  });
+
+  it('reads a quoted glob as the files it matches, as the directory reads them, and leaves out --exclude', async () => {
+    const examples = join(projectRoot, 'examples', 'logs');
+    const records = (stdout: string): Record<string, unknown>[] =>
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => {
+          const { observedTimestamp: _o, ...rest } = JSON.parse(l) as Record<string, unknown>;
+          return rest;
+        });
+    const byDir = await cli(['parse', '--timezone', 'UTC', examples]);
+    const byGlob = await cli(['parse', '--timezone', 'UTC', join(examples, '*')]);
+    assert.equal(byDir.code, 0, byDir.stderr);
+    assert.equal(byGlob.code, 0, byGlob.stderr);
+    assert.equal(records(byGlob.stdout).length, 80);
+    assert.deepEqual(records(byGlob.stdout), records(byDir.stdout));
+    assert.match(byGlob.stderr, /^ftplog-otel parse: 2 input\(s\), 80 lines, 80 records /);
+
+    const eft = await cli(['parse', '--timezone', 'UTC', '--exclude', 'xfer.*', join(projectRoot, 'examples', '**', '*')]);
+    assert.equal(eft.code, 0, eft.stderr);
+    assert.deepEqual([...new Set(records(eft.stdout).map((r) => (r['attributes'] as Record<string, unknown>)['log.file.path']))], [join(examples, 'cl241118.log')]);
+    assert.match(eft.stderr, /^ftplog-otel parse: 1 input\(s\), 40 lines, 40 records /);
+
+    const none = await cli(['parse', join(examples, '*.gz')]);
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr, `ftplog-otel parse: ${join(examples, '*.gz')}: no file matches\n`);
+    assert.equal(none.stdout, '');
   });
 
   it('prints help and exits 0; rejects unknown options, bad values and missing files with one line and non-zero exit', async () => {
