@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -102,10 +102,22 @@ describe('ftplog-otel parse', () => {
     assert.deepEqual(records(byGlob.stdout), records(byDir.stdout));
     assert.match(byGlob.stderr, /^ftplog-otel parse: 2 input\(s\), 80 lines, 80 records /);
 
-    const eft = await cli(['parse', '--timezone', 'UTC', '--exclude', 'xfer.*', join(projectRoot, 'examples', '**', '*')]);
-    assert.equal(eft.code, 0, eft.stderr);
-    assert.deepEqual([...new Set(records(eft.stdout).map((r) => (r['attributes'] as Record<string, unknown>)['log.file.path']))], [join(examples, 'cl241118.log')]);
-    assert.match(eft.stderr, /^ftplog-otel parse: 1 input\(s\), 40 lines, 40 records /);
+    // A tree of its own, so that other files under examples/ do not change the outcome.
+    const tree = mkdtempSync(join(tmpdir(), 'ftplog-glob-'));
+    try {
+      mkdirSync(join(tree, 'eft', 'logs'), { recursive: true });
+      mkdirSync(join(tree, 'ncftpd'));
+      copyFileSync(join(examples, 'cl241118.log'), join(tree, 'eft', 'logs', 'cl241118.log'));
+      copyFileSync(join(examples, 'xfer.20241118'), join(tree, 'ncftpd', 'xfer.20241118'));
+      copyFileSync(join(examples, 'xfer.20241118'), join(tree, 'eft', 'xfer.20241118'));
+      writeFileSync(join(tree, 'eft', 'README.md'), 'not a log\n');
+      const eft = await cli(['parse', '--timezone', 'UTC', '--exclude', 'xfer.*', join(tree, '**', '*')]);
+      assert.equal(eft.code, 0, eft.stderr);
+      assert.deepEqual([...new Set(records(eft.stdout).map((r) => (r['attributes'] as Record<string, unknown>)['log.file.path']))], [join(tree, 'eft', 'logs', 'cl241118.log')]);
+      assert.match(eft.stderr, /^ftplog-otel parse: 1 input\(s\), 40 lines, 40 records /);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
 
     const none = await cli(['parse', join(examples, '*.gz')]);
     assert.equal(none.code, 1);
