@@ -170,6 +170,7 @@ export const SELECT_OPTIONS: OptionGroup = {
       placeholder: 'GLOB',
       help: 'leave out files matching GLOB, repeatable (matched against the full path, or the file name when GLOB has no slash)',
     },
+    { flag: 'ignore-older', key: 'ignoreOlderMs', kind: 'duration', min: 1000, placeholder: 'D', help: 'leave out files last modified longer ago than D, e.g. 7d (a followed file with a checkpoint is kept)' },
   ],
 };
 
@@ -188,7 +189,6 @@ export const FOLLOW_OPTIONS: OptionGroup = {
       more: ['without --follow, given: a run stopped part-way continues from there'],
     },
     { flag: 'start-at', key: 'startAt', kind: 'enum', values: ['beginning', 'end'], default: 'beginning', placeholder: 'W', help: 'beginning | end: where to start in a file seen for the first time' },
-    { flag: 'ignore-older', key: 'ignoreOlderMs', kind: 'duration', min: 1000, placeholder: 'D', help: 'leave out files last modified longer ago than D, e.g. 7d' },
     { flag: 'poll-interval', key: 'pollIntervalMs', kind: 'duration', min: 10, max: 60_000, default: 250, placeholder: 'D', help: 'how often files are checked for growth and rotation (file events help in between)' },
     {
       flag: 'rotated-idle',

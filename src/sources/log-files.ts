@@ -96,11 +96,11 @@ export interface ReadLogsStream extends Readable {
  * Expands the command-line inputs: `-` (or no input) is stdin, a directory
  * stands for its regular files (sorted, not recursive, no dotfiles or *.md),
  * a glob pattern for the files it matches (see expandInputs()), anything
- * else must be a readable file; `exclude` leaves files out. Throws ERR_INPUT
+ * else must be a readable file; `exclude` and `ignoreOlderMs` leave files out. Throws ERR_INPUT
  * naming the first input that stands for no file.
  */
-export function resolveInputs(inputs: readonly string[], options: { exclude?: readonly string[] } = {}): string[] {
-  return expandInputs(inputs.length === 0 ? ['-'] : inputs, options.exclude === undefined ? {} : { exclude: options.exclude });
+export function resolveInputs(inputs: readonly string[], options: { exclude?: readonly string[]; ignoreOlderMs?: number } = {}): string[] {
+  return expandInputs(inputs.length === 0 ? ['-'] : inputs, options);
 }
 
 export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {}): ReadLogsStream {

@@ -69,6 +69,8 @@ export interface SourceOptions {
   attributes?: string[];
   /** Globs of input files to leave out: by file name, or by full path when the glob has a separator (see SELECT_OPTIONS). */
   exclude?: string[];
+  /** Leave out files last modified longer ago than this many milliseconds. */
+  ignoreOlderMs?: number;
 }
 
 /** Input files of at least this many bytes in all make `workers: 'auto'` use threads. */
@@ -124,7 +126,8 @@ export function sourceConfig(options: SourceOptions, inputs: readonly string[], 
   // Checked and defaulted by their one declaration (INPUT_OPTIONS, INPUT_KIND_OPTIONS, SELECT_OPTIONS).
   const input = (key: string, group = INPUT_OPTIONS): unknown => libraryOption(optionByKey(group, key), options[key as keyof SourceOptions]);
   const exclude = input('exclude', SELECT_OPTIONS) as string[] | undefined;
-  const resolved = resolveInputs(inputs, exclude === undefined ? {} : { exclude });
+  const ignoreOlderMs = input('ignoreOlderMs', SELECT_OPTIONS) as number | undefined;
+  const resolved = resolveInputs(inputs, { ...(exclude !== undefined ? { exclude } : {}), ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}) });
   const stdinBytes = resolved.includes('-') ? stdinFileBytes(stdin) : undefined;
   return {
     inputs: resolved,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -123,6 +123,30 @@ describe('ftplog-otel parse', () => {
     assert.equal(none.code, 1);
     assert.equal(none.stderr, `ftplog-otel parse: ${join(examples, '*.gz')}: no file matches\n`);
     assert.equal(none.stdout, '');
+  });
+
+  it('leaves out files last modified longer ago than --ignore-older, and says so when none is left', async () => {
+    const examples = join(projectRoot, 'examples', 'logs');
+    const tree = mkdtempSync(join(tmpdir(), 'ftplog-older-'));
+    try {
+      copyFileSync(join(examples, 'cl241118.log'), join(tree, 'cl241118.log'));
+      copyFileSync(join(examples, 'xfer.20241118'), join(tree, 'xfer.20241118'));
+      const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+      utimesSync(join(tree, 'cl241118.log'), tenDaysAgo, tenDaysAgo);
+      const recent = await cli(['parse', '--timezone', 'UTC', '--ignore-older', '7d', tree]);
+      assert.equal(recent.code, 0, recent.stderr);
+      assert.match(recent.stderr, /^ftplog-otel parse: 1 input\(s\), 40 lines, 40 records /);
+      assert.deepEqual([...new Set(recent.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { attributes: Record<string, unknown> }).attributes['log.file.name']))], ['xfer.20241118']);
+      const all = await cli(['parse', '--timezone', 'UTC', '--ignore-older', '11d', tree]);
+      assert.match(all.stderr, /^ftplog-otel parse: 2 input\(s\), 80 lines, 80 records /);
+      utimesSync(join(tree, 'xfer.20241118'), tenDaysAgo, tenDaysAgo);
+      const none = await cli(['parse', '--ignore-older', '7d', join(tree, '*')]);
+      assert.equal(none.code, 1);
+      assert.equal(none.stdout, '');
+      assert.equal(none.stderr, `ftplog-otel parse: ${join(tree, '*')}: all 2 files are left out by the exclusions or their age\n`);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
   });
 
   it('prints help and exits 0; rejects unknown options, bad values and missing files with one line and non-zero exit', async () => {
