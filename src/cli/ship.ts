@@ -7,7 +7,8 @@ import { otlpSink, type OtlpSink, type OtlpSinkOptions, type OutageInfo, type Re
 import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig, type OtlpFlags } from '../sinks/otlp/config.js';
 import type { BackoffOptions } from '../sinks/otlp/retry.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
-import { DELIVERY_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
+import { runAgent } from './agent.js';
+import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
@@ -15,18 +16,25 @@ import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, s
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
-const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, INPUT_KIND_OPTIONS, TRANSFORM_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, OUTPUT_OPTIONS];
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, INPUT_KIND_OPTIONS, TRANSFORM_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, FOLLOW_OPTIONS, OUTPUT_OPTIONS];
 
 const HELP = commandHelp(
   `Usage: ftplog-otel ship [options] [FILE...]
+       ftplog-otel ship --follow [options] PATTERN...
 
 Sends every record of the given log files (or stdin) to an OpenTelemetry
 collector over OTLP/HTTP and exits 0 only once the collector has accepted
 every record. Failed requests are retried; refused records go to a
 dead-letter file; a summary goes to stderr.
 
+With --follow it keeps running as an agent: files matching the patterns
+are read as they grow, through rotation and restarts, and each file's
+checkpoint in --state-dir moves only once its records are settled
+(accepted, or written to the dead-letter file).
+
   FILE...                 log files; a directory stands for its files; a quoted glob
-                          ('logs/**/cl*.log') for the files it matches; - or no FILE reads stdin`,
+                          ('logs/**/cl*.log') for the files it matches; - or no FILE reads stdin
+  PATTERN...              files, folders or quoted glob patterns, e.g. '/var/log/ncftpd/xfer.*'`,
   GROUPS,
   `Exit status: 0 every record accepted; 1 some record not accepted (dead-lettered, rejected by
 the collector, retries exhausted) or an input unreadable; 2 usage or configuration error;
@@ -208,7 +216,9 @@ export const shipCommand: Command = {
       return EXIT.OK;
     }
     const v = convertFlags(GROUPS, values);
-    const cfg = sourceConfig(v as SourceOptions, positionals, io.stdin);
+    const agent = v['follow'] === true || v['stateDir'] !== undefined;
+    // The agent's patterns are expanded as it runs (files may appear later), not here.
+    const cfg = sourceConfig(v as SourceOptions, agent ? [] : positionals, io.stdin);
     const config = otlpConfigFrom(v, io.env);
     const opts = deliveryOptions(v);
     checkedDeadLetter(opts.deadLetter);
@@ -219,18 +229,20 @@ export const shipCommand: Command = {
       throw new FtplogError('ERR_INVALID_ARGUMENT', (err as Error).message, { cause: err });
     }
 
-    const d: Delivery = {
-      started: Date.now(),
-      records: openSource(cfg, { stdin: io.stdin, output: config.protocol }),
-      sink: otlpSink({
+    const makeSink = (): OtlpSink =>
+      otlpSink({
         config,
         resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}), ...(serviceName !== undefined ? { serviceName } : {}) }),
         ...opts.sink,
         // The sink is the only consumer of the runs: their memory goes back to the workers.
         releaseRuns: true,
-      }),
-    };
+      });
     const quiet = v['quiet'] === true;
+    if (agent) {
+      if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
+      return runAgent({ cfg, patterns: positionals, values: v, makeSink, shutdownMs: opts.shutdownMs, quiet }, io);
+    }
+    const d: Delivery = { started: Date.now(), records: openSource(cfg, { stdin: io.stdin, output: config.protocol }), sink: makeSink() };
     if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
     const stop = progressWanted(v['progress'] as boolean | undefined, io.stderr)
       ? startProgress(io.stderr, 5000, () => {

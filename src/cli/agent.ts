@@ -1,0 +1,126 @@
+/**
+ * `ship --follow` (and `ship --state-dir`): the long-lived agent. Files
+ * matching the patterns are followed (or, without --follow, read to their
+ * end), their records go to the OTLP sink, and each file's checkpoint in
+ * the state directory moves as the sink settles its records. A status line
+ * every --status-interval, /healthz and /metrics on --metrics-address.
+ */
+import type { CliIO } from './command.js';
+import { EXIT } from './command.js';
+import type { ShipValues, Delivery } from './ship.js';
+import { deliveryExitCode, deliverySummary, reportDeliveryEvents, runDelivery } from './ship.js';
+import type { OtlpSink } from '../sinks/otlp/sink.js';
+import type { SourceConfig } from '../sources/source.js';
+import { followLogs, type FollowSource } from '../sources/follow/follow.js';
+import { fileSelector } from '../sources/follow/select.js';
+import { CheckpointStore, defaultStateDir } from '../sources/follow/state.js';
+import { FOLLOW_OPTIONS } from '../options/components.js';
+import { optionByKey } from '../options/spec.js';
+import { formatStatusLine, type AgentStatus } from '../agent/status.js';
+import { parseMetricsAddress, startMetricsServer, type MetricsServer } from '../agent/metrics.js';
+import { resolveInputs } from '../sources/log-files.js';
+import { FtplogError } from '../errors.js';
+
+const PREFIX = 'ftplog-otel ship';
+
+function followValue<T>(v: ShipValues, key: string): T {
+  return (v[key] ?? optionByKey(FOLLOW_OPTIONS, key).default) as T;
+}
+
+export interface AgentPlan {
+  cfg: SourceConfig;
+  patterns: string[];
+  values: ShipValues;
+  makeSink: () => OtlpSink;
+  shutdownMs: number;
+  quiet: boolean;
+}
+
+/** The figures of the status line, /metrics and the library's status(). */
+export function agentStatus(source: FollowSource, sink: OtlpSink, started: number, lastError: AgentStatus['lastError'], stopping: boolean): AgentStatus {
+  const s = sink.stats;
+  const t = source.totals();
+  return {
+    startedAt: started,
+    now: Date.now(),
+    files: source.files(),
+    recordsRead: t.records,
+    recordsSent: s.accepted,
+    recordsDeadLettered: s.deadLettered,
+    recordsDropped: t.dropped,
+    parseErrors: t.parseErrors,
+    retries: s.retries,
+    queueRecords: s.queuedRecords,
+    queueBytes: s.queuedBytes,
+    outage: sink.inOutage,
+    lastError,
+    stopping,
+  };
+}
+
+export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
+  const v = plan.values;
+  const follow = v['follow'] === true;
+  if (plan.patterns.length === 0 || plan.patterns.includes('-')) {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', `${follow ? '--follow' : '--state-dir'} needs files, folders or glob patterns to read (not stdin)`);
+  }
+  if (plan.cfg.input !== 'log') throw new FtplogError('ERR_INVALID_ARGUMENT', `${follow ? '--follow' : '--state-dir'} reads FTP server logs, not --input jsonl`);
+  if (v['metricsAddress'] !== undefined) parseMetricsAddress(v['metricsAddress'] as string); // a usage error before anything starts
+  const exclude = (v['exclude'] as string[] | undefined) ?? [];
+  const ignoreOlderMs = v['ignoreOlderMs'] as number | undefined;
+  // Without --follow the patterns must stand for files now, as for a plain ship.
+  if (!follow) resolveInputs(plan.patterns, { exclude, ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}) });
+  const stateDir = (v['stateDir'] as string | undefined) ?? defaultStateDir();
+  const selector = fileSelector(plan.patterns, { exclude });
+  const store = CheckpointStore.open(stateDir, { onWarning: (m: string) => io.stderr.write(`${PREFIX}: warning: ${m}\n`) });
+  let metrics: MetricsServer | undefined;
+  try {
+    const source = followLogs(selector, {
+      ...plan.cfg,
+      follow,
+      startAt: followValue(v, 'startAt'),
+      pollIntervalMs: followValue(v, 'pollIntervalMs'),
+      rotatedIdleMs: followValue(v, 'rotatedIdleMs'),
+      fingerprintBytes: followValue(v, 'fingerprintBytes'),
+      ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}),
+      checkpoints: store,
+    });
+    const sink = plan.makeSink();
+    const d: Delivery = { started: Date.now(), records: source as unknown as Delivery['records'], sink };
+    let lastError: AgentStatus['lastError'];
+    let stopping = false;
+    const warn = (m: string): void => {
+      lastError = { message: m, at: Date.now() };
+      io.stderr.write(`${PREFIX}: warning: ${m}\n`);
+    };
+    source.on('warning', warn);
+    sink.on('settled', (p) => {
+      if (source.settle(p)) sink.forgetSource(p.source);
+    });
+    sink.on('outage', (o) => (lastError = { message: o.reason, at: Date.now() }));
+    io.signal.addEventListener('abort', () => (stopping = true), { once: true });
+    const status = (): AgentStatus => agentStatus(source, sink, d.started, lastError, stopping);
+    if (v['metricsAddress'] !== undefined) metrics = await startMetricsServer(v['metricsAddress'] as string, status);
+    const interval = v['statusIntervalMs'] as number | undefined;
+    const ticker = interval !== undefined ? setInterval(() => io.stderr.write(`${PREFIX}: ${formatStatusLine(status())}\n`), interval) : undefined;
+    if (!plan.quiet) {
+      io.stderr.write(`${PREFIX}: ${follow ? 'following' : 'reading'} ${plan.patterns.join(' ')}; checkpoints in ${stateDir}${metrics !== undefined ? `; metrics on ${metrics.url}` : ''}\n`);
+    }
+    const unreport = reportDeliveryEvents(sink, io.stderr, PREFIX);
+    const { error, interrupted } = await runDelivery(d, io, plan.shutdownMs);
+    unreport();
+    if (ticker !== undefined) clearInterval(ticker);
+    store.flush();
+    if (error !== undefined) io.stderr.write(`${PREFIX}: ${error.message}\n`);
+    if (!plan.quiet || error !== undefined) deliverySummary('ship', d, io.stderr);
+    if (source.copyTruncateLostBytes > 0) {
+      io.stderr.write(`${PREFIX}: warning: ${source.copyTruncateLostBytes} bytes were written to files after their copy and truncated before they could be read (the copytruncate window)\n`);
+    }
+    // A followed run ends only when asked to: a clean stop is success.
+    if (follow && interrupted && error === undefined) return EXIT.OK;
+    return deliveryExitCode(d, error, interrupted);
+  } finally {
+    await metrics?.close();
+    store.close();
+  }
+}
