@@ -152,6 +152,35 @@ describe('sources/follow: followLogs()', () => {
     assert.equal(new Set(c.paths()).size, 5000);
   });
 
+  it('a file replaced by a different file under the same name: the old one finished, the new one read from its start', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('old', 0, 3));
+    const c = follow();
+    await c.count(3);
+    appendFileSync(f, lines('old', 3, 4));
+    const next = join(dir, 'next.tmp');
+    writeFileSync(next, lines('new', 0, 2));
+    renameSync(next, f); // atomically replaces the old file, which is now unlinked
+    await c.count(6);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual([...c.paths()].sort(), ['/home/ftp/new-0.txt', '/home/ftp/new-1.txt', '/home/ftp/old-0.txt', '/home/ftp/old-1.txt', '/home/ftp/old-2.txt', '/home/ftp/old-3.txt']);
+    assert.deepEqual(c.warnings, []);
+  });
+
+  it('a file that shrinks without being emptied is read again from its start, with a warning', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 4));
+    const c = follow();
+    await c.count(4);
+    // Rewritten shorter in place (same inode): its first line kept, then new lines.
+    writeFileSync(f, lines('a', 0, 1) + lines('b', 0, 1));
+    await c.count(6);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(c.paths().slice(4), ['/home/ftp/a-0.txt', '/home/ftp/b-0.txt']);
+    assert.equal(c.warnings.length, 1);
+    assert.match(c.warnings[0]!, /xfer\.log: truncated to \d+ bytes after \d+ were read/);
+  });
+
   it('copytruncate: the copy is recognised by its fingerprint and only what was not read is read from it', async () => {
     const f = join(dir, 'xfer.log');
     writeFileSync(f, lines('a', 0, 3));
