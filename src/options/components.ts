@@ -189,7 +189,7 @@ export const FOLLOW_OPTIONS: OptionGroup = {
       more: ['without --follow, given: a run stopped part-way continues from there'],
     },
     { flag: 'start-at', key: 'startAt', kind: 'enum', values: ['beginning', 'end'], default: 'beginning', placeholder: 'W', help: 'beginning | end: where to start in a file seen for the first time' },
-    { flag: 'poll-interval', key: 'pollIntervalMs', kind: 'duration', min: 10, max: 60_000, default: 250, placeholder: 'D', help: 'how often files are checked for growth and rotation (file events help in between)' },
+    { flag: 'poll-interval', key: 'pollIntervalMs', kind: 'duration', min: 10, max: 60_000, default: 250, placeholder: 'D', help: 'how often files are checked for growth and rotation; while nothing changes, checks space out to 1s (folder events wake the agent at once)' },
     {
       flag: 'rotated-idle',
       key: 'rotatedIdleMs',

@@ -70,7 +70,7 @@ export interface SourceProgress {
   readonly position: { readonly offset: number; readonly line: number } | undefined;
 }
 
-export interface FollowOptions extends Omit<TailSettings, 'readChunkBytes' | 'now'> {
+export interface FollowOptions extends Omit<TailSettings, 'readBuffer' | 'now'> {
   /** Keep following (true), or read every file to its end and end (false). */
   follow: boolean;
   startAt: 'beginning' | 'end';
@@ -81,7 +81,7 @@ export interface FollowOptions extends Omit<TailSettings, 'readChunkBytes' | 'no
   ignoreOlderMs?: number;
   /** Checkpoints; without, every run starts as if for the first time. */
   checkpoints?: Checkpoints;
-  /** @default 262144 */
+  /** Bytes read at a time (one buffer for all files). @default 262144 */
   readChunkBytes?: number;
   /** @default Date.now */
   now?: () => number;
@@ -98,8 +98,24 @@ export interface FileProgress {
   state: 'reading' | 'idle' | 'rotated' | 'done';
 }
 
-/** How often the folders are listed again without a change reported, in polls. */
-const SCAN_EVERY_POLLS = 4;
+/**
+ * The folders are listed again, without a change reported, every this many
+ * poll intervals of time: by the clock, not by polls, since a backfill polls
+ * each time the consumer drains.
+ */
+const SCAN_EVERY_INTERVALS = 4;
+/**
+ * While polls find nothing new, they space out (doubling) up to this, so
+ * an idle agent with many files costs little. A folder event or new bytes
+ * bring the interval straight back to --poll-interval; without events (a
+ * network share) a line waits at most this long to be seen.
+ */
+const IDLE_POLL_MAX_MS = 1000;
+
+/** The wait before the next poll: `base` while files grow; doubling with each idle poll, up to IDLE_POLL_MAX_MS (or `base`, if longer). */
+export function pollDelay(base: number, idlePolls: number): number {
+  return Math.min(base * 2 ** idlePolls, Math.max(base, IDLE_POLL_MAX_MS));
+}
 
 export class FollowSource extends Readable {
   readonly output = 'records' as const;
@@ -117,10 +133,15 @@ export class FollowSource extends Readable {
   private full = false;
   private stopping = false;
   private scans = 0;
-  private pollsSinceScan = 0;
+  /** performance.now() of the last listing. */
+  private lastScanAt = 0;
   private scanWanted = true;
   private rr = 0;
   private polling = false;
+  /** Polls in a row that found no new bytes. */
+  private idlePolls = 0;
+  /** Bytes were read in the current poll. */
+  private gotBytes = false;
 
   constructor(
     private readonly selector: FileSelector,
@@ -128,7 +149,7 @@ export class FollowSource extends Readable {
   ) {
     super({ objectMode: true, highWaterMark: 1024 });
     this.now = options.now ?? Date.now;
-    this.settings = { ...options, readChunkBytes: options.readChunkBytes ?? 262144, now: this.now };
+    this.settings = { ...options, readBuffer: Buffer.allocUnsafe(options.readChunkBytes ?? 262144), now: this.now };
   }
 
   /** Counts of every file read, added up. */
@@ -199,8 +220,11 @@ export class FollowSource extends Readable {
 
   private pollOnce(): void {
     try {
-      if (this.scanWanted || ++this.pollsSinceScan >= SCAN_EVERY_POLLS) this.scan();
-      if (!this.readAll()) return; // the consumer is full: _read() resumes
+      if (this.scanWanted || performance.now() - this.lastScanAt >= SCAN_EVERY_INTERVALS * this.options.pollIntervalMs) this.scan();
+      this.gotBytes = false;
+      const caughtUp = this.readAll();
+      this.idlePolls = this.gotBytes ? 0 : Math.min(this.idlePolls + 1, 30);
+      if (!caughtUp) return; // the consumer is full: _read() resumes
       this.finishIdleRotated();
       if (!this.options.follow && this.allRead()) {
         for (const t of this.tails.values()) this.finishTail(t);
@@ -216,7 +240,11 @@ export class FollowSource extends Readable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.poll();
-    }, this.options.pollIntervalMs);
+    }, this.pollDelay());
+  }
+
+  private pollDelay(): number {
+    return pollDelay(this.options.pollIntervalMs, this.idlePolls);
   }
 
   /** Reads every open file round-robin until all are at their end (true) or the consumer is full (false). */
@@ -229,7 +257,10 @@ export class FollowSource extends Readable {
       const t = tails[(this.rr + i) % tails.length]!;
       const n = t.read();
       if (n === 0) idle++;
-      else idle = 0;
+      else {
+        idle = 0;
+        this.gotBytes = true;
+      }
       if (n === 0 || t.readOffset >= t.size) this.saveCheckpoint(t);
       if (this.full) {
         this.rr = (this.rr + i + 1) % tails.length;
@@ -323,7 +354,7 @@ export class FollowSource extends Readable {
   /** Lists the matching files: new ones get a reader, known ones may have moved, missing ones are rotated. */
   private scan(): void {
     this.scanWanted = false;
-    this.pollsSinceScan = 0;
+    this.lastScanAt = performance.now();
     const first = this.scans++ === 0;
     const seen = new Set<string>();
     const now = this.now();
@@ -443,6 +474,7 @@ export class FollowSource extends Readable {
   /** A watched folder changed: look now rather than at the next poll. */
   private changed(): void {
     this.scanWanted = true;
+    this.idlePolls = 0;
     if (this.timer !== undefined && !this.full) {
       this.clearTimer();
       setImmediate(() => {

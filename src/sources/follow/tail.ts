@@ -31,8 +31,12 @@ export interface TailSettings {
   encoding: LineEncoding;
   maxLineBytes: number;
   transforms: readonly TransformSpec[];
-  /** Bytes read at a time. */
-  readChunkBytes: number;
+  /**
+   * Where reads land, shared by every file of a source: reads are
+   * synchronous and the pipeline keeps no reference to a chunk, so one
+   * buffer serves a hundred files. Its length is the read size.
+   */
+  readBuffer: Buffer;
   /** Clock for observed timestamps. */
   now: () => number;
 }
@@ -69,7 +73,6 @@ export class FileTail {
   private observed = 0;
   /** Number of the last line cut. */
   private cutLine = 0;
-  private readonly buf: Buffer;
   /** Counts of pipelines the file had before a restart from its start. */
   private earlier = newInputStats('', undefined);
 
@@ -93,7 +96,6 @@ export class FileTail {
     this.cutLine = start.line;
     this.lastActivity = settings.now();
     this.stats = newInputStats(path, undefined);
-    this.buf = Buffer.allocUnsafe(settings.readChunkBytes);
     this.startPipeline(start);
   }
 
@@ -124,13 +126,14 @@ export class FileTail {
    */
   read(): number {
     if (this.fd === undefined || this.unrecognised) return 0;
-    const n = readSync(this.fd, this.buf, 0, this.buf.length, this.readOffset);
+    const buf = this.settings.readBuffer;
+    const n = readSync(this.fd, buf, 0, buf.length, this.readOffset);
     if (n === 0) return 0;
     this.readOffset += n;
     this.lastActivity = this.settings.now();
     this.observed = this.lastActivity;
     // The pipeline keeps no reference to the chunk past push() (the cutter copies an unfinished tail).
-    this.pipeline.push(this.buf.subarray(0, n));
+    this.pipeline.push(buf.subarray(0, n));
     this.snapshot();
     return n;
   }

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FtpLogRecord } from '../../../src/model.js';
-import { followLogs, type CheckpointEntry, type Checkpoints, type FileSelector, type FollowOptions, type FollowSource } from '../../../src/sources/follow/follow.js';
+import { followLogs, pollDelay, type CheckpointEntry, type Checkpoints, type FileSelector, type FollowOptions, type FollowSource } from '../../../src/sources/follow/follow.js';
 
 /** An NcFTPd transfer line numbered `n` (its path names the file and number). */
 export function xferLine(tag: string, n: number): string {
@@ -247,5 +247,24 @@ describe('sources/follow: followLogs()', () => {
     assert.equal(c.records.length, 6);
     assert.equal(c.records.filter((r) => r.eventName === 'ftplog.parse_error').length, 0);
     assert.equal(c.source.totals().records, 6);
+  });
+
+  it('an idle source spaces its polls out, and still sees a line written after a long quiet stretch without folder events', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 1));
+    const c = follow({ watch: false });
+    await c.count(1);
+    await new Promise((r) => setTimeout(r, 1500)); // polls are at their longest by now
+    appendFileSync(f, lines('a', 1, 3));
+    await c.count(3);
+    assert.deepEqual(c.paths(), ['/home/ftp/a-0.txt', '/home/ftp/a-1.txt', '/home/ftp/a-2.txt']);
+  });
+});
+
+describe('sources/follow: pollDelay()', () => {
+  it('doubles from --poll-interval with each idle poll up to 1 s, and never goes below a longer --poll-interval', () => {
+    assert.deepEqual([0, 1, 2, 3, 4, 10].map((n) => pollDelay(250, n)), [250, 500, 1000, 1000, 1000, 1000]);
+    assert.deepEqual([0, 1, 5, 7, 30].map((n) => pollDelay(10, n)), [10, 20, 320, 1000, 1000]);
+    assert.deepEqual([0, 3].map((n) => pollDelay(5000, n)), [5000, 5000]);
   });
 });
