@@ -4,6 +4,7 @@
  * logs (default: the bundled examples) to it over real OTLP/HTTP with the
  * same delivery code as `ship`, and prints what the receiver decoded.
  */
+import { reportSourceWarnings } from './summary.js';
 import { fileURLToPath } from 'node:url';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
@@ -67,6 +68,7 @@ export const demoCommand: Command = {
         records: openSource(cfg, { stdin: io.stdin, output: config.protocol }),
         sink: otlpSink({ config, resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}) }), maxBatchDelayMs: 50 }),
       };
+      reportSourceWarnings(d.records, io.stderr, 'ftplog-otel demo');
       const { error, interrupted } = await runDelivery(d, io, 5000, 'ftplog-otel demo');
       if (v['json'] === true) {
         for (const r of receiver.records) io.stdout.write(recordToJson(r) + '\n');

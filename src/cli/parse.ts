@@ -5,7 +5,7 @@ import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
 import { Writable } from 'node:stream';
 import { toJsonLines } from '../transforms/json-lines.js';
-import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
 import { INPUT_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
@@ -77,6 +77,7 @@ export const parseCommand: Command = {
     const cfg = sourceConfig(convertFlags(GROUPS, values) as SourceOptions, positionals, io.stdin);
     const started = Date.now();
     const records = openSource(cfg, { stdin: io.stdin, output: 'jsonl' });
+    reportSourceWarnings(records, io.stderr, 'ftplog-otel parse');
     const stop = progressWanted(values['progress'] as boolean | undefined, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
           const t = records.totals();

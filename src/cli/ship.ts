@@ -12,7 +12,7 @@ import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OT
 import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
-import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
@@ -243,6 +243,7 @@ export const shipCommand: Command = {
       return runAgent({ cfg, patterns: positionals, values: v, makeSink, shutdownMs: opts.shutdownMs, quiet }, io);
     }
     const d: Delivery = { started: Date.now(), records: openSource(cfg, { stdin: io.stdin, output: config.protocol }), sink: makeSink() };
+    reportSourceWarnings(d.records, io.stderr, 'ftplog-otel ship');
     if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
     const stop = progressWanted(v['progress'] as boolean | undefined, io.stderr)
       ? startProgress(io.stderr, 5000, () => {

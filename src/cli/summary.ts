@@ -33,6 +33,8 @@ export interface ReadCounts {
   skippedHeader: number;
   skippedBlank: number;
   dropped: number;
+  /** Lines of inputs left out as not FTP server logs. */
+  unrecognised?: number;
 }
 
 /**
@@ -44,10 +46,16 @@ export interface ReadCounts {
 export function readSummary(prefix: string, inputs: number, t: ReadCounts, records = t.records - t.dropped): string {
   const skipped = t.skippedHeader + t.skippedBlank > 0 ? `, ${formatCount(t.skippedHeader)} header and ${formatCount(t.skippedBlank)} blank lines skipped` : '';
   const dropped = t.dropped > 0 ? `, ${formatCount(t.dropped)} records dropped by transforms` : '';
+  const unrecognised = (t.unrecognised ?? 0) > 0 ? `, ${formatCount(t.unrecognised!)} lines of files that are not FTP server logs left out` : '';
   return (
     `${prefix}: ${inputs} input(s), ${formatCount(t.lines)} lines, ${formatCount(records)} records ` +
-    `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})${skipped}${dropped}`
+    `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})${skipped}${dropped}${unrecognised}`
   );
+}
+
+/** Prints a source's warnings (an input left out, say) to stderr as they come, whatever --quiet says. */
+export function reportSourceWarnings(source: { on(event: 'warning', f: (m: string) => void): unknown }, out: Writable, prefix: string): void {
+  source.on('warning', (m: string) => out.write(`${prefix}: warning: ${m}\n`));
 }
 
 /** Elapsed time and rate, as every summary ends: `0.42 s, 190,476 records/s`. */

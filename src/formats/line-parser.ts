@@ -16,6 +16,8 @@ export interface ParseStats {
   errors: number;
   skippedBlank: number;
   skippedHeader: number;
+  /** Lines of an input left out because its format was not recognised (skipUnrecognised). */
+  unrecognised: number;
   /** The format in use: the option's, or the detected one. */
   format: LogFormat | undefined;
 }
@@ -53,19 +55,13 @@ export class LineParser {
    * its cutter): a line then only needs searching for the other line end.
    */
   lineEnd: (() => LineEnd | undefined) | undefined;
-  /**
-   * With `skipUnrecognised`: lines of an input whose format was not
-   * recognised, left out instead of becoming parse errors (one count, and one
-   * call of `onUnrecognised`, rather than a flood of error records).
-   */
-  unrecognised = 0;
   private readonly skipUnrecognised: boolean;
   private readonly onUnrecognised: (() => void) | undefined;
   private gaveUp = false;
 
   constructor(format: FormatOption = 'auto', options: LineParserOptions = {}) {
     const f = validateFormat(format);
-    this.stats = { lines: 0, entries: 0, errors: 0, skippedBlank: 0, skippedHeader: 0, format: f === 'auto' ? undefined : f };
+    this.stats = { lines: 0, entries: 0, errors: 0, skippedBlank: 0, skippedHeader: 0, unrecognised: 0, format: f === 'auto' ? undefined : f };
     this.skipUnrecognised = options.skipUnrecognised === true;
     this.onUnrecognised = options.onUnrecognised;
   }
@@ -80,12 +76,21 @@ export class LineParser {
     return this.gaveUp;
   }
 
+  /**
+   * Leaves every line from now on out, counted in `stats.unrecognised`,
+   * without a call of `onUnrecognised`: for the later blocks of an input
+   * whose first block was given up on (worker threads).
+   */
+  skipAll(): void {
+    this.gaveUp = true;
+  }
+
   push(line: LogLine, emit: (p: ParsedLine) => void): void {
     this.stats.lines++;
     let format = this.stats.format;
     if (format === undefined) {
       if (this.gaveUp) {
-        this.unrecognised++;
+        this.stats.unrecognised++;
         return;
       }
       if (line.truncated !== true) format = detectLineFormat(line.text);
@@ -114,7 +119,7 @@ export class LineParser {
   }
 
   private giveUp(): void {
-    this.unrecognised += this.held.length;
+    this.stats.unrecognised += this.held.length;
     this.held.length = 0;
     this.gaveUp = true;
     this.onUnrecognised?.();

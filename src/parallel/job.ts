@@ -43,6 +43,10 @@ export interface Job {
   bytes: Uint8Array;
   /** The input's line end (BlockCutter decides it on the input's first bytes; a block alone cannot). @default 'lf' */
   lineEnd?: LineEnd;
+  /** Format 'auto': a block whose lines show no known format is left out (counted in `unrecognised`), not turned into parse errors. */
+  skipUnrecognised?: boolean;
+  /** The input was given up on in an earlier block: every line is counted in `unrecognised`, none parsed. */
+  skipAll?: boolean;
 }
 
 /** Counters of one block, summed by the reader into its per-input stats. */
@@ -67,6 +71,8 @@ export interface JobResult {
   jsonl?: Uint8Array;
   /** OTLP outputs: the block's records. */
   runs?: JobRun[];
+  /** The block was given up on as not a known format (Job.skipUnrecognised). */
+  gaveUp?: boolean;
 }
 
 /**
@@ -190,7 +196,9 @@ export function runJob(
       builder.add(r);
     };
   }
-  const pipeline = new RecordsPipeline(cutter, new LineParser(job.format), enrich, onRecord, transform);
+  const parser = new LineParser(job.format, { skipUnrecognised: job.skipUnrecognised === true });
+  if (job.skipAll === true) parser.skipAll();
+  const pipeline = new RecordsPipeline(cutter, parser, enrich, onRecord, transform);
   if (job.prefix !== undefined) {
     pipeline.push(asBuffer(job.prefix));
     pipeline.skip(job.skipped ?? 0);
@@ -199,6 +207,7 @@ export function runJob(
   pipeline.end();
 
   const result: JobResult = { seq: job.seq, format: pipeline.stats.parse.format, counts: recordsCounts(pipeline.stats) };
+  if (parser.skipping && job.skipAll !== true) result.gaveUp = true;
   if (jsonl !== undefined) {
     result.jsonl = jsonl.take();
   } else {

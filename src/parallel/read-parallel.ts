@@ -29,7 +29,7 @@ import { BlockCutter, type Block } from './blocks.js';
 import { readFileChunks, type ChunkSource } from '../sources/file-chunks.js';
 import type { Job, JobCounts, JobOutput, JobResult, JobSettings } from './job.js';
 import type { SpareMessage, WorkerData, WorkerReply } from './worker.js';
-import { newInputStats, sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
+import { newInputStats, sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
 import type { EncodedRecords } from '../otlp/encoded.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
@@ -56,6 +56,8 @@ export interface ReadLogsParallelOptions {
   transforms?: readonly TransformSpec[];
   /** Stream read for the input `-`. @default process.stdin */
   stdin?: Readable;
+  /** Inputs (as listed) left out, with a 'warning' event, when their format is not recognised (see readLogs()). @default [] */
+  skipUnrecognised?: readonly string[];
   /**
    * Bytes read at a time, about the size of a block. Measured (parse, 2
    * workers, 1M EFT lines): 64 KiB and 256 KiB blocks run at the same speed,
@@ -107,6 +109,10 @@ interface InputState {
   firstDispatched: boolean;
   /** Jobs waiting for the format (their bytes are in their slabs already). */
   held: Job[];
+  /** Left out, with a warning, when its first block shows no known format. */
+  skipUnrecognised: boolean;
+  /** Its first block showed no known format: the rest is counted, not parsed. */
+  gaveUp: boolean;
   lineBase: number;
   ended: boolean;
   /** Blocks of this input not yet emitted. */
@@ -165,6 +171,7 @@ interface ParallelSettings {
   settings: JobSettings;
   resourceLimits: ResourceLimits;
   timezone: string | undefined;
+  skipUnrecognised: ReadonlySet<string>;
 }
 
 function resolveParallel(options: ReadLogsParallelOptions): ParallelSettings {
@@ -194,6 +201,7 @@ function resolveParallel(options: ReadLogsParallelOptions): ParallelSettings {
       maxOldGenerationSizeMb: 24 + Math.ceil((8 * maxLineBytes) / (1024 * 1024)),
     },
     timezone: options.timezone,
+    skipUnrecognised: new Set(options.skipUnrecognised ?? []),
   };
 }
 
@@ -367,6 +375,8 @@ class ParallelReader {
       bytes: slab.subarray(prefixBytes, end),
       ...(block.prefix !== undefined ? { prefix: slab.subarray(0, prefixBytes), skipped: block.skipped ?? 0 } : {}),
     };
+    if (input.skipUnrecognised) job.skipUnrecognised = true;
+    if (input.gaveUp) job.skipAll = true;
     this.blocks.set(seq, { input, inputBytes: block.inputBytes, slab });
     input.open++;
     if (input.awaitingFormat) {
@@ -394,11 +404,23 @@ class ParallelReader {
       // The first block answered: later blocks of the input use what it found.
       input.awaitingFormat = false;
       if (r.format !== undefined) input.format = r.format;
-      for (const job of input.held.splice(0)) this.dispatch(input, job);
+      this.noteGaveUp(input, r);
+      for (const job of input.held.splice(0)) {
+        if (input.gaveUp) job.skipAll = true;
+        this.dispatch(input, job);
+      }
     }
+    this.noteGaveUp(input, r);
     this.done.set(r.seq, r);
     this.flush();
     this.resumeIfRoom();
+  }
+
+  /** A block of an input that may be left out showed no known format: the input's later blocks are counted, not parsed, and a warning names it once. */
+  private noteGaveUp(input: InputState, r: JobResult): void {
+    if (r.gaveUp !== true || input.gaveUp) return;
+    input.gaveUp = true;
+    this.out.emit('warning', unrecognisedWarning(input.file ?? '-'));
   }
 
   /** A block's result, in its turn: counted into its input's stats and pushed out. */
@@ -493,6 +515,8 @@ class ParallelReader {
       awaitingFormat: false,
       firstDispatched: false,
       held: [],
+      skipUnrecognised: format === 'auto' && this.p.skipUnrecognised.has(name),
+      gaveUp: false,
       lineBase: 0,
       ended: false,
       open: 0,

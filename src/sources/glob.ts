@@ -412,6 +412,23 @@ export function expandInputs(inputs: readonly string[], options: ExpandOptions =
 }
 
 /**
+ * The inputs that name one file as it is (no folder, no wildcard): the files
+ * a user asked for by name, as opposed to the ones a folder or a glob found.
+ */
+export function namedFiles(inputs: readonly string[], flavour: PathFlavour = hostFlavour()): Set<string> {
+  const out = new Set<string>();
+  for (const input of inputs) {
+    if (input === '-' || !parseInputPattern(input, flavour).literal) continue;
+    try {
+      if (statSync(input).isFile()) out.add(input);
+    } catch {
+      // not there: expandInputs() says so
+    }
+  }
+  return out;
+}
+
+/**
  * The folders to watch for files that appear later: a glob's base folder
  * (and the folders below it it may match in), a literal folder itself, a
  * literal file's folder. Folders that cannot be read are still listed when

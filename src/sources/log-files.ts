@@ -19,13 +19,20 @@ function droppedSum(t: TransformStats): number {
   return Object.values(t.dropped).reduce((n, k) => n + k, 0);
 }
 
-export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine'> {
+export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine' | 'skipUnrecognised' | 'onUnrecognised'> {
   /** Stream read for the input `-`. @default process.stdin */
   stdin?: Readable;
   /** Bytes read from a file at a time (measured: 256 KiB keeps the parser busy where 64 KiB leaves it waiting on reads). @default 262144 */
   readChunkBytes?: number;
   /** What the inputs hold: FTP server logs, or JSONL records written by `parse`/toJsonLines(). @default 'log' */
   input?: 'log' | 'jsonl';
+  /**
+   * Inputs (as listed) that are left out, with a 'warning' event naming
+   * them, when their format is not recognised (format 'auto'): files found
+   * in a folder or by a glob, where other files may sit beside the logs.
+   * Their lines are counted in `unrecognised`. @default []
+   */
+  skipUnrecognised?: readonly string[];
 }
 
 export interface InputStats {
@@ -42,6 +49,8 @@ export interface InputStats {
   unknown: number;
   /** Records the transforms dropped. */
   dropped: number;
+  /** Lines left out because the input's format was not recognised (a file found in a folder or by a glob that is not an FTP server log). */
+  unrecognised: number;
   bytes: number;
 }
 
@@ -64,12 +73,18 @@ export function recordsCounts(s: LogRecordsStats): Omit<InputTotals, 'bytes'> {
     failure: s.enrich.failure,
     unknown: s.enrich.unknown,
     dropped: droppedSum(s.transform),
+    unrecognised: s.parse.unrecognised,
   };
+}
+
+/** The warning for an input left out because its format was not recognised. */
+export function unrecognisedWarning(input: string): string {
+  return `${input}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`;
 }
 
 /** Zeroed stats of an input. */
 export function newInputStats(input: string, format: string | undefined): InputStats {
-  return { input, format, lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, dropped: 0, bytes: 0 };
+  return { input, format, lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0, bytes: 0 };
 }
 
 /** The counts of several inputs added up. */
@@ -104,7 +119,8 @@ export function resolveInputs(inputs: readonly string[], options: { exclude?: re
 }
 
 export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {}): ReadLogsStream {
-  const { stdin = process.stdin, readChunkBytes = 262144, input: inputKind = 'log', ...recordOptions } = options;
+  const { stdin = process.stdin, readChunkBytes = 262144, input: inputKind = 'log', skipUnrecognised = [], ...recordOptions } = options;
+  const skippable = new Set(skipUnrecognised);
   const queue = [...inputs];
   const stats: ReadLogsStats = { inputs: [] };
   let current: LogRecordsStream | FromJsonLinesStream | undefined;
@@ -160,7 +176,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     const stage =
       inputKind === 'jsonl'
         ? fromJsonLines({ ...fileOption, ...(recordOptions.maxLineBytes !== undefined ? { maxLineBytes: recordOptions.maxLineBytes } : {}), ...(recordOptions.now ? { now: recordOptions.now } : {}) })
-        : logRecords({ ...recordOptions, ...fileOption });
+        : logRecords({ ...recordOptions, ...fileOption, ...(skippable.has(input) ? { skipUnrecognised: true, onUnrecognised: () => out.emit('warning', unrecognisedWarning(input)) } : {}) });
     const inputStats = newInputStats(input, undefined);
     stats.inputs.push(inputStats);
     current = stage;

@@ -12,6 +12,7 @@
 import type { Readable } from 'node:stream';
 import { fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { namedFiles } from './glob.js';
 import { readLogs, resolveInputs, type InputTotals, type ReadLogsStats } from './log-files.js';
 import { readLogsParallel } from '../parallel/read-parallel.js';
 import type { JobOutput } from '../parallel/job.js';
@@ -53,6 +54,12 @@ export interface SourceConfig {
   input: 'log' | 'jsonl';
   /** Record transforms, run where the records are made (main thread or workers). */
   transforms: TransformSpec[];
+  /**
+   * Inputs found in a folder or by a glob (not named one by one), with
+   * format auto: left out with a warning when they are not FTP server logs,
+   * rather than read as a flood of parse errors.
+   */
+  skipUnrecognised: string[];
 }
 
 /** The input options as library values (see INPUT_OPTIONS). */
@@ -129,15 +136,18 @@ export function sourceConfig(options: SourceOptions, inputs: readonly string[], 
   const ignoreOlderMs = input('ignoreOlderMs', SELECT_OPTIONS) as number | undefined;
   const resolved = resolveInputs(inputs, { ...(exclude !== undefined ? { exclude } : {}), ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}) });
   const stdinBytes = resolved.includes('-') ? stdinFileBytes(stdin) : undefined;
+  const format = input('format') as FormatOption;
+  const named = namedFiles(inputs);
   return {
     inputs: resolved,
-    format: input('format') as FormatOption,
+    format,
     timezone: validateTimeZone(options.timezone ?? localTimeZone()),
     encoding: input('encoding') as LineEncoding,
     maxLineBytes: input('maxLineBytes') as number,
     workers: workersOption(options.workers, resolved, stdinBytes),
     input: input('input', INPUT_KIND_OPTIONS) as 'log' | 'jsonl',
     transforms: [...(options.transforms ?? []), ...(options.attributes !== undefined && options.attributes.length > 0 ? [setFromFlags(options.attributes)] : [])],
+    skipUnrecognised: format === 'auto' ? resolved.filter((f) => f !== '-' && !named.has(f)) : [],
   };
 }
 
@@ -158,6 +168,7 @@ export function openSource(cfg: SourceConfig, options: { stdin: Readable; output
       maxLineBytes: cfg.maxLineBytes,
       stdin: options.stdin,
       transforms: cfg.transforms,
+      skipUnrecognised: cfg.skipUnrecognised,
     });
     return Object.assign(s, { output: options.output }) as unknown as Source;
   }
@@ -169,6 +180,7 @@ export function openSource(cfg: SourceConfig, options: { stdin: Readable; output
     stdin: options.stdin,
     input: cfg.input,
     transforms: cfg.transforms,
+    skipUnrecognised: cfg.skipUnrecognised,
   });
   return Object.assign(s, { output: 'records' as const, release: (): void => {} }) as unknown as Source;
 }

@@ -25,6 +25,14 @@ export interface LogRecordsOptions extends LineCutterOptions, EnrichOptions {
   highWaterMark?: number;
   /** Record transforms run on each record after enrich (see src/records/transforms.ts). @default [] */
   transforms?: readonly TransformSpec[];
+  /**
+   * With format 'auto': an input whose first lines show no known format is
+   * left out as a whole (its lines counted in `stats.parse.unrecognised`,
+   * `onUnrecognised` called once) instead of each line becoming a parse
+   * error. @default false
+   */
+  skipUnrecognised?: boolean;
+  onUnrecognised?: () => void;
 }
 
 export interface LogRecordsStream extends Transform {
@@ -32,10 +40,10 @@ export interface LogRecordsStream extends Transform {
 }
 
 export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
-  const { format = 'auto', highWaterMark = 1024, timezone, now, transforms, ...cutterOptions } = options;
+  const { format = 'auto', highWaterMark = 1024, timezone, now, transforms, skipUnrecognised, onUnrecognised, ...cutterOptions } = options;
   const transform = compileTransforms(transforms);
   const cutter = new LineCutter(cutterOptions);
-  const parser = new LineParser(format);
+  const parser = new LineParser(format, { skipUnrecognised: skipUnrecognised === true, ...(onUnrecognised !== undefined ? { onUnrecognised } : {}) });
   // One clock reading per chunk: the lines of a chunk were all read at the same
   // moment, and a clock call per line is a measurable share of the work.
   const clock = now ?? Date.now;

@@ -149,6 +149,34 @@ describe('ftplog-otel parse', () => {
     }
   });
 
+  it('leaves out a file in a folder that is not an FTP server log, with one warning, on one thread and on workers; a file named alone is read', async () => {
+    const examples = join(projectRoot, 'examples', 'logs');
+    const tree = mkdtempSync(join(tmpdir(), 'ftplog-mixed-'));
+    try {
+      copyFileSync(join(examples, 'cl241118.log'), join(tree, 'cl241118.log'));
+      // An IIS/W3C log, as EFT writes beside its client logs.
+      writeFileSync(join(tree, 'ex241118.log'), '#Software: Microsoft Internet Information Services 10.0\n#Fields: date time cs-method cs-uri-stem sc-status\n2024-11-18 00:00:01 GET /index.html 200\n');
+      const warning = `ftplog-otel parse: warning: ${join(tree, 'ex241118.log')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped\n`;
+      const outputs: string[] = [];
+      for (const workers of ['0', '2']) {
+        const r = await cli(['parse', '--timezone', 'UTC', '--workers', workers, tree]);
+        assert.equal(r.code, 0, r.stderr);
+        const [first, summary, ...rest] = r.stderr.split(/(?<=\n)/);
+        assert.equal(first, warning);
+        assert.match(summary!, /^ftplog-otel parse: 2 input\(s\), 43 lines, 40 records \(success 33, failure 6, unknown 0, parse errors 1\), 3 lines of files that are not FTP server logs left out; /);
+        assert.deepEqual(rest, []);
+        assert.equal(r.stdout.trimEnd().split('\n').length, 40);
+        outputs.push(r.stdout.replace(/"observedTimestamp":"[^"]*"/g, ''));
+      }
+      assert.equal(outputs[0], outputs[1]);
+      const named = await cli(['parse', '--timezone', 'UTC', join(tree, 'ex241118.log')]);
+      assert.equal(named.code, 0);
+      assert.match(named.stderr, /^ftplog-otel parse: 1 input\(s\), 3 lines, 3 records \(success 0, failure 0, unknown 0, parse errors 3\); /);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
   it('prints help and exits 0; rejects unknown options, bad values and missing files with one line and non-zero exit', async () => {
     const help = await cli(['parse', '--help']);
     assert.equal(help.code, 0);

@@ -149,6 +149,21 @@ describe('ftplog-otel ship', () => {
     assert.equal(receiver.records[0]!.timeUnixNano, BigInt(Date.parse('2006-03-06T10:11:03Z')) * 1_000_000n);
   });
 
+  it('ships a folder whose other files are not FTP logs: they are left out with a warning, every log record arrives, exit 0', async () => {
+    writeFileSync(join(dir, 'cl241118.log'), readFileSync(join(projectRoot, 'examples', 'logs', 'cl241118.log')));
+    writeFileSync(join(dir, 'xfer.20241118'), readFileSync(join(projectRoot, 'examples', 'logs', 'xfer.20241118')));
+    writeFileSync(join(dir, 'in241118.log'), Array.from({ length: 50 }, (_, i) => `#Fields: x-${i}\n`).join(''));
+    for (const workers of ['0', '2']) {
+      const before = receiver.records.length;
+      const r = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--workers', workers, dir]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(receiver.records.length - before, 80);
+      assert.equal(r.stderr.split('\n').filter((l) => l.includes('warning')).join('\n'), `ftplog-otel ship: warning: ${join(dir, 'in241118.log')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`);
+      assert.match(r.stderr, /ftplog-otel ship: 3 input\(s\), 130 lines, 80 records \(success 67, failure 11, unknown 0, parse errors 2\), 50 lines of files that are not FTP server logs left out\n/);
+      assert.match(r.stderr, /accepted 80, rejected by collector 0, dead-lettered 0, not delivered 0;/);
+    }
+  });
+
   it('rejects bad configuration with one line and exit 2', async () => {
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
       [['ship', '--protocol', 'grpc', '-'], {}, /^ftplog-otel ship: --protocol must be http\/protobuf \| http\/json \(got "grpc"\); gRPC is not supported: send to the collector's OTLP\/HTTP port, 4318\n$/],

@@ -65,6 +65,7 @@ async function serial(c: Case): Promise<Serial> {
       success: s.enrich.success,
       failure: s.enrich.failure,
       unknown: s.enrich.unknown,
+      unrecognised: s.parse.unrecognised,
     },
   };
 }
@@ -95,7 +96,7 @@ function runBlocks(c: Case, blocks: readonly JoinedBlock[], output: JobOutput): 
 }
 
 function sumCounts(results: readonly JobResult[]): JobCounts {
-  const t: JobCounts = { lines: 0, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, success: 0, failure: 0, unknown: 0, dropped: 0 };
+  const t: JobCounts = { lines: 0, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0 };
   for (const r of results) for (const k of Object.keys(t) as (keyof JobCounts)[]) t[k] += r.counts[k];
   return t;
 }
@@ -223,7 +224,7 @@ describe('runJob', () => {
       [undefined, 1, [1]],
       ['ncftpd', 18, Array.from({ length: 18 }, (_, k) => k + 2)],
     ]);
-    assert.deepEqual(r.counts, { lines: 19, truncated: 0, records: 19, parseErrors: 17, skippedBlank: 0, skippedHeader: 0, success: 2, failure: 0, unknown: 0, dropped: 0 });
+    assert.deepEqual(r.counts, { lines: 19, truncated: 0, records: 19, parseErrors: 17, skippedBlank: 0, skippedHeader: 0, success: 2, failure: 0, unknown: 0, dropped: 0, unrecognised: 0 });
   });
 
   it('a block of only blank and header lines gives no records, empty JSONL and no runs', () => {
@@ -231,7 +232,7 @@ describe('runJob', () => {
     const bytes = Buffer.from('\n\r\nTime; Protocol; Host Name; Port; User Name; Local Path; Remote Path; Operation; GetLastCode\n', 'utf8');
     const j = runJob({ seq: 0, file: undefined, format: 'eft', startOffset: 10, bytes }, { output: 'jsonl', encoding: 'utf8', maxLineBytes: 1024 }, enrich);
     assert.equal(j.jsonl!.length, 0);
-    assert.deepEqual(j.counts, { lines: 3, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 2, skippedHeader: 1, success: 0, failure: 0, unknown: 0, dropped: 0 });
+    assert.deepEqual(j.counts, { lines: 3, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 2, skippedHeader: 1, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0 });
     const p = runJob({ seq: 0, file: undefined, format: 'eft', startOffset: 10, bytes }, { output: 'http/json', encoding: 'utf8', maxLineBytes: 1024 }, enrich);
     assert.deepEqual(p.runs, []);
   });

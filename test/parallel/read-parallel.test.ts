@@ -111,6 +111,36 @@ describe('readLogsParallel', () => {
     assert.equal(got.stats.inputs[0]!.skippedBlank, 3);
   });
 
+  for (const blockBytes of [64, 4096]) {
+    it(`skipUnrecognised: a listed file that is not an FTP log is left out with one warning, as readLogs does it (blockBytes ${blockBytes})`, async () => {
+      const notes = join(dir, 'notes.txt');
+      writeFileSync(notes, Array.from({ length: 300 }, (_, i) => `meeting notes, line ${i}\n`).join('') + eftLines(5));
+      const named = join(dir, 'named.txt');
+      writeFileSync(named, Array.from({ length: 20 }, (_, i) => `not a log ${i}\n`).join(''));
+      const files = [inputs.eft, notes, named];
+      const common: Common = { timezone: 'UTC' };
+      const serialWarnings: string[] = [];
+      const src = readLogs(files, { timezone: 'UTC', now: () => NOW, skipUnrecognised: [notes] });
+      src.on('warning', (m: string) => serialWarnings.push(m));
+      const chunks: Buffer[] = [];
+      await pipeline(src, toJsonLines(), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+      const s = readLogsParallel(files, { ...common, output: 'jsonl', workers: 2, blockBytes, skipUnrecognised: [notes] });
+      const warnings: string[] = [];
+      s.on('warning', (m: string) => warnings.push(m));
+      const got = Buffer.concat((await collect(s)) as Buffer[]).toString('utf8');
+      const expectedWarning = `${notes}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`;
+      assert.deepEqual(serialWarnings, [expectedWarning]);
+      assert.deepEqual(warnings, [expectedWarning]);
+      assert.equal(withoutObserved(got), withoutObserved(Buffer.concat(chunks).toString('utf8')));
+      assert.deepEqual(s.stats, src.stats);
+      const [, n, m] = s.stats.inputs;
+      // Every line of the file is counted as left out, the EFT lines at its end too: the file was given up on.
+      assert.deepEqual([n!.lines, n!.unrecognised, n!.records, n!.parseErrors], [305, 305, 0, 0]);
+      // A file not listed is read as before: each line a counted parse error.
+      assert.deepEqual([m!.lines, m!.unrecognised, m!.records, m!.parseErrors], [20, 0, 20, 20]);
+    });
+  }
+
   it('jsonl: a line of 30 MB, allowed by maxLineBytes, is read whole (worker heaps grow with maxLineBytes)', async function () {
     this.timeout(20000);
     const f = join(dir, 'huge-line.log');

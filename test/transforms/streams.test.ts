@@ -84,7 +84,7 @@ describe('composed streams', () => {
     const e = enrich({ timezone: 'UTC', now });
     const records = await collect<FtpLogRecord>(chunked(mixed, 5), split, p, e);
     assert.equal(split.stats.lines, 7);
-    assert.deepEqual({ ...p.stats }, { lines: 7, entries: 3, errors: 1, skippedBlank: 2, skippedHeader: 1, format: 'eft' });
+    assert.deepEqual({ ...p.stats }, { lines: 7, entries: 3, errors: 1, skippedBlank: 2, skippedHeader: 1, unrecognised: 0, format: 'eft' });
     assert.deepEqual({ ...e.stats }, { records: 4, success: 2, failure: 1, unknown: 0, parseErrors: 1 });
     assert.equal(records.length, p.stats.entries + p.stats.errors);
     const bad = records.find((r) => r.eventName === 'ftplog.parse_error')!;

@@ -30,7 +30,7 @@ import type { FtpLogRecord } from '../../model.js';
 import { FtplogError } from '../../errors.js';
 import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from './identity.js';
 import { FileTail, type FilePlace, type TailSettings } from './tail.js';
-import { sumInputStats, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
+import { sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
 
 /** One file's checkpoint as the state directory keeps it. */
 export interface CheckpointEntry {
@@ -445,7 +445,7 @@ export class FollowSource extends Readable {
   }
 
   private unrecognised(t: FileTail): void {
-    this.emit('warning', `${t.path}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`);
+    this.emit('warning', unrecognisedWarning(t.path));
   }
 
   private updateWatchers(): void {

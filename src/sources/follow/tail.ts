@@ -216,6 +216,7 @@ export class FileTail {
       failure: e.failure + c.failure,
       unknown: e.unknown + c.unknown,
       dropped: e.dropped + c.dropped,
+      unrecognised: e.unrecognised + c.unrecognised,
       bytes: e.bytes + this.readOffset,
     });
   }
