@@ -20,6 +20,9 @@ import { formatStatusLine, type AgentStatus } from '../agent/status.js';
 import { parseMetricsAddress, startMetricsServer, type MetricsServer } from '../agent/metrics.js';
 import { resolveInputs } from '../sources/log-files.js';
 import { FtplogError } from '../errors.js';
+import { workersOption } from '../sources/source.js';
+import type { OtlpProtocol } from '../otlp/encoded.js';
+import { availableParallelism } from 'node:os';
 
 const PREFIX = 'ftplog-otel ship';
 
@@ -27,11 +30,25 @@ function followValue<T>(v: ShipValues, key: string): T {
   return (v[key] ?? optionByKey(FOLLOW_OPTIONS, key).default) as T;
 }
 
+/**
+ * Worker threads for long unread stretches of followed files: a count, or
+ * auto: one per core (at most 8) on a machine with two or more. Unlike a
+ * plain ship, the inputs' size at the start does not decide it: a file may
+ * fall behind later (after a long stop).
+ */
+function followWorkers(value: string | number | undefined): number {
+  if (value !== undefined && value !== 'auto') return workersOption(value, []);
+  const cores = availableParallelism();
+  return cores >= 2 ? Math.min(cores, 8) : 0;
+}
+
 export interface AgentPlan {
   cfg: SourceConfig;
   patterns: string[];
   values: ShipValues;
   makeSink: () => OtlpSink;
+  /** How the sink sends (worker threads encode for it). */
+  protocol: OtlpProtocol;
   shutdownMs: number;
   quiet: boolean;
 }
@@ -84,6 +101,8 @@ export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
       fingerprintBytes: followValue(v, 'fingerprintBytes'),
       ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}),
       checkpoints: store,
+      workers: followWorkers(v['workers'] as string | number | undefined),
+      protocol: plan.protocol,
     });
     const sink = plan.makeSink();
     const d: Delivery = { started: Date.now(), records: source as unknown as Delivery['records'], sink };

@@ -240,7 +240,7 @@ export const shipCommand: Command = {
     const quiet = v['quiet'] === true;
     if (agent) {
       if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
-      return runAgent({ cfg, patterns: positionals, values: v, makeSink, shutdownMs: opts.shutdownMs, quiet }, io);
+      return runAgent({ cfg, patterns: positionals, values: v, makeSink, protocol: config.protocol, shutdownMs: opts.shutdownMs, quiet }, io);
     }
     const d: Delivery = { started: Date.now(), records: openSource(cfg, { stdin: io.stdin, output: config.protocol }), sink: makeSink() };
     reportSourceWarnings(d.records, io.stderr, 'ftplog-otel ship');

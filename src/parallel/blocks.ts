@@ -73,8 +73,13 @@ export class BlockCutter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
-  constructor(readonly maxLineBytes: number) {
+  /** `startOffset`: where in its file the input begins (a range of a file: block offsets are the file's). */
+  constructor(
+    readonly maxLineBytes: number,
+    startOffset = 0,
+  ) {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) throw invalidOption('maxLineBytes', 'a positive integer', maxLineBytes);
+    this.offset = startOffset;
     // LineCutter treats a tail longer than maxLineBytes + 1 (room for a CR) as over-long.
     this.keep = maxLineBytes + 2;
   }

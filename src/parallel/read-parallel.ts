@@ -26,7 +26,7 @@ import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import { BlockCutter, type Block } from './blocks.js';
-import { readFileChunks, type ChunkSource } from '../sources/file-chunks.js';
+import { readFileChunks, readRangeChunks, type ChunkSource } from '../sources/file-chunks.js';
 import type { Job, JobCounts, JobOutput, JobResult, JobSettings } from './job.js';
 import type { SpareMessage, WorkerData, WorkerReply } from './worker.js';
 import { newInputStats, sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
@@ -79,6 +79,20 @@ export interface ReadLogsParallelOptions {
   resourceLimits?: ResourceLimits;
 }
 
+/**
+ * A stretch of lines of a file already open: bytes [start.offset, end) of
+ * `fd`, whose first line is line start.line + 1. `end` must be just past a
+ * line end. The records carry `fileId` as their source's identity (a
+ * followed file's), and the handle is left open. For the OTLP outputs.
+ */
+export interface RangeInput {
+  file: string;
+  fileId: string;
+  fd: number;
+  start: { offset: number; line: number };
+  end: number;
+}
+
 export interface ParallelLogsStream extends Readable {
   readonly stats: ReadLogsStats;
   readonly workers: number;
@@ -98,6 +112,8 @@ export interface ParallelLogsStream extends Readable {
 interface InputState {
   /** Undefined for stdin. */
   file: string | undefined;
+  /** The source identity of a range's records. */
+  fileId: string | undefined;
   stats: InputStats;
   cutter: BlockCutter;
   /** A file read into one reused buffer, or stdin (paused, not closed, on destroy). */
@@ -211,7 +227,7 @@ function resolveParallel(options: ReadLogsParallelOptions): ParallelSettings {
  */
 class ParallelReader {
   readonly out: ParallelLogsStream;
-  private readonly queue: string[];
+  private readonly queue: (string | RangeInput)[];
   private readonly stats: ReadLogsStats = { inputs: [] };
   private readonly slots: Slot[] = [];
   /** Input, size and input slab of each block out, by sequence number. */
@@ -239,7 +255,7 @@ class ParallelReader {
   private finished = false;
 
   constructor(
-    inputs: readonly string[],
+    inputs: readonly (string | RangeInput)[],
     private readonly p: ParallelSettings,
   ) {
     this.queue = [...(inputs.length === 0 ? ['-'] : inputs)];
@@ -451,6 +467,7 @@ class ParallelReader {
         bytes: Buffer.from(memory, run.bytes.byteOffset, run.bytes.byteLength),
         ends: run.ends,
         file: input.file,
+        ...(input.fileId !== undefined ? { fileId: input.fileId } : {}),
         lines,
         offsets: run.offsets,
         release: () => this.giveBack(memory),
@@ -485,8 +502,10 @@ class ParallelReader {
   }
 
   private openNext(): boolean {
-    const name = this.queue.shift();
-    if (name === undefined) return false;
+    const next = this.queue.shift();
+    if (next === undefined) return false;
+    const range = typeof next === 'string' ? undefined : next;
+    const name = typeof next === 'string' ? next : next.file;
     const isStdin = name === '-';
     const { format, maxLineBytes, blockBytes, stdin } = this.p;
     // As readLogs() reports it: a format given is the input's format, even with no lines.
@@ -506,18 +525,25 @@ class ParallelReader {
       if (input.open === 0) this.inputDone(input);
     };
     const onError = (err: Error): void => this.fail(new FtplogError('ERR_INPUT', `${name}: ${err.message}`, { cause: err }));
+    const handlers = { chunk: onChunk, end: onEnd, error: onError };
     const input: InputState = {
       file: isStdin ? undefined : name,
+      fileId: range?.fileId,
       stats: inputStats,
-      cutter: new BlockCutter(maxLineBytes),
-      source: isStdin ? stdinChunks(stdin, onChunk, onEnd, onError) : readFileChunks(name, blockBytes, { chunk: onChunk, end: onEnd, error: onError }),
+      cutter: new BlockCutter(maxLineBytes, range?.start.offset ?? 0),
+      source:
+        range !== undefined
+          ? readRangeChunks(range.fd, range.start.offset, range.end, blockBytes, handlers)
+          : isStdin
+            ? stdinChunks(stdin, onChunk, onEnd, onError)
+            : readFileChunks(name, blockBytes, handlers),
       format,
       awaitingFormat: false,
       firstDispatched: false,
       held: [],
-      skipUnrecognised: format === 'auto' && this.p.skipUnrecognised.has(name),
+      skipUnrecognised: range === undefined && format === 'auto' && this.p.skipUnrecognised.has(name),
       gaveUp: false,
-      lineBase: 0,
+      lineBase: range?.start.line ?? 0,
       ended: false,
       open: 0,
     };
@@ -527,7 +553,7 @@ class ParallelReader {
   }
 }
 
-export function readLogsParallel(inputs: readonly string[], options: ReadLogsParallelOptions): ParallelLogsStream {
+export function readLogsParallel(inputs: readonly (string | RangeInput)[], options: ReadLogsParallelOptions): ParallelLogsStream {
   return new ParallelReader(inputs, resolveParallel(options)).out;
 }
 

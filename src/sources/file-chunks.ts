@@ -121,3 +121,61 @@ export function readFileChunks(path: string, chunkBytes: number, handlers: FileC
     },
   };
 }
+
+/**
+ * Reads bytes [start, end) of a file already open as `fd` into a reused
+ * buffer of `chunkBytes`, as readFileChunks() does; the handle stays open
+ * (it is the caller's). Reading stops early, with end(), if the file is
+ * shorter than `end` by then (it was truncated meanwhile).
+ */
+export function readRangeChunks(fd: number, start: number, end: number, chunkBytes: number, handlers: FileChunkHandlers): ChunkSource {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw invalidOption('chunkBytes', 'a positive integer', chunkBytes);
+  const buf = Buffer.allocUnsafeSlow(chunkBytes);
+  let position = start;
+  let reading = false;
+  let isPaused = false;
+  let done = false;
+
+  const next = (): void => {
+    if (done || reading || isPaused) return;
+    if (position >= end) {
+      done = true;
+      handlers.end();
+      return;
+    }
+    reading = true;
+    read(fd, buf, 0, Math.min(chunkBytes, end - position), position, (err, n) => {
+      reading = false;
+      if (done) return;
+      if (err !== null) {
+        done = true;
+        handlers.error(err);
+        return;
+      }
+      if (n === 0) {
+        done = true;
+        handlers.end();
+        return;
+      }
+      position += n;
+      handlers.chunk(buf.subarray(0, n));
+      next();
+    });
+  };
+  // Started on the next turn, as readFileChunks() starts once its open returns: the caller is set up by then.
+  setImmediate(next);
+
+  return {
+    pause() {
+      isPaused = true;
+    },
+    resume() {
+      isPaused = false;
+      next();
+    },
+    isPaused: () => isPaused,
+    destroy() {
+      done = true;
+    },
+  };
+}

@@ -30,6 +30,9 @@ import type { FtpLogRecord } from '../../model.js';
 import { FtplogError } from '../../errors.js';
 import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from './identity.js';
 import { FileTail, type FilePlace, type TailSettings } from './tail.js';
+import { readLogsParallel, type ParallelLogsStream } from '../../parallel/read-parallel.js';
+import type { EncodedRecords, OtlpProtocol } from '../../otlp/encoded.js';
+import type { FormatOption } from '../../formats/detect.js';
 import { sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
 
 /** One file's checkpoint as the state directory keeps it. */
@@ -87,6 +90,16 @@ export interface FollowOptions extends Omit<TailSettings, 'readBuffer' | 'now'> 
   now?: () => number;
   /** Watch folders for changes between polls. @default true */
   watch?: boolean;
+  /**
+   * Worker threads for a file with CATCH_UP_MIN_BYTES or more unread (a
+   * backfill, or a restart after a long stop): that stretch is parsed,
+   * enriched and encoded on them, as `ship` does, and comes out as runs of
+   * OTLP-encoded records (EncodedRecords, which otlpSink takes beside
+   * records). 0: every line on this thread. @default 0
+   */
+  workers?: number;
+  /** How the worker threads encode (needed with workers). @default 'http/protobuf' */
+  protocol?: OtlpProtocol;
 }
 
 export interface FileProgress {
@@ -117,6 +130,17 @@ export function pollDelay(base: number, idlePolls: number): number {
   return Math.min(base * 2 ** idlePolls, Math.max(base, IDLE_POLL_MAX_MS));
 }
 
+/** Unread bytes of a file from which its reading goes to the worker threads (with FollowOptions.workers). */
+export const CATCH_UP_MIN_BYTES = 16 * 1024 * 1024;
+
+/** A stretch of one file being read on the worker threads. */
+interface CatchUp {
+  tail: FileTail;
+  stream: ParallelLogsStream;
+  start: FilePlace;
+  end: number;
+}
+
 export class FollowSource extends Readable {
   readonly output = 'records' as const;
   readonly stats: ReadLogsStats = { inputs: [] };
@@ -142,6 +166,7 @@ export class FollowSource extends Readable {
   private idlePolls = 0;
   /** Bytes were read in the current poll. */
   private gotBytes = false;
+  private catchUp: CatchUp | undefined;
 
   constructor(
     private readonly selector: FileSelector,
@@ -165,6 +190,7 @@ export class FollowSource extends Readable {
     this.stopping = true;
     this.clearTimer();
     this.closeWatchers();
+    this.dropCatchUp();
     for (const t of this.tails.values()) t.close();
     this.push(null);
   }
@@ -194,12 +220,14 @@ export class FollowSource extends Readable {
 
   override _read(): void {
     this.full = false;
+    this.pumpCatchUp();
     if (this.timer === undefined && !this.polling) this.poll();
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.clearTimer();
     this.closeWatchers();
+    this.dropCatchUp();
     for (const t of this.tails.values()) t.close();
     cb(err);
   }
@@ -249,7 +277,7 @@ export class FollowSource extends Readable {
 
   /** Reads every open file round-robin until all are at their end (true) or the consumer is full (false). */
   private readAll(): boolean {
-    const tails = [...this.tails.values()].filter((t) => t.open);
+    const tails = [...this.tails.values()].filter((t) => t.open && t !== this.catchUp?.tail && !this.startCatchUp(t));
     if (tails.length === 0) return true;
     for (const t of tails) this.checkShrink(t);
     let idle = 0;
@@ -273,6 +301,69 @@ export class FollowSource extends Readable {
     return true;
   }
 
+  /**
+   * Hands a long unread stretch of `t` (whole lines, up to its last line end
+   * now) to the worker threads; true when it did. The file goes on on this
+   * thread from where the stretch ends once its records are all out.
+   */
+  private startCatchUp(t: FileTail): boolean {
+    const workers = this.options.workers ?? 0;
+    const fd = t.handle;
+    if (workers <= 0 || this.catchUp !== undefined || this.stopping || fd === undefined) return false;
+    // The size of the last look: a file that grew past the bound since is handed over at the next poll.
+    if (t.size - t.readOffset < CATCH_UP_MIN_BYTES || t.unrecognised || t.finished || t.format === undefined || t.heldBytes > 0) return false;
+    const end = lastLineEndBefore(fd, t.size, t.lineEnd === 'cr' ? 0x0d : 0x0a);
+    if (end === undefined || end - t.readOffset < CATCH_UP_MIN_BYTES) return false;
+    const start = { ...t.done };
+    const stream = readLogsParallel([{ file: t.path, fileId: t.key, fd, start, end }], {
+      output: this.options.protocol ?? 'http/protobuf',
+      workers,
+      format: t.format as FormatOption,
+      timezone: this.options.timezone,
+      encoding: this.options.encoding,
+      maxLineBytes: this.options.maxLineBytes,
+      transforms: this.options.transforms,
+    });
+    const catchUp: CatchUp = { tail: t, stream, start, end };
+    this.catchUp = catchUp;
+    stream.on('readable', () => this.pumpCatchUp());
+    stream.once('end', () => this.catchUpDone(catchUp));
+    stream.once('error', (err) => {
+      if (this.catchUp === catchUp) this.destroy(err);
+    });
+    return true;
+  }
+
+  /** Passes on what the worker threads have encoded, as far as the consumer takes it. */
+  private pumpCatchUp(): void {
+    const c = this.catchUp;
+    if (c === undefined) return;
+    while (!this.full && !this.stopping && !this.destroyed) {
+      const run = c.stream.read() as EncodedRecords | null;
+      if (run === null) break;
+      c.tail.emitted += run.count;
+      if (!this.push(run)) this.full = true;
+    }
+  }
+
+  /** The stretch is all out: the file goes on on this thread from its end. */
+  private catchUpDone(c: CatchUp): void {
+    if (this.catchUp !== c) return;
+    this.catchUp = undefined;
+    const { input: _i, format: _f, bytes: _b, ...read } = c.stream.stats.inputs[0]!;
+    c.tail.continueAt({ offset: c.end, line: c.start.line + read.lines }, read);
+    this.saveCheckpoint(c.tail);
+    if (this.timer !== undefined) this.clearTimer();
+    if (!this.polling) setImmediate(() => this.timer === undefined && !this.polling && this.poll());
+  }
+
+  private dropCatchUp(): void {
+    const c = this.catchUp;
+    if (c === undefined) return;
+    this.catchUp = undefined;
+    c.stream.destroy();
+  }
+
   /** A file that is now shorter than what was read of it is read again from its start, with a warning. */
   private checkShrink(t: FileTail): void {
     const before = t.size;
@@ -288,6 +379,7 @@ export class FollowSource extends Readable {
   }
 
   private allRead(): boolean {
+    if (this.catchUp !== undefined) return false;
     for (const t of this.tails.values()) if (t.open && !t.unrecognised && t.readOffset < t.size) return false;
     return true;
   }
@@ -326,7 +418,8 @@ export class FollowSource extends Readable {
   /** Where a file's checkpoint stands: all settled → the last line dealt with; else the sink's settled position. */
   private checkpointPlace(t: FileTail): FilePlace {
     const p = this.settledByKey.get(t.key);
-    if ((p?.records ?? 0) === t.emitted) return t.done;
+    // While workers read a stretch of the file, `done` is where that stretch began.
+    if ((p?.records ?? 0) === t.emitted && this.catchUp?.tail !== t) return t.done;
     if (p?.position !== undefined) return { offset: p.position.offset, line: p.position.line };
     return this.starts.get(t.key) ?? { offset: 0, line: 0 };
   }
@@ -515,6 +608,19 @@ function lastLineEnd(fd: number, size: number): FilePlace {
     offset += n;
   }
   return { offset: lastEnd, line: lines };
+}
+
+/** Just past the last `sep` byte before `size`, looking back at most 1 MiB; undefined if there is none there. */
+function lastLineEndBefore(fd: number, size: number, sep: number): number | undefined {
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  for (let end = size; end > 0 && size - end < 1024 * 1024; ) {
+    const from = Math.max(0, end - buf.length);
+    const n = readSync(fd, buf, 0, end - from, from);
+    const i = buf.subarray(0, n).lastIndexOf(sep);
+    if (i >= 0) return from + i + 1;
+    end = from;
+  }
+  return undefined;
 }
 
 /** Follows the files a selector lists (see FollowSource). */

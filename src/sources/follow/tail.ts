@@ -103,6 +103,38 @@ export class FileTail {
     return this.fd !== undefined;
   }
 
+  /** The open handle (undefined once closed). */
+  get handle(): number | undefined {
+    return this.fd;
+  }
+
+  /** The format the file's lines were found in, once known. */
+  get format(): string | undefined {
+    return this.pipeline.stats.parse.format;
+  }
+
+  /** How its lines end, once the cutter has decided. */
+  get lineEnd(): 'lf' | 'cr' | undefined {
+    return this.cutter.lineEnd;
+  }
+
+  /**
+   * Lines up to `place` were read elsewhere (worker threads, from this
+   * file's handle), with counts `read`: reading goes on from there.
+   * Only when nothing is held (heldBytes 0).
+   */
+  continueAt(place: FilePlace, read: Omit<InputStats, 'input' | 'format' | 'bytes'>): void {
+    this.snapshot();
+    const { input: _i, format: _f, bytes: _b, ...counts } = this.stats;
+    for (const k of Object.keys(counts) as (keyof typeof counts)[]) this.earlier[k] = counts[k] + read[k];
+    this.readOffset = place.offset;
+    this.done = { ...place };
+    this.cutLine = place.line;
+    this.lastActivity = this.settings.now();
+    this.startPipeline(this.done);
+    this.snapshot();
+  }
+
   /** Bytes held for an incomplete last line. */
   get heldBytes(): number {
     return this.readOffset - this.done.offset;
