@@ -26,7 +26,8 @@ export const INPUT_OPTIONS: OptionGroup = {
       help: 'threads that parse, enrich and encode (0: all on the main thread)',
       more: [
         'auto: one per core when the inputs total 16 MiB or more, else 0; stdin redirected',
-        'from a file (- < FILE) counts by its size, stdin from a pipe gives 0',
+        'from a file (- < FILE) counts by its size, stdin from a pipe gives 0. With --follow',
+        'or --state-dir: for a file with 16 MiB or more unread (auto: one per core)',
       ],
     },
   ],

@@ -133,6 +133,9 @@ export function pollDelay(base: number, idlePolls: number): number {
 /** Unread bytes of a file from which its reading goes to the worker threads (with FollowOptions.workers). */
 export const CATCH_UP_MIN_BYTES = 16 * 1024 * 1024;
 
+/** Objects this stream holds (for its consumer) beyond which no more runs are taken from the worker threads. */
+const MAX_RUNS_WAITING = 4;
+
 /** A stretch of one file being read on the worker threads. */
 interface CatchUp {
   tail: FileTail;
@@ -277,7 +280,7 @@ export class FollowSource extends Readable {
 
   /** Reads every open file round-robin until all are at their end (true) or the consumer is full (false). */
   private readAll(): boolean {
-    const tails = [...this.tails.values()].filter((t) => t.open && t !== this.catchUp?.tail && !this.startCatchUp(t));
+    const tails = [...this.tails.values()].filter((t) => t.open && !this.startCatchUp(t) && !this.waitsForWorkers(t));
     if (tails.length === 0) return true;
     for (const t of tails) this.checkShrink(t);
     let idle = 0;
@@ -334,11 +337,22 @@ export class FollowSource extends Readable {
     return true;
   }
 
+  /**
+   * While the worker threads read one file, another with a long unread
+   * stretch waits for its turn on them rather than taking this thread's
+   * time (which the sink needs); files that only grow a little go on here.
+   */
+  private waitsForWorkers(t: FileTail): boolean {
+    const c = this.catchUp;
+    return c !== undefined && (c.tail === t || t.size - t.readOffset >= CATCH_UP_MIN_BYTES);
+  }
+
   /** Passes on what the worker threads have encoded, as far as the consumer takes it. */
   private pumpCatchUp(): void {
     const c = this.catchUp;
     if (c === undefined) return;
-    while (!this.full && !this.stopping && !this.destroyed) {
+    // A run is a block's records (hundreds of KB), not one record: only a few wait here, and the parallel reader's bound holds the rest.
+    while (!this.full && !this.stopping && !this.destroyed && this.readableLength < MAX_RUNS_WAITING) {
       const run = c.stream.read() as EncodedRecords | null;
       if (run === null) break;
       c.tail.emitted += run.count;
