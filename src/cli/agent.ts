@@ -17,7 +17,8 @@ import { CheckpointStore, defaultStateDir } from '../sources/follow/state.js';
 import { FOLLOW_OPTIONS } from '../options/components.js';
 import { optionByKey } from '../options/spec.js';
 import { formatStatusLine, type AgentStatus } from '../agent/status.js';
-import { parseMetricsAddress, startMetricsServer, type MetricsServer } from '../agent/metrics.js';
+// prom-client, behind the metrics server, is loaded only when --metrics-address asks for it (12 MB an idle agent need not carry).
+import type { MetricsServer } from '../agent/metrics.js';
 import { resolveInputs } from '../sources/log-files.js';
 import { FtplogError } from '../errors.js';
 import { workersOption } from '../sources/source.js';
@@ -82,7 +83,8 @@ export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
     throw new FtplogError('ERR_INVALID_ARGUMENT', `${follow ? '--follow' : '--state-dir'} needs files, folders or glob patterns to read (not stdin)`);
   }
   if (plan.cfg.input !== 'log') throw new FtplogError('ERR_INVALID_ARGUMENT', `${follow ? '--follow' : '--state-dir'} reads FTP server logs, not --input jsonl`);
-  if (v['metricsAddress'] !== undefined) parseMetricsAddress(v['metricsAddress'] as string); // a usage error before anything starts
+  const metricsModule = v['metricsAddress'] !== undefined ? await import('../agent/metrics.js') : undefined;
+  metricsModule?.parseMetricsAddress(v['metricsAddress'] as string); // a usage error before anything starts
   const exclude = (v['exclude'] as string[] | undefined) ?? [];
   const ignoreOlderMs = v['ignoreOlderMs'] as number | undefined;
   // Without --follow the patterns must stand for files now, as for a plain ship.
@@ -119,7 +121,7 @@ export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
     sink.on('outage', (o) => (lastError = { message: o.reason, at: Date.now() }));
     io.signal.addEventListener('abort', () => (stopping = true), { once: true });
     const status = (): AgentStatus => agentStatus(source, sink, d.started, lastError, stopping);
-    if (v['metricsAddress'] !== undefined) metrics = await startMetricsServer(v['metricsAddress'] as string, status);
+    if (metricsModule !== undefined) metrics = await metricsModule.startMetricsServer(v['metricsAddress'] as string, status);
     const interval = v['statusIntervalMs'] as number | undefined;
     const ticker = interval !== undefined ? setInterval(() => io.stderr.write(`${PREFIX}: ${formatStatusLine(status())}\n`), interval) : undefined;
     if (!plan.quiet) {

@@ -541,7 +541,7 @@ class ParallelReader {
       awaitingFormat: false,
       firstDispatched: false,
       held: [],
-      skipUnrecognised: range === undefined && format === 'auto' && this.p.skipUnrecognised.has(name),
+      skipUnrecognised: format === 'auto' && this.p.skipUnrecognised.has(name),
       gaveUp: false,
       lineBase: range?.start.line ?? 0,
       ended: false,

@@ -337,6 +337,22 @@ describe('ftplog-otel ship --follow', function () {
     assert.ok(settled === undefined || repeated <= n - (settled as Entry & { line: number }).line, `${repeated} repeated, checkpoint at line ${(settled as Entry & { line: number } | undefined)?.line}`);
     const entry2 = (checkpoints(state) as (Entry & { line: number })[]).find((e) => e.path === big2);
     assert.deepEqual([entry2!.offset, entry2!.line], [statSync(big2).size, n]);
+
+    // A long file that is not an FTP log, found by the workers: one warning, no records, the agent goes on.
+    const junk = join(logs, 'xfer.notes');
+    writeFileSync(junk, 'meeting notes, nothing to ship here\n'.repeat(500_000));
+    const recordsBefore = receiver.records.length;
+    const d = agent([junk, join(logs, 'xfer.3')], ['--workers', '2']);
+    await d.until((e) => e.includes('skipped'), 'the warning');
+    writeFileSync(join(logs, 'xfer.3'), lines('z', 0, 3));
+    await until(() => receiver.records.length >= recordsBefore + 3, '3 records');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await d.stop(), 0, d.stderr);
+    assert.equal(receiver.records.length, recordsBefore + 3);
+    assert.deepEqual(
+      d.stderr.split('\n').filter((l) => l.includes('warning')),
+      [`ftplog-otel ship: warning: ${junk}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`],
+    );
   });
 
   it('without --follow, --state-dir makes ship resumable: a second run sends only what was added', async () => {

@@ -170,6 +170,7 @@ export class FollowSource extends Readable {
   /** Bytes were read in the current poll. */
   private gotBytes = false;
   private catchUp: CatchUp | undefined;
+  private pumpScheduled = false;
 
   constructor(
     private readonly selector: FileSelector,
@@ -314,14 +315,17 @@ export class FollowSource extends Readable {
     const fd = t.handle;
     if (workers <= 0 || this.catchUp !== undefined || this.stopping || fd === undefined) return false;
     // The size of the last look: a file that grew past the bound since is handed over at the next poll.
-    if (t.size - t.readOffset < CATCH_UP_MIN_BYTES || t.unrecognised || t.finished || t.format === undefined || t.heldBytes > 0) return false;
+    // A file not read yet goes too: the workers find its format (or give up on it) as ship's do.
+    if (t.size - t.readOffset < CATCH_UP_MIN_BYTES || t.unrecognised || t.finished || t.heldBytes > 0) return false;
     const end = lastLineEndBefore(fd, t.size, t.lineEnd === 'cr' ? 0x0d : 0x0a);
     if (end === undefined || end - t.readOffset < CATCH_UP_MIN_BYTES) return false;
     const start = { ...t.done };
+    const format = (t.format ?? this.options.format) as FormatOption;
     const stream = readLogsParallel([{ file: t.path, fileId: t.key, fd, start, end }], {
       output: this.options.protocol ?? 'http/protobuf',
       workers,
-      format: t.format as FormatOption,
+      format,
+      skipUnrecognised: format === 'auto' ? [t.path] : [],
       timezone: this.options.timezone,
       encoding: this.options.encoding,
       maxLineBytes: this.options.maxLineBytes,
@@ -330,6 +334,7 @@ export class FollowSource extends Readable {
     const catchUp: CatchUp = { tail: t, stream, start, end };
     this.catchUp = catchUp;
     stream.on('readable', () => this.pumpCatchUp());
+    stream.on('warning', () => t.gaveUp()); // not an FTP log: the tail says so once, and reads no more of it
     stream.once('end', () => this.catchUpDone(catchUp));
     stream.once('error', (err) => {
       if (this.catchUp === catchUp) this.destroy(err);
@@ -347,17 +352,36 @@ export class FollowSource extends Readable {
     return c !== undefined && (c.tail === t || t.size - t.readOffset >= CATCH_UP_MIN_BYTES);
   }
 
-  /** Passes on what the worker threads have encoded, as far as the consumer takes it. */
+  /**
+   * Passes on what the worker threads have encoded, while fewer than
+   * MAX_RUNS_WAITING objects wait here. A run is a block's records (hundreds
+   * of KB), not one record: the parallel reader's bound holds the rest. The
+   * stream asks for more (_read) up to its mark of 1,024 objects, far too
+   * many runs, so a call of _read past the bound pushes nothing, and the
+   * consumer's next read() resumes the pumping (see read()).
+   */
   private pumpCatchUp(): void {
     const c = this.catchUp;
     if (c === undefined) return;
-    // A run is a block's records (hundreds of KB), not one record: only a few wait here, and the parallel reader's bound holds the rest.
     while (!this.full && !this.stopping && !this.destroyed && this.readableLength < MAX_RUNS_WAITING) {
       const run = c.stream.read() as EncodedRecords | null;
       if (run === null) break;
       c.tail.emitted += run.count;
       if (!this.push(run)) this.full = true;
     }
+  }
+
+  /** Taking objects out may bring the stream under the bound for runs: the pumping resumes (after this read, not inside it). */
+  override read(size?: number): unknown {
+    const out: unknown = super.read(size);
+    if (this.catchUp !== undefined && !this.pumpScheduled && this.readableLength < MAX_RUNS_WAITING) {
+      this.pumpScheduled = true;
+      queueMicrotask(() => {
+        this.pumpScheduled = false;
+        this.pumpCatchUp();
+      });
+    }
+    return out;
   }
 
   /** The stretch is all out: the file goes on on this thread from its end. */

@@ -227,7 +227,9 @@ export class FileTail {
     );
   }
 
-  private gaveUp(): void {
+  /** The file's lines show no known format (found here, or by the worker threads): nothing more is read from it. */
+  gaveUp(): void {
+    if (this.unrecognised) return;
     this.unrecognised = true;
     this.onUnrecognised(this);
   }

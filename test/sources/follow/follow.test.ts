@@ -2,8 +2,11 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync, copyFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isEncodedRecords, type EncodedRecords } from '../../../src/otlp/encoded.js';
 import type { FtpLogRecord } from '../../../src/model.js';
-import { followLogs, pollDelay, type CheckpointEntry, type Checkpoints, type FileSelector, type FollowOptions, type FollowSource } from '../../../src/sources/follow/follow.js';
+import { followLogs, pollDelay, CATCH_UP_MIN_BYTES, type CheckpointEntry, type Checkpoints, type FileSelector, type FollowOptions, type FollowSource } from '../../../src/sources/follow/follow.js';
 
 /** An NcFTPd transfer line numbered `n` (its path names the file and number). */
 export function xferLine(tag: string, n: number): string {
@@ -258,6 +261,58 @@ describe('sources/follow: followLogs()', () => {
     appendFileSync(f, lines('a', 1, 3));
     await c.count(3);
     assert.deepEqual(c.paths(), ['/home/ftp/a-0.txt', '/home/ftp/a-1.txt', '/home/ftp/a-2.txt']);
+  });
+});
+
+describe('sources/follow: backlogs on worker threads', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ftplog-follow-workers-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a slow consumer gets every record of a long file as encoded runs, at most a few waiting in the source, with positions that run on', async () => {
+    const f = join(dir, 'xfer.log');
+    const n = 140_000;
+    let text = '';
+    for (let i = 0; i < n; i++) text += xferLine('w', i);
+    writeFileSync(f, text);
+    assert.ok(statSync(f).size > CATCH_UP_MIN_BYTES);
+    const source = followLogs(folder(dir, /^xfer/), { ...BASE, follow: false, workers: 2, protocol: 'http/protobuf' });
+    let records = 0;
+    let runs = 0;
+    let mostWaiting = 0;
+    let lastLine = 0;
+    let lastOffset = 0;
+    await pipeline(
+      source,
+      new Writable({
+        objectMode: true,
+        highWaterMark: 2,
+        write(x: EncodedRecords | FtpLogRecord, _e, cb) {
+          mostWaiting = Math.max(mostWaiting, source.readableLength);
+          if (isEncodedRecords(x)) {
+            runs++;
+            records += x.count;
+            assert.equal(x.fileId, source.files()[0]?.key);
+            assert.equal(x.lines[0], lastLine + 1);
+            lastLine = x.lines[x.count - 1]!;
+            lastOffset = x.offsets[x.count - 1]!;
+            x.release?.();
+          } else {
+            records++;
+            lastLine = x.position!.line;
+            lastOffset = x.position!.offset;
+          }
+          setTimeout(cb, 2); // slower than the workers
+        },
+      }),
+    );
+    assert.equal(records, n);
+    assert.ok(runs > 100, `${runs} runs`);
+    assert.ok(mostWaiting <= 4, `${mostWaiting} objects waited in the source`);
+    assert.deepEqual([lastLine, lastOffset], [n, statSync(f).size]);
+    assert.equal(source.totals().records, n);
+    assert.equal(source.totals().lines, n);
   });
 });
 
