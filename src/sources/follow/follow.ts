@@ -136,12 +136,11 @@ export const CATCH_UP_MIN_BYTES = 16 * 1024 * 1024;
 /** Objects this stream holds (for its consumer) beyond which no more runs are taken from the worker threads. */
 const MAX_RUNS_WAITING = 4;
 
-/** A stretch of one file being read on the worker threads. */
+/** Stretches of files being read on the worker threads, one file after another, by one pool of threads. */
 interface CatchUp {
-  tail: FileTail;
   stream: ParallelLogsStream;
-  start: FilePlace;
-  end: number;
+  /** In the order the stream reads them; by file identity. */
+  stretches: Map<string, { tail: FileTail; start: FilePlace; end: number }>;
 }
 
 export class FollowSource extends Readable {
@@ -281,7 +280,8 @@ export class FollowSource extends Readable {
 
   /** Reads every open file round-robin until all are at their end (true) or the consumer is full (false). */
   private readAll(): boolean {
-    const tails = [...this.tails.values()].filter((t) => t.open && !this.startCatchUp(t) && !this.waitsForWorkers(t));
+    this.startCatchUp();
+    const tails = [...this.tails.values()].filter((t) => t.open && !this.waitsForWorkers(t));
     if (tails.length === 0) return true;
     for (const t of tails) this.checkShrink(t);
     let idle = 0;
@@ -306,50 +306,70 @@ export class FollowSource extends Readable {
   }
 
   /**
-   * Hands a long unread stretch of `t` (whole lines, up to its last line end
-   * now) to the worker threads; true when it did. The file goes on on this
-   * thread from where the stretch ends once its records are all out.
+   * Hands every long unread stretch of a file (whole lines, up to its last
+   * line end now) to the worker threads, to be read one file after another
+   * by one pool. Each file goes on on this thread from where its stretch
+   * ends once all the stretches are out.
    */
-  private startCatchUp(t: FileTail): boolean {
+  private startCatchUp(): void {
     const workers = this.options.workers ?? 0;
-    const fd = t.handle;
-    if (workers <= 0 || this.catchUp !== undefined || this.stopping || fd === undefined) return false;
-    // The size of the last look: a file that grew past the bound since is handed over at the next poll.
-    // A file not read yet goes too: the workers find its format (or give up on it) as ship's do.
-    if (t.size - t.readOffset < CATCH_UP_MIN_BYTES || t.unrecognised || t.finished || t.heldBytes > 0) return false;
-    const end = lastLineEndBefore(fd, t.size, t.lineEnd === 'cr' ? 0x0d : 0x0a);
-    if (end === undefined || end - t.readOffset < CATCH_UP_MIN_BYTES) return false;
-    const start = { ...t.done };
-    const format = (t.format ?? this.options.format) as FormatOption;
-    const stream = readLogsParallel([{ file: t.path, fileId: t.key, fd, start, end }], {
-      output: this.options.protocol ?? 'http/protobuf',
-      workers,
-      format,
-      skipUnrecognised: format === 'auto' ? [t.path] : [],
-      timezone: this.options.timezone,
-      encoding: this.options.encoding,
-      maxLineBytes: this.options.maxLineBytes,
-      transforms: this.options.transforms,
-    });
-    const catchUp: CatchUp = { tail: t, stream, start, end };
+    if (workers <= 0 || this.catchUp !== undefined || this.stopping) return;
+    const stretches: CatchUp['stretches'] = new Map();
+    for (const t of this.tails.values()) {
+      const stretch = this.stretchOf(t);
+      if (stretch !== undefined) stretches.set(t.key, { tail: t, ...stretch });
+    }
+    if (stretches.size === 0) return;
+    // One format for the pool: each file's own when they agree, else each file's first block decides.
+    const formats = new Set([...stretches.values()].map((x) => x.tail.format ?? this.options.format));
+    const format = (formats.size === 1 ? [...formats][0]! : 'auto') as FormatOption;
+    const stream = readLogsParallel(
+      [...stretches.values()].map(({ tail, start, end }) => ({ file: tail.path, fileId: tail.key, fd: tail.handle!, start, end })),
+      {
+        output: this.options.protocol ?? 'http/protobuf',
+        workers,
+        format,
+        skipUnrecognised: format === 'auto' ? [...stretches.values()].map((x) => x.tail.path) : [],
+        timezone: this.options.timezone,
+        encoding: this.options.encoding,
+        maxLineBytes: this.options.maxLineBytes,
+        transforms: this.options.transforms,
+      },
+    );
+    const catchUp: CatchUp = { stream, stretches };
     this.catchUp = catchUp;
     stream.on('readable', () => this.pumpCatchUp());
-    stream.on('warning', () => t.gaveUp()); // not an FTP log: the tail says so once, and reads no more of it
+    // Not an FTP log: its tail says so once, and reads no more of it.
+    stream.on('warning', (m: string) => {
+      for (const x of stretches.values()) if (m === unrecognisedWarning(x.tail.path)) x.tail.gaveUp();
+    });
     stream.once('end', () => this.catchUpDone(catchUp));
     stream.once('error', (err) => {
       if (this.catchUp === catchUp) this.destroy(err);
     });
-    return true;
   }
 
   /**
-   * While the worker threads read one file, another with a long unread
-   * stretch waits for its turn on them rather than taking this thread's
-   * time (which the sink needs); files that only grow a little go on here.
+   * The stretch of `t` for the worker threads: CATCH_UP_MIN_BYTES or more
+   * unread at the last look, in whole lines. A file not read yet goes too:
+   * the workers find its format (or give up on it) as ship's do.
+   */
+  private stretchOf(t: FileTail): { start: FilePlace; end: number } | undefined {
+    const fd = t.handle;
+    if (fd === undefined || t.size - t.readOffset < CATCH_UP_MIN_BYTES || t.unrecognised || t.finished || t.heldBytes > 0) return undefined;
+    const end = lastLineEndBefore(fd, t.size, t.lineEnd === 'cr' ? 0x0d : 0x0a);
+    if (end === undefined || end - t.readOffset < CATCH_UP_MIN_BYTES) return undefined;
+    return { start: { ...t.done }, end };
+  }
+
+  /**
+   * While the worker threads read, files with a long unread stretch wait
+   * for the next turn on them rather than taking this thread's time (which
+   * the sink needs); files that only grow a little go on here.
    */
   private waitsForWorkers(t: FileTail): boolean {
     const c = this.catchUp;
-    return c !== undefined && (c.tail === t || t.size - t.readOffset >= CATCH_UP_MIN_BYTES);
+    return c !== undefined && (c.stretches.has(t.key) || t.size - t.readOffset >= CATCH_UP_MIN_BYTES);
   }
 
   /**
@@ -366,7 +386,12 @@ export class FollowSource extends Readable {
     while (!this.full && !this.stopping && !this.destroyed && this.readableLength < MAX_RUNS_WAITING) {
       const run = c.stream.read() as EncodedRecords | null;
       if (run === null) break;
-      c.tail.emitted += run.count;
+      const tail = c.stretches.get(run.fileId!)?.tail;
+      if (tail === undefined) {
+        this.destroy(new FtplogError('ERR_INTERNAL', `a run of records of a file not handed to the worker threads (${run.file})`));
+        return;
+      }
+      tail.emitted += run.count;
       if (!this.push(run)) this.full = true;
     }
   }
@@ -384,13 +409,15 @@ export class FollowSource extends Readable {
     return out;
   }
 
-  /** The stretch is all out: the file goes on on this thread from its end. */
+  /** The stretches are all out: each file goes on on this thread from where its stretch ends. */
   private catchUpDone(c: CatchUp): void {
     if (this.catchUp !== c) return;
     this.catchUp = undefined;
-    const { input: _i, format: _f, bytes: _b, ...read } = c.stream.stats.inputs[0]!;
-    c.tail.continueAt({ offset: c.end, line: c.start.line + read.lines }, read);
-    this.saveCheckpoint(c.tail);
+    [...c.stretches.values()].forEach(({ tail, start, end }, i) => {
+      const { input: _i, format, bytes: _b, ...read } = c.stream.stats.inputs[i]!;
+      tail.continueAt({ offset: end, line: start.line + read.lines }, read, format);
+      this.saveCheckpoint(tail);
+    });
     if (this.timer !== undefined) this.clearTimer();
     if (!this.polling) setImmediate(() => this.timer === undefined && !this.polling && this.poll());
   }
@@ -457,7 +484,7 @@ export class FollowSource extends Readable {
   private checkpointPlace(t: FileTail): FilePlace {
     const p = this.settledByKey.get(t.key);
     // While workers read a stretch of the file, `done` is where that stretch began.
-    if ((p?.records ?? 0) === t.emitted && this.catchUp?.tail !== t) return t.done;
+    if ((p?.records ?? 0) === t.emitted && this.catchUp?.stretches.has(t.key) !== true) return t.done;
     if (p?.position !== undefined) return { offset: p.position.offset, line: p.position.line };
     return this.starts.get(t.key) ?? { offset: 0, line: 0 };
   }

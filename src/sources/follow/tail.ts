@@ -123,8 +123,9 @@ export class FileTail {
    * file's handle), with counts `read`: reading goes on from there.
    * Only when nothing is held (heldBytes 0).
    */
-  continueAt(place: FilePlace, read: Omit<InputStats, 'input' | 'format' | 'bytes'>): void {
+  continueAt(place: FilePlace, read: Omit<InputStats, 'input' | 'format' | 'bytes'>, format: string | undefined): void {
     this.snapshot();
+    if (format !== undefined) this.stats.format = format;
     const { input: _i, format: _f, bytes: _b, ...counts } = this.stats;
     for (const k of Object.keys(counts) as (keyof typeof counts)[]) this.earlier[k] = counts[k] + read[k];
     this.readOffset = place.offset;

@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { eftLines } from '../../helpers/lines.js';
 import { pipeline } from 'node:stream/promises';
 import { isEncodedRecords, type EncodedRecords } from '../../../src/otlp/encoded.js';
 import type { FtpLogRecord } from '../../../src/model.js';
@@ -214,6 +215,21 @@ describe('sources/follow: followLogs()', () => {
     assert.equal(c.records.find((r) => r.attributes['file.path'] === '/home/ftp/a-3.txt')!.position?.line, 4);
   });
 
+  it('lines that make no record (blank lines) are covered by the checkpoint once the records before them settle', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 1) + '\n\n' + lines('a', 1, 2) + '\n\n');
+    const checkpoints = new MemoryCheckpoints();
+    const c = follow({ checkpoints });
+    await c.count(2);
+    const key = String(c.records[0]!.position!.fileId);
+    await c.until(() => c.source.files()[0]?.readOffset === statSync(f).size, 'the file read');
+    c.source.settle({ source: key, records: 1, position: c.records[0]!.position });
+    assert.deepEqual([checkpoints.get(key)!.offset, checkpoints.get(key)!.line], [c.records[0]!.position!.offset, 1]);
+    c.source.settle({ source: key, records: 2, position: c.records[1]!.position });
+    assert.equal(c.records[1]!.position!.line, 4);
+    assert.deepEqual([checkpoints.get(key)!.offset, checkpoints.get(key)!.line], [statSync(f).size, 6]);
+  });
+
   it('resumes from checkpoints: a second run reads only what was not settled', async () => {
     const f = join(dir, 'xfer.log');
     writeFileSync(f, lines('a', 0, 4));
@@ -270,19 +286,17 @@ describe('sources/follow: backlogs on worker threads', function () {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ftplog-follow-workers-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a slow consumer gets every record of a long file as encoded runs, at most a few waiting in the source, with positions that run on', async () => {
-    const f = join(dir, 'xfer.log');
-    const n = 140_000;
+  it('a slow consumer gets every record of two long files (NcFTPd and EFT) as encoded runs from one pool, at most a few waiting in the source, with positions that run on', async () => {
+    const files = { [join(dir, 'xfer.log')]: 140_000, [join(dir, 'xfer.eft')]: 170_000 };
     let text = '';
-    for (let i = 0; i < n; i++) text += xferLine('w', i);
-    writeFileSync(f, text);
-    assert.ok(statSync(f).size > CATCH_UP_MIN_BYTES);
+    for (let i = 0; i < 140_000; i++) text += xferLine('w', i);
+    writeFileSync(join(dir, 'xfer.log'), text);
+    writeFileSync(join(dir, 'xfer.eft'), eftLines(170_000));
+    for (const f of Object.keys(files)) assert.ok(statSync(f).size > CATCH_UP_MIN_BYTES, f);
     const source = followLogs(folder(dir, /^xfer/), { ...BASE, follow: false, workers: 2, protocol: 'http/protobuf' });
-    let records = 0;
     let runs = 0;
     let mostWaiting = 0;
-    let lastLine = 0;
-    let lastOffset = 0;
+    const last = new Map<string, { records: number; line: number; offset: number }>();
     await pipeline(
       source,
       new Writable({
@@ -290,29 +304,21 @@ describe('sources/follow: backlogs on worker threads', function () {
         highWaterMark: 2,
         write(x: EncodedRecords | FtpLogRecord, _e, cb) {
           mostWaiting = Math.max(mostWaiting, source.readableLength);
-          if (isEncodedRecords(x)) {
-            runs++;
-            records += x.count;
-            assert.equal(x.fileId, source.files()[0]?.key);
-            assert.equal(x.lines[0], lastLine + 1);
-            lastLine = x.lines[x.count - 1]!;
-            lastOffset = x.offsets[x.count - 1]!;
-            x.release?.();
-          } else {
-            records++;
-            lastLine = x.position!.line;
-            lastOffset = x.position!.offset;
-          }
-          setTimeout(cb, 2); // slower than the workers
+          assert.ok(isEncodedRecords(x), 'every record comes from the workers');
+          runs++;
+          const seen = last.get(x.file!) ?? { records: 0, line: 0, offset: 0 };
+          assert.equal(x.lines[0], seen.line + 1);
+          last.set(x.file!, { records: seen.records + x.count, line: x.lines[x.count - 1]!, offset: x.offsets[x.count - 1]! });
+          x.release?.();
+          setTimeout(cb, 1); // slower than the workers
         },
       }),
     );
-    assert.equal(records, n);
-    assert.ok(runs > 100, `${runs} runs`);
+    for (const [f, n] of Object.entries(files)) assert.deepEqual(last.get(f), { records: n, line: n, offset: statSync(f).size }, f);
+    assert.ok(runs > 200, `${runs} runs`);
     assert.ok(mostWaiting <= 4, `${mostWaiting} objects waited in the source`);
-    assert.deepEqual([lastLine, lastOffset], [n, statSync(f).size]);
-    assert.equal(source.totals().records, n);
-    assert.equal(source.totals().lines, n);
+    assert.equal(source.totals().records, 310_000);
+    assert.deepEqual(source.stats.inputs.map((i) => i.format).sort(), ['eft', 'ncftpd']);
   });
 });
 
