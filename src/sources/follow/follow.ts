@@ -215,10 +215,19 @@ export class FollowSource extends Readable {
   files(): FileProgress[] {
     const out: FileProgress[] = [];
     for (const t of this.tails.values()) {
-      const state = t.finished ? 'done' : t.rotatedAt !== undefined ? 'rotated' : t.readOffset < t.size ? 'reading' : 'idle';
-      out.push({ path: t.path, key: t.key, size: t.size, readOffset: t.readOffset, settledOffset: this.checkpointPlace(t).offset, state });
+      const readOffset = this.catchUpOffset(t) ?? t.readOffset;
+      const state = t.finished ? 'done' : t.rotatedAt !== undefined ? 'rotated' : readOffset < t.size ? 'reading' : 'idle';
+      out.push({ path: t.path, key: t.key, size: t.size, readOffset, settledOffset: this.checkpointPlace(t).offset, state });
     }
     return out;
+  }
+
+  /** How far the worker threads have read a file whose stretch is with them (the bytes of the blocks they have handed back). */
+  private catchUpOffset(t: FileTail): number | undefined {
+    const c = this.catchUp;
+    if (c === undefined || !c.stretches.has(t.key)) return undefined;
+    const i = [...c.stretches.keys()].indexOf(t.key);
+    return c.stretches.get(t.key)!.start.offset + (c.stream.stats.inputs[i]?.bytes ?? 0);
   }
 
   override _read(): void {

@@ -297,6 +297,7 @@ describe('sources/follow: backlogs on worker threads', function () {
     let runs = 0;
     let mostWaiting = 0;
     const last = new Map<string, { records: number; line: number; offset: number }>();
+    const offsets = new Map<string, number[]>();
     await pipeline(
       source,
       new Writable({
@@ -304,6 +305,7 @@ describe('sources/follow: backlogs on worker threads', function () {
         highWaterMark: 2,
         write(x: EncodedRecords | FtpLogRecord, _e, cb) {
           mostWaiting = Math.max(mostWaiting, source.readableLength);
+          for (const p of source.files()) offsets.set(p.path, [...(offsets.get(p.path) ?? []), p.readOffset]);
           assert.ok(isEncodedRecords(x), 'every record comes from the workers');
           runs++;
           const seen = last.get(x.file!) ?? { records: 0, line: 0, offset: 0 };
@@ -319,6 +321,11 @@ describe('sources/follow: backlogs on worker threads', function () {
     assert.ok(mostWaiting <= 4, `${mostWaiting} objects waited in the source`);
     assert.equal(source.totals().records, 310_000);
     assert.deepEqual(source.stats.inputs.map((i) => i.format).sort(), ['eft', 'ncftpd']);
+    // files() (the status line, /metrics) shows the workers' progress through a stretch: it only grows, and is seen part way.
+    for (const [f, seen] of offsets) {
+      assert.deepEqual(seen, [...seen].sort((a, b) => a - b), f);
+      assert.ok(seen.some((o) => o > 0 && o < statSync(f).size), `${f}: ${seen.slice(0, 5).join(', ')}…`);
+    }
   });
 });
 
