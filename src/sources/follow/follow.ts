@@ -162,7 +162,6 @@ export class FollowSource extends Readable {
   /** performance.now() of the last listing. */
   private lastScanAt = 0;
   private scanWanted = true;
-  private rr = 0;
   private polling = false;
   /** Polls in a row that found no new bytes. */
   private idlePolls = 0;
@@ -287,29 +286,29 @@ export class FollowSource extends Readable {
     return pollDelay(this.options.pollIntervalMs, this.idlePolls);
   }
 
-  /** Reads every open file round-robin until all are at their end (true) or the consumer is full (false). */
+  /**
+   * Reads the open files, the least recently modified first, each to its
+   * end, until all are (true) or the consumer is full (false). Oldest first
+   * keeps a backfill in time order, which a store such as Loki needs (it
+   * refuses a line much older than the newest of its stream); files that
+   * only grow a little take turns at each poll.
+   */
   private readAll(): boolean {
     this.startCatchUp();
-    const tails = [...this.tails.values()].filter((t) => t.open && !this.waitsForWorkers(t));
-    if (tails.length === 0) return true;
+    const tails = [...this.tails.values()].filter((t) => t.open && !this.waitsForWorkers(t)).sort(oldestFirst);
     for (const t of tails) this.checkShrink(t);
-    let idle = 0;
-    for (let i = 0; idle < tails.length; i++) {
-      const t = tails[(this.rr + i) % tails.length]!;
-      const n = t.read();
-      if (n === 0) idle++;
-      else {
-        idle = 0;
-        this.gotBytes = true;
+    for (const t of tails) {
+      for (;;) {
+        const n = t.read();
+        if (n > 0) {
+          this.gotBytes = true;
+          if (t.readOffset > t.size) t.size = t.readOffset;
+          if (t.fingerprint.length < this.options.fingerprintBytes) t.refreshFingerprint(this.options.fingerprintBytes);
+        }
+        if (n === 0 || t.readOffset >= t.size || this.full) this.saveCheckpoint(t);
+        if (this.full) return false;
+        if (n === 0) break;
       }
-      if (n === 0 || t.readOffset >= t.size) this.saveCheckpoint(t);
-      if (this.full) {
-        this.rr = (this.rr + i + 1) % tails.length;
-        this.saveCheckpoint(t);
-        return false;
-      }
-      if (n > 0 && t.readOffset > t.size) t.size = t.readOffset;
-      if (n > 0 && t.fingerprint.length < this.options.fingerprintBytes) t.refreshFingerprint(this.options.fingerprintBytes);
     }
     return true;
   }
@@ -324,7 +323,7 @@ export class FollowSource extends Readable {
     const workers = this.options.workers ?? 0;
     if (workers <= 0 || this.catchUp !== undefined || this.stopping) return;
     const stretches: CatchUp['stretches'] = new Map();
-    for (const t of this.tails.values()) {
+    for (const t of [...this.tails.values()].sort(oldestFirst)) {
       const stretch = this.stretchOf(t);
       if (stretch !== undefined) stretches.set(t.key, { tail: t, ...stretch });
     }
@@ -571,6 +570,7 @@ export class FollowSource extends Readable {
     const start = this.startPlace(path, realKey, fingerprint, st.size, fd, firstScan);
     const tail = new FileTail(realKey, path, fd, st.dev, st.ino, fingerprint, start, this.settings, (r) => this.pushRecord(r), (t) => this.unrecognised(t));
     tail.size = st.size;
+    tail.modifiedAt = st.mtimeMs;
     this.tails.set(realKey, tail);
     this.starts.set(realKey, { ...start });
     this.stats.inputs.push(tail.stats);
@@ -682,6 +682,10 @@ function lastLineEnd(fd: number, size: number): FilePlace {
     offset += n;
   }
   return { offset: lastEnd, line: lines };
+}
+
+function oldestFirst(a: FileTail, b: FileTail): number {
+  return a.modifiedAt - b.modifiedAt || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
 /** Just past the last `sep` byte before `size`, looking back at most 1 MiB; undefined if there is none there. */

@@ -62,6 +62,8 @@ export class FileTail {
   size = 0;
   /** When bytes were last read (or the file opened). */
   lastActivity: number;
+  /** When the file was last modified as it was opened: files are read oldest first. */
+  modifiedAt = 0;
   /** Set when the file's format was not recognised: nothing more is read from it. */
   unrecognised = false;
   finished = false;

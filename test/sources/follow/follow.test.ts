@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync, copyFileSync, statSync } from 'node:fs';
+import { appendFileSync, utimesSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync, copyFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -256,6 +256,19 @@ describe('sources/follow: followLogs()', () => {
     assert.equal(c.warnings.length, 1);
     assert.match(c.warnings[0]!, /xfer\.txt: not an EFT or NcFTPd log/);
     assert.equal(c.records.length, 2);
+  });
+
+  it('reads the least recently modified file first, each to its end, so that records come in time order across files', async () => {
+    // Named so that the newer file sorts first: the order must come from the files' ages, not their names.
+    const older = join(dir, 'xfer.b');
+    const newer = join(dir, 'xfer.a');
+    writeFileSync(newer, lines('new', 0, 300));
+    writeFileSync(older, lines('old', 0, 300));
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(older, twoDaysAgo, twoDaysAgo);
+    const c = follow({ follow: false });
+    await new Promise((r) => c.source.on('end', r));
+    assert.deepEqual(c.paths(), [...Array.from({ length: 300 }, (_, i) => `/home/ftp/old-${i}.txt`), ...Array.from({ length: 300 }, (_, i) => `/home/ftp/new-${i}.txt`)]);
   });
 
   it('without follow, reads every file to its end (an incomplete last line too) and ends', async () => {
