@@ -133,6 +133,9 @@ export function pollDelay(base: number, idlePolls: number): number {
 /** Unread bytes of a file from which its reading goes to the worker threads (with FollowOptions.workers). */
 export const CATCH_UP_MIN_BYTES = 16 * 1024 * 1024;
 
+/** Truncated files whose earlier content is remembered, for a copy of it listed after the truncation was seen. */
+const TRUNCATED_KEPT = 16;
+
 /** Objects this stream holds (for its consumer) beyond which no more runs are taken from the worker threads. */
 const MAX_RUNS_WAITING = 4;
 
@@ -168,6 +171,8 @@ export class FollowSource extends Readable {
   /** Bytes were read in the current poll. */
   private gotBytes = false;
   private catchUp: CatchUp | undefined;
+  /** What truncated files held (newest first, at most TRUNCATED_KEPT), for their copies found later. */
+  private readonly truncatedContent: { fingerprint: Buffer; place: FilePlace }[] = [];
   private pumpScheduled = false;
 
   constructor(
@@ -443,12 +448,16 @@ export class FollowSource extends Readable {
     const size = t.currentSize();
     if (size === undefined || size >= before) return;
     if (before > t.readOffset) this.copyTruncateLostBytes += before - t.readOffset;
+    // The copy copytruncate made may be listed only after this: it must still be known as content already read.
+    this.truncatedContent.unshift({ fingerprint: t.fingerprint, place: { ...this.checkpointPlace(t) } });
+    this.truncatedContent.length = Math.min(this.truncatedContent.length, TRUNCATED_KEPT);
     this.emit(
       'warning',
       `${t.path}: truncated to ${size} bytes after ${t.readOffset} were read (copytruncate, or rewritten): reading it again from its start`,
     );
     t.restart();
     t.size = size;
+    t.refreshFingerprint(this.options.fingerprintBytes);
   }
 
   private allRead(): boolean {
@@ -601,6 +610,7 @@ export class FollowSource extends Readable {
     for (const t of this.tails.values()) {
       if (t.key !== key && holdsContentOf(fingerprint, t.fingerprint)) return { ...this.checkpointPlace(t) };
     }
+    for (const c of this.truncatedContent) if (holdsContentOf(fingerprint, c.fingerprint)) return { ...c.place };
     for (const e of this.options.checkpoints?.all() ?? []) {
       if (e.key !== key && !this.tails.has(e.key) && holdsContentOf(fingerprint, Buffer.from(e.fingerprint, 'base64'))) return { offset: e.offset, line: e.line };
     }

@@ -204,6 +204,36 @@ describe('sources/follow: followLogs()', () => {
     assert.deepEqual([...paths].sort(), ['/home/ftp/a-0.txt', '/home/ftp/a-1.txt', '/home/ftp/a-2.txt', '/home/ftp/a-3.txt', '/home/ftp/a-4.txt', '/home/ftp/b-0.txt']);
   });
 
+  it('copytruncate whose copy is listed only after the truncation was seen: the copy is still known as content already read', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 40));
+    const checkpoints = new MemoryCheckpoints();
+    const c = follow({ checkpoints });
+    await c.count(40);
+    const key = String(c.records[0]!.position!.fileId);
+    c.source.settle({ source: key, records: 40, position: c.records[39]!.position });
+    // The copy is made outside the folder and moved in once the source has seen the truncation.
+    const outside = mkdtempSync(join(tmpdir(), 'ftplog-follow-copy-'));
+    try {
+      copyFileSync(f, join(outside, 'xfer.log.1'));
+      truncateSync(f, 0);
+      appendFileSync(f, lines('b', 0, 2));
+      await c.count(42);
+      assert.equal(c.warnings.length, 1);
+      assert.match(c.warnings[0]!, /xfer\.log: truncated to 0 bytes|xfer\.log: truncated to \d+ bytes/);
+      renameSync(join(outside, 'xfer.log.1'), join(dir, 'xfer.log.1'));
+      await c.until(() => c.source.files().some((p) => p.path.endsWith('xfer.log.1')), 'the copy listed');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(c.paths().slice(40), ['/home/ftp/b-0.txt', '/home/ftp/b-1.txt']);
+      assert.equal(c.records.length, 42);
+      // The live file's checkpoint carries its new content's fingerprint, so a restart knows it.
+      const fp = checkpoints.get(key)!.fingerprint;
+      assert.equal(Buffer.from(fp, 'base64').toString(), lines('b', 0, 2));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('start-at end skips what files held at the first scan, not files that appear later', async () => {
     writeFileSync(join(dir, 'xfer.1'), lines('a', 0, 3));
     const c = follow({ startAt: 'end' });
