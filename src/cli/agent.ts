@@ -21,9 +21,8 @@ import { formatStatusLine, type AgentStatus } from '../agent/status.js';
 import type { MetricsServer } from '../agent/metrics.js';
 import { resolveInputs } from '../sources/log-files.js';
 import { FtplogError } from '../errors.js';
-import { workersOption } from '../sources/source.js';
+import { autoWorkers, workersOption } from '../sources/source.js';
 import type { OtlpProtocol } from '../otlp/encoded.js';
-import { availableParallelism } from 'node:os';
 
 const PREFIX = 'ftplog-otel ship';
 
@@ -39,8 +38,8 @@ function followValue<T>(v: ShipValues, key: string): T {
  */
 function followWorkers(value: string | number | undefined): number {
   if (value !== undefined && value !== 'auto') return workersOption(value, []);
-  const cores = availableParallelism();
-  return cores >= 2 ? Math.min(cores, 8) : 0;
+  const n = autoWorkers();
+  return n >= 2 ? n : 0;
 }
 
 export interface AgentPlan {

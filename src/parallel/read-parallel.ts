@@ -432,10 +432,15 @@ class ParallelReader {
     this.resumeIfRoom();
   }
 
-  /** A block of an input that may be left out showed no known format: the input's later blocks are counted, not parsed, and a warning names it once. */
+  /**
+   * A block of an input that may be left out showed no known format: the
+   * input's later blocks are counted, not parsed, and a warning names it
+   * once; 'unrecognised' gives its identity (a range's fileId, or its path).
+   */
   private noteGaveUp(input: InputState, r: JobResult): void {
     if (r.gaveUp !== true || input.gaveUp) return;
     input.gaveUp = true;
+    this.out.emit('unrecognised', input.fileId ?? input.file ?? '-');
     this.out.emit('warning', unrecognisedWarning(input.file ?? '-'));
   }
 

@@ -40,86 +40,117 @@ export interface FileChunkReader extends ChunkSource {
   readonly bytesRead: number;
 }
 
-/** Starts reading `path` into a reused buffer of `chunkBytes`; the file is closed at the end, on error, and on destroy() once no read is in flight. */
-export function readFileChunks(path: string, chunkBytes: number, handlers: FileChunkHandlers): FileChunkReader {
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw invalidOption('chunkBytes', 'a positive integer', chunkBytes);
-  const buf = Buffer.allocUnsafeSlow(chunkBytes);
-  /** Undefined until open, and again once closing. */
-  let fd: number | undefined;
-  let reading = false;
-  let isPaused = false;
-  let done = false;
-  let bytesRead = 0;
+/**
+ * The read loop of both readers below: chunks from `fd` into `buf`, at
+ * `position` onward (or the handle's own position, for null) up to `end`,
+ * while not paused. Owns the handle (closes it when done) only if told so.
+ */
+class ChunkLoop implements FileChunkReader {
+  bytesRead = 0;
+  /** Undefined until given, and again once closing. */
+  private fd: number | undefined;
+  private reading = false;
+  private paused = false;
+  private done = false;
 
-  const closeFd = (): void => {
-    if (fd === undefined) return;
-    const f = fd;
-    fd = undefined;
-    close(f, () => {});
-  };
+  constructor(
+    private readonly buf: Buffer,
+    private readonly handlers: FileChunkHandlers,
+    private position: number | null,
+    private readonly end: number,
+    private readonly ownsFd: boolean,
+  ) {}
 
-  const finish = (err?: NodeJS.ErrnoException): void => {
-    done = true;
-    closeFd();
-    if (err !== undefined) handlers.error(err);
-    else handlers.end();
-  };
+  /** The handle is ready: reading starts (or, if destroyed meanwhile, an owned handle is closed). */
+  start(fd: number): void {
+    if (this.done) {
+      if (this.ownsFd) close(fd, () => {});
+      return;
+    }
+    this.fd = fd;
+    this.next();
+  }
 
-  const next = (): void => {
-    if (done || reading || isPaused || fd === undefined) return;
-    reading = true;
-    read(fd, buf, 0, chunkBytes, null, (err, n) => {
-      reading = false;
-      if (done) {
-        closeFd();
+  /** Opening failed (called at most once, before start()). */
+  failed(err: NodeJS.ErrnoException): void {
+    if (!this.done) this.finish(err);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.next();
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  destroy(): void {
+    if (this.done) return;
+    this.done = true;
+    // A read in flight closes the file when it returns; an open in flight, when it opens.
+    if (!this.reading) this.closeFd();
+  }
+
+  private next(): void {
+    if (this.done || this.reading || this.paused || this.fd === undefined) return;
+    const { position, end } = this;
+    if (position !== null && position >= end) {
+      this.finish();
+      return;
+    }
+    this.reading = true;
+    const length = position === null ? this.buf.length : Math.min(this.buf.length, end - position);
+    read(this.fd, this.buf, 0, length, position, (err, n) => {
+      this.reading = false;
+      if (this.done) {
+        this.closeFd();
         return;
       }
       if (err !== null) {
-        finish(err);
+        this.finish(err);
         return;
       }
       if (n === 0) {
-        finish();
+        this.finish();
         return;
       }
-      bytesRead += n;
-      handlers.chunk(buf.subarray(0, n));
-      next();
+      this.bytesRead += n;
+      if (this.position !== null) this.position += n;
+      this.handlers.chunk(this.buf.subarray(0, n));
+      this.next();
     });
-  };
+  }
 
-  open(path, 'r', (err, f) => {
-    if (done) {
-      if (err === null) close(f, () => {});
-      return;
-    }
-    if (err !== null) {
-      finish(err);
-      return;
-    }
-    fd = f;
-    next();
-  });
+  private finish(err?: NodeJS.ErrnoException): void {
+    this.done = true;
+    this.closeFd();
+    if (err !== undefined) this.handlers.error(err);
+    else this.handlers.end();
+  }
 
-  return {
-    pause() {
-      isPaused = true;
-    },
-    resume() {
-      isPaused = false;
-      next();
-    },
-    isPaused: () => isPaused,
-    destroy() {
-      if (done) return;
-      done = true;
-      // A read in flight closes the file when it returns; an open in flight, when it opens.
-      if (!reading) closeFd();
-    },
-    get bytesRead() {
-      return bytesRead;
-    },
-  };
+  private closeFd(): void {
+    if (this.fd === undefined) return;
+    const f = this.fd;
+    this.fd = undefined;
+    if (this.ownsFd) close(f, () => {});
+  }
+}
+
+function chunkBuffer(chunkBytes: number): Buffer {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw invalidOption('chunkBytes', 'a positive integer', chunkBytes);
+  return Buffer.allocUnsafeSlow(chunkBytes);
+}
+
+/** Starts reading `path` into a reused buffer of `chunkBytes`; the file is closed at the end, on error, and on destroy() once no read is in flight. */
+export function readFileChunks(path: string, chunkBytes: number, handlers: FileChunkHandlers): FileChunkReader {
+  const loop = new ChunkLoop(chunkBuffer(chunkBytes), handlers, null, Infinity, true);
+  open(path, 'r', (err, fd) => (err !== null ? loop.failed(err) : loop.start(fd)));
+  return loop;
 }
 
 /**
@@ -129,53 +160,8 @@ export function readFileChunks(path: string, chunkBytes: number, handlers: FileC
  * shorter than `end` by then (it was truncated meanwhile).
  */
 export function readRangeChunks(fd: number, start: number, end: number, chunkBytes: number, handlers: FileChunkHandlers): ChunkSource {
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw invalidOption('chunkBytes', 'a positive integer', chunkBytes);
-  const buf = Buffer.allocUnsafeSlow(chunkBytes);
-  let position = start;
-  let reading = false;
-  let isPaused = false;
-  let done = false;
-
-  const next = (): void => {
-    if (done || reading || isPaused) return;
-    if (position >= end) {
-      done = true;
-      handlers.end();
-      return;
-    }
-    reading = true;
-    read(fd, buf, 0, Math.min(chunkBytes, end - position), position, (err, n) => {
-      reading = false;
-      if (done) return;
-      if (err !== null) {
-        done = true;
-        handlers.error(err);
-        return;
-      }
-      if (n === 0) {
-        done = true;
-        handlers.end();
-        return;
-      }
-      position += n;
-      handlers.chunk(buf.subarray(0, n));
-      next();
-    });
-  };
+  const loop = new ChunkLoop(chunkBuffer(chunkBytes), handlers, start, end, false);
   // Started on the next turn, as readFileChunks() starts once its open returns: the caller is set up by then.
-  setImmediate(next);
-
-  return {
-    pause() {
-      isPaused = true;
-    },
-    resume() {
-      isPaused = false;
-      next();
-    },
-    isPaused: () => isPaused,
-    destroy() {
-      done = true;
-    },
-  };
+  setImmediate(() => loop.start(fd));
+  return loop;
 }

@@ -83,6 +83,11 @@ export interface SourceOptions {
 /** Input files of at least this many bytes in all make `workers: 'auto'` use threads. */
 export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
 
+/** What `workers: 'auto'` uses when it uses threads: one per core, at most 8. */
+export function autoWorkers(): number {
+  return Math.min(availableParallelism(), 8);
+}
+
 /**
  * Bytes of stdin when it is a regular file (`ftplog-otel ship - < FILE`);
  * undefined for a pipe, a terminal, or a stream without a file descriptor.
@@ -119,7 +124,7 @@ export function workersOption(value: string | number | undefined, inputs: readon
         return 0;
       }
     }
-    return bytes >= AUTO_WORKERS_MIN_BYTES ? Math.min(availableParallelism(), 8) : 0;
+    return bytes >= AUTO_WORKERS_MIN_BYTES ? autoWorkers() : 0;
   }
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 64) {

@@ -31,6 +31,7 @@ import { FtplogError } from '../../errors.js';
 import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from './identity.js';
 import { FileTail, type FilePlace, type TailSettings } from './tail.js';
 import { readLogsParallel, type ParallelLogsStream } from '../../parallel/read-parallel.js';
+import { AUTO_WORKERS_MIN_BYTES } from '../source.js';
 import type { EncodedRecords, OtlpProtocol } from '../../otlp/encoded.js';
 import type { FormatOption } from '../../formats/detect.js';
 import { sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
@@ -130,8 +131,8 @@ export function pollDelay(base: number, idlePolls: number): number {
   return Math.min(base * 2 ** idlePolls, Math.max(base, IDLE_POLL_MAX_MS));
 }
 
-/** Unread bytes of a file from which its reading goes to the worker threads (with FollowOptions.workers). */
-export const CATCH_UP_MIN_BYTES = 16 * 1024 * 1024;
+/** Unread bytes of a file from which its reading goes to the worker threads (with FollowOptions.workers): the size from which ship's `--workers auto` uses them. */
+export const CATCH_UP_MIN_BYTES = AUTO_WORKERS_MIN_BYTES;
 
 /** Truncated files whose earlier content is remembered, for a copy of it listed after the truncation was seen. */
 const TRUNCATED_KEPT = 16;
@@ -284,11 +285,7 @@ export class FollowSource extends Readable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.poll();
-    }, this.pollDelay());
-  }
-
-  private pollDelay(): number {
-    return pollDelay(this.options.pollIntervalMs, this.idlePolls);
+    }, pollDelay(this.options.pollIntervalMs, this.idlePolls));
   }
 
   /**
@@ -299,8 +296,9 @@ export class FollowSource extends Readable {
    * only grow a little take turns at each poll.
    */
   private readAll(): boolean {
-    this.startCatchUp();
-    const tails = [...this.tails.values()].filter((t) => t.open && !this.waitsForWorkers(t)).sort(oldestFirst);
+    const byAge = [...this.tails.values()].sort(oldestFirst);
+    this.startCatchUp(byAge);
+    const tails = byAge.filter((t) => t.open && !this.waitsForWorkers(t));
     for (const t of tails) this.checkShrink(t);
     for (const t of tails) {
       for (;;) {
@@ -324,11 +322,11 @@ export class FollowSource extends Readable {
    * by one pool. Each file goes on on this thread from where its stretch
    * ends once all the stretches are out.
    */
-  private startCatchUp(): void {
+  private startCatchUp(byAge: readonly FileTail[]): void {
     const workers = this.options.workers ?? 0;
     if (workers <= 0 || this.catchUp !== undefined || this.stopping) return;
     const stretches: CatchUp['stretches'] = new Map();
-    for (const t of [...this.tails.values()].sort(oldestFirst)) {
+    for (const t of byAge) {
       const stretch = this.stretchOf(t);
       if (stretch !== undefined) stretches.set(t.key, { tail: t, ...stretch });
     }
@@ -353,9 +351,7 @@ export class FollowSource extends Readable {
     this.catchUp = catchUp;
     stream.on('readable', () => this.pumpCatchUp());
     // Not an FTP log: its tail says so once, and reads no more of it.
-    stream.on('warning', (m: string) => {
-      for (const x of stretches.values()) if (m === unrecognisedWarning(x.tail.path)) x.tail.gaveUp();
-    });
+    stream.on('unrecognised', (id: string) => stretches.get(id)?.tail.gaveUp());
     stream.once('end', () => this.catchUpDone(catchUp));
     stream.once('error', (err) => {
       if (this.catchUp === catchUp) this.destroy(err);

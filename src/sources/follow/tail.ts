@@ -126,10 +126,8 @@ export class FileTail {
    * Only when nothing is held (heldBytes 0).
    */
   continueAt(place: FilePlace, read: Omit<InputStats, 'input' | 'format' | 'bytes'>, format: string | undefined): void {
-    this.snapshot();
+    this.keepCounts(read);
     if (format !== undefined) this.stats.format = format;
-    const { input: _i, format: _f, bytes: _b, ...counts } = this.stats;
-    for (const k of Object.keys(counts) as (keyof typeof counts)[]) this.earlier[k] = counts[k] + read[k];
     this.readOffset = place.offset;
     this.done = { ...place };
     this.cutLine = place.line;
@@ -178,9 +176,8 @@ export class FileTail {
    * line held incomplete (if any) is dropped with the old content.
    */
   restart(): void {
-    this.snapshot();
-    const { input: _i, format: _f, ...counts } = this.stats;
-    for (const k of Object.keys(counts) as (keyof typeof counts)[]) this.earlier[k] = counts[k];
+    this.keepCounts();
+    this.earlier.bytes = this.stats.bytes;
     this.readOffset = 0;
     this.done = { offset: 0, line: 0 };
     this.cutLine = 0;
@@ -235,6 +232,13 @@ export class FileTail {
     if (this.unrecognised) return;
     this.unrecognised = true;
     this.onUnrecognised(this);
+  }
+
+  /** Before the pipeline is replaced: its counts so far (and `read`, counted elsewhere) go into `earlier`. Bytes are the caller's to keep. */
+  private keepCounts(read?: Omit<InputStats, 'input' | 'format' | 'bytes'>): void {
+    this.snapshot();
+    const { input: _i, format: _f, bytes: _b, ...counts } = this.stats;
+    for (const k of Object.keys(counts) as (keyof typeof counts)[]) this.earlier[k] = counts[k] + (read?.[k] ?? 0);
   }
 
   private snapshot(): void {
