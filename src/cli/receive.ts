@@ -1,4 +1,4 @@
-/** `ftplog-otel receive`: a local OTLP/HTTP logs receiver that prints what arrives. */
+/** `ftplog-otel receive`: a local OTLP logs receiver (HTTP, or gRPC) that prints what arrives. */
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs } from './args.js';
@@ -7,14 +7,16 @@ import { FtplogError } from '../errors.js';
 import { startReceiver, type OtlpReceiver } from '../receiver/receiver.js';
 import { formatRate, formatRecords, formatRequest, recordToJson } from '../receiver/print.js';
 
-const HELP = `Usage: ftplog-otel receive [--port 4318] [--host 127.0.0.1] [--quiet | --json]
+const HELP = `Usage: ftplog-otel receive [--grpc] [--port 4318] [--host 127.0.0.1] [--quiet | --json]
 
 Runs an OTLP/HTTP logs receiver, as a collector's otlp receiver does, and
 prints every log record that arrives, until interrupted (Ctrl-C). Accepts
 POST /v1/logs with application/x-protobuf or application/json bodies,
-gzip, deflate or br compressed or not. Point ftplog-otel (or any OTLP
-exporter) at http://HOST:PORT to see exactly what it sends.
+gzip, deflate or br compressed or not; with --grpc, OTLP/gRPC's
+LogsService/Export instead. Point ftplog-otel (or any OTLP exporter) at
+http://HOST:PORT to see exactly what it sends.
 
+      --grpc       serve OTLP/gRPC (default port 4317) instead of OTLP/HTTP
   -p, --port N     port to listen on, 0 for any free one (default 4318)
       --host H     interface to listen on (default 127.0.0.1)
   -q, --quiet      print only the number of records received each second
@@ -37,6 +39,7 @@ interface Values {
   host?: string;
   quiet?: boolean;
   json?: boolean;
+  grpc?: boolean;
   help?: boolean;
 }
 
@@ -57,6 +60,7 @@ export const receiveCommand: Command = {
         host: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         json: { type: 'boolean' },
+        grpc: { type: 'boolean' },
       });
       values = parsed.values as Values;
       if (values.help === true) {
@@ -64,7 +68,7 @@ export const receiveCommand: Command = {
         return EXIT.OK;
       }
       if (parsed.positionals.length > 0) return usage(io, `unexpected argument "${parsed.positionals[0]}" (see --help)`);
-      port = values.port === undefined ? 4318 : (convertFlag({ flag: 'port', key: 'port', kind: 'int', min: 0, max: 65535, help: '' }, values.port) as number);
+      port = values.port === undefined ? (values.grpc === true ? 4317 : 4318) : (convertFlag({ flag: 'port', key: 'port', kind: 'int', min: 0, max: 65535, help: '' }, values.port) as number);
     } catch (err) {
       if (err instanceof FtplogError && err.code === 'ERR_INVALID_ARGUMENT') return usage(io, err.message);
       throw err;
@@ -76,13 +80,13 @@ export const receiveCommand: Command = {
 
     let receiver: OtlpReceiver;
     try {
-      receiver = await startReceiver({ host, port, retain: false });
+      receiver = await startReceiver({ host, port, retain: false, grpc: values.grpc === true });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       io.stderr.write(`ftplog-otel receive: cannot listen on ${host}:${port}: ${e.code ?? e.message}\n`);
       return EXIT.FAILURE;
     }
-    io.stderr.write(`ftplog-otel receive: listening on ${receiver.endpoint}\n`);
+    io.stderr.write(`ftplog-otel receive: listening on ${values.grpc === true ? `${receiver.url} (OTLP/gRPC)` : receiver.endpoint}\n`);
 
     let notPrinted = 0;
     let intervalRecords = 0;

@@ -337,3 +337,35 @@ export function encodeStatus(encoding: 'protobuf' | 'json', code: number, messag
   }
   return Buffer.concat([Buffer.from(head), text]);
 }
+
+/** A length-delimited field: tag, length, content. */
+function lenField(field: number, content: Uint8Array): Buffer {
+  const head: number[] = [];
+  varint((field << 3) | 2, head);
+  varint(content.length, head);
+  return Buffer.concat([Buffer.from(head), content]);
+}
+
+/**
+ * A protobuf google.rpc.Status, with a google.rpc.RetryInfo detail when
+ * `retryDelayMs` is given: what a gRPC server sends in the
+ * grpc-status-details-bin trailer to say when to try again.
+ */
+export function encodeRpcStatus(code: number, message: string, retryDelayMs?: number): Buffer {
+  const base = Buffer.from(encodeStatus('protobuf', code, message));
+  if (retryDelayMs === undefined) return base;
+  const duration: number[] = [];
+  const seconds = Math.floor(retryDelayMs / 1000);
+  const nanos = (retryDelayMs % 1000) * 1e6;
+  if (seconds > 0) {
+    duration.push(0x08);
+    varint(seconds, duration);
+  }
+  if (nanos > 0) {
+    duration.push(0x10);
+    varint(nanos, duration);
+  }
+  const retryInfo = lenField(1, Buffer.from(duration));
+  const any = Buffer.concat([lenField(1, Buffer.from('type.googleapis.com/google.rpc.RetryInfo')), lenField(2, retryInfo)]);
+  return Buffer.concat([base, lenField(3, any)]);
+}

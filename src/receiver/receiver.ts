@@ -1,7 +1,8 @@
 /**
- * A real OTLP/HTTP logs receiver: decodes requests as a collector does and
+ * A real OTLP logs receiver: decodes requests as a collector does and
  * answers as one does, with per-request fault injection. The tests of the
  * whole project run against it, and `ftplog-otel receive` serves it.
+ * It serves OTLP/HTTP, or OTLP/gRPC with the `grpc` option:
  *
  *   POST /v1/logs   application/x-protobuf | application/json
  *                   (another path with the `path` option, e.g. Loki's /otlp/v1/logs)
@@ -10,14 +11,19 @@
  *   → 400 undecodable body, 404 other paths, 405 other methods,
  *     413 body over maxBodyBytes, 415 other content types
  *
+ *   gRPC LogsService/Export (grpc-encoding gzip or none)
+ *   → OK with ExportLogsServiceResponse, or the Behavior's status as its
+ *     gRPC code (grpcCode, else the HTTP status mapped as a collector maps
+ *     it); a retryAfter goes out as a google.rpc.RetryInfo;
+ *     RESOURCE_EXHAUSTED for a message over maxBodyBytes
+ *
  * Design: a body is buffered up to maxBodyBytes (compressed and decompressed
  * alike), decoded, then answered after the request's Behavior. Stored records
  * and requests grow without bound unless `retain` is off; a test receiver is
  * short-lived, and the `receive` command turns retention off.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { FtplogError, invalidOption } from '../errors.js';
@@ -25,11 +31,13 @@ import {
   decodeLogsJson,
   decodeLogsProtobuf,
   encodeExportResponse,
+  encodeRpcStatus,
   encodeStatus,
   grpcCodeForHttp,
   type PartialSuccess,
 } from './decode.js';
 import type { OtlpEncoding, ReceivedLogRecord, ReceivedRequest } from './types.js';
+import { GRPC_EXPORT_PATH, listenGrpc, listenHttp, type GrpcAnswer, type Listener } from './listeners.js';
 
 export type { AnyValueKind, OtlpEncoding, ReceivedLogRecord, ReceivedRequest } from './types.js';
 
@@ -37,7 +45,12 @@ export type { AnyValueKind, OtlpEncoding, ReceivedLogRecord, ReceivedRequest } f
 export interface Behavior {
   /** HTTP status to answer. @default 200 */
   status?: number;
-  /** Retry-After header value (seconds or an HTTP date), e.g. with 429 or 503. */
+  /** Over gRPC: the status code to answer. @default the HTTP `status` mapped as a collector maps it (0 for 2xx) */
+  grpcCode?: number;
+  /**
+   * Retry-After header value (seconds or an HTTP date), e.g. with 429 or
+   * 503. Over gRPC: whole seconds, sent as a google.rpc.RetryInfo.
+   */
   retryAfter?: string;
   /** Wait this long before answering (or dropping the connection). @default 0 */
   delayMs?: number;
@@ -97,6 +110,8 @@ export interface ReceiverOptions {
    * @default '/v1/logs'
    */
   path?: string;
+  /** Serve OTLP/gRPC (LogsService/Export) instead of OTLP/HTTP. @default false */
+  grpc?: boolean;
 }
 
 interface ResolvedOptions {
@@ -105,18 +120,20 @@ interface ResolvedOptions {
   readonly maxBodyBytes: number;
   readonly retain: boolean;
   readonly path: string;
+  readonly grpc: boolean;
 }
 
 const LOGS_PATH = '/v1/logs';
 
 function resolveOptions(options: ReceiverOptions): ResolvedOptions {
-  const { host = '127.0.0.1', port = 0, maxBodyBytes = 20 * 1024 * 1024, retain = true, path = LOGS_PATH } = options;
+  const { host = '127.0.0.1', port = 0, maxBodyBytes = 20 * 1024 * 1024, retain = true, path = LOGS_PATH, grpc = false } = options;
   if (typeof host !== 'string' || host === '') throw invalidOption('host', 'a non-empty string', host);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidOption('port', 'an integer from 0 to 65535', port);
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw invalidOption('maxBodyBytes', 'a positive integer', maxBodyBytes);
   if (typeof retain !== 'boolean') throw invalidOption('retain', 'a boolean', retain);
   if (typeof path !== 'string' || !/^\/[^?#\s]*$/.test(path)) throw invalidOption('path', 'a path starting with "/", without query or spaces', path);
-  return Object.freeze({ host, port, maxBodyBytes, retain, path });
+  if (typeof grpc !== 'boolean') throw invalidOption('grpc', 'a boolean', grpc);
+  return Object.freeze({ host, port, maxBodyBytes, retain, path: grpc ? GRPC_EXPORT_PATH : path, grpc });
 }
 const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
@@ -187,9 +204,9 @@ export interface OtlpReceiver {
  * dropped) and 'records' (the records of each accepted request).
  */
 export class OtlpReceiver extends EventEmitter {
-  /** `http://host:port` */
+  /** `http://host:port` (the endpoint to give an OTLP/gRPC exporter) */
   readonly url: string;
-  /** `url` + the served path (`/v1/logs` unless the `path` option says otherwise) */
+  /** `url` + the served path (`/v1/logs` unless the `path` option says otherwise; the Export method's path over gRPC) */
   readonly endpoint: string;
   readonly port: number;
   readonly host: string;
@@ -199,10 +216,9 @@ export class OtlpReceiver extends EventEmitter {
   readonly requests: ReceivedRequest[] = [];
   readonly #totals: ReceiverTotals = { requests: 0, records: 0, acceptedRecords: 0 };
 
-  #server: Server;
+  #listener: Listener;
   readonly #options: ResolvedOptions;
   #behavior: BehaviorSource = {};
-  readonly #sockets = new Set<Socket>();
   /** Pending delayed answers: stop() and close() end them early. */
   readonly #sleeps = new Map<NodeJS.Timeout, () => void>();
   readonly #waiters = new Set<Waiter>();
@@ -212,16 +228,31 @@ export class OtlpReceiver extends EventEmitter {
   #arrivals = 0;
 
   /** Use startReceiver(). */
-  constructor(server: Server, options: ResolvedOptions, port: number) {
+  constructor(options: ResolvedOptions, listener: Listener) {
     super();
-    this.#server = server;
     this.#options = options;
+    this.#listener = listener;
+    const port = listener.port;
     this.port = port;
     this.host = options.host;
     const shown = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
     this.url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
     this.endpoint = this.url + options.path;
-    this.#attach(server);
+  }
+
+  /** Starts a receiver; resolves once it listens. */
+  static async start(options: ResolvedOptions): Promise<OtlpReceiver> {
+    let receiver: OtlpReceiver | undefined;
+    const listener = await OtlpReceiver.#listen(options, options.port, () => receiver!);
+    receiver = new OtlpReceiver(options, listener);
+    return receiver;
+  }
+
+  /** Listens on `port` (0: any free one), handing requests to `target()`. */
+  static #listen(o: ResolvedOptions, port: number, target: () => OtlpReceiver): Promise<Listener> {
+    return o.grpc
+      ? listenGrpc(o.host, port, o.maxBodyBytes, (message, metadata) => target().#handleGrpc(message, metadata))
+      : listenHttp(o.host, port, (req, res) => target().#handleHttp(req, res));
   }
 
   /** Sets how later requests are answered: one Behavior for all, or a function deciding per request. */
@@ -271,10 +302,7 @@ export class OtlpReceiver extends EventEmitter {
     if (this.#listening) return Promise.resolve();
     this.#restarting ??= (async () => {
       try {
-        const server = createServer();
-        await listen(server, this.#options.host, this.port);
-        this.#server = server;
-        this.#attach(server);
+        this.#listener = await OtlpReceiver.#listen(this.#options, this.port, () => this);
         this.#listening = true;
       } finally {
         this.#restarting = undefined;
@@ -304,27 +332,16 @@ export class OtlpReceiver extends EventEmitter {
       wake();
     }
     this.#sleeps.clear();
-    const server = this.#server;
-    const done = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.#sockets) s.destroy();
-    this.#sockets.clear();
-    return done;
+    return this.#listener.shut();
   }
 
-  #attach(server: Server): void {
-    server.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-    });
-    server.on('clientError', (_err, socket) => socket.destroy());
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.#handle(req, res).catch((err: unknown) => {
-        // The client went away mid-body, or a behavior function threw: answer 500 if anyone still listens.
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end(String((err as Error)?.message ?? err));
-        } else res.destroy();
-      });
+  #handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    this.#handle(req, res).catch((err: unknown) => {
+      // The client went away mid-body, or a behavior function threw: answer 500 if anyone still listens.
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end(String((err as Error)?.message ?? err));
+      } else res.destroy();
     });
   }
 
@@ -366,32 +383,97 @@ export class OtlpReceiver extends EventEmitter {
     });
   }
 
+  /** A new request in `requests`. */
+  #arrival(fields: Pick<ReceivedRequest, 'method' | 'path' | 'contentType' | 'encoding' | 'contentEncoding' | 'headers'>): ReceivedRequest {
+    const request: ReceivedRequest = { index: this.#arrivals++, ...fields, bytes: 0, decodedBytes: 0, recordCount: 0, status: undefined, accepted: false, completed: false, receivedAt: Date.now() };
+    if (this.#options.retain) this.requests.push(request);
+    return request;
+  }
+
+  /** Marks a request completed, whatever became of it. */
+  #completed(request: ReceivedRequest): void {
+    request.completed = true;
+    this.#totals.requests++;
+    this.emit('request', request);
+    this.#notify();
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const contentType = req.headers['content-type'] ?? '';
-    const request: ReceivedRequest = {
-      index: this.#arrivals++,
+    const request = this.#arrival({
       method: req.method ?? '',
       path: (req.url ?? '').split('?', 1)[0]!,
       contentType,
       encoding: encodingOf(contentType),
       contentEncoding: (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase() || 'identity',
-      bytes: 0,
-      decodedBytes: 0,
-      recordCount: 0,
-      status: undefined,
-      accepted: false,
-      completed: false,
-      receivedAt: Date.now(),
       headers: { ...req.headers },
-    };
-    if (this.#options.retain) this.requests.push(request);
+    });
     try {
       await this.#answer(req, res, request);
     } finally {
-      request.completed = true;
-      this.#totals.requests++;
-      this.emit('request', request);
-      this.#notify();
+      this.#completed(request);
+    }
+  }
+
+  /**
+   * Applies the Behavior to a decoded request: waits its delay, stores the
+   * records when it accepts them. Undefined when the receiver stopped
+   * meanwhile (the connection is gone).
+   */
+  async #decide(request: ReceivedRequest, records: ReceivedLogRecord[]): Promise<{ behavior: Behavior; status: number; ok: boolean; accept: boolean } | undefined> {
+    request.recordCount = records.length;
+    const source = this.#behavior;
+    const behavior = typeof source === 'function' ? source({ requestIndex: request.index, recordCount: records.length, encoding: request.encoding ?? 'protobuf', records }) : source;
+    const status = behavior.status ?? 200;
+    const ok = status >= 200 && status < 300;
+    if (behavior.delayMs !== undefined && behavior.delayMs > 0) {
+      await this.#sleep(behavior.delayMs);
+      if (!this.#listening) return undefined;
+    }
+    // Records are stored before the answer leaves, so a client that got its answer finds them.
+    const accept = behavior.accept ?? (ok && behavior.destroySocket !== true && behavior.drip === undefined);
+    this.#totals.records += records.length;
+    if (accept) {
+      request.accepted = true;
+      if (this.#options.retain) for (const r of records) this.records.push(r);
+      this.#totals.acceptedRecords += records.length;
+    }
+    return { behavior, status, ok, accept };
+  }
+
+  /** One OTLP/gRPC export: decoded, decided and answered as over HTTP, with gRPC codes. */
+  async #handleGrpc(message: Buffer, metadata: Record<string, string>): Promise<GrpcAnswer | undefined> {
+    const request = this.#arrival({
+      method: 'POST',
+      path: GRPC_EXPORT_PATH,
+      contentType: metadata['content-type'] ?? 'application/grpc',
+      encoding: 'protobuf',
+      contentEncoding: metadata['grpc-encoding'] ?? 'identity',
+      headers: metadata,
+    });
+    try {
+      request.bytes = request.decodedBytes = message.length;
+      let records: ReceivedLogRecord[];
+      try {
+        records = decodeLogsProtobuf(message, request.index);
+      } catch (err) {
+        request.error = (err as Error).message;
+        request.status = 400;
+        return { code: 3, message: request.error };
+      }
+      const decided = await this.#decide(request, records);
+      if (decided === undefined) return undefined;
+      const { behavior, status, ok, accept } = decided;
+      request.status = status;
+      const code = behavior.grpcCode ?? (ok ? 0 : grpcCodeForHttp(status));
+      const answer: GrpcAnswer =
+        code === 0
+          ? { code, response: encodeExportResponse('protobuf', behavior.partialSuccess) }
+          : { code, message: `injected status ${status}`, ...retryInfo(code, behavior.retryAfter) };
+      if (accept) queueMicrotask(() => this.emit('records', records, request));
+      return answer;
+    } finally {
+      this.#completed(request);
     }
   }
 
@@ -445,27 +527,10 @@ export class OtlpReceiver extends EventEmitter {
       if (err instanceof BodyTooLarge) return this.#refuse(res, request, 413, `decompressed body larger than ${limit} bytes`);
       return this.#refuse(res, request, 400, (err as Error).message);
     }
-    request.recordCount = records.length;
-
-    const source = this.#behavior;
-    const behavior = typeof source === 'function' ? source({ requestIndex: request.index, recordCount: records.length, encoding: request.encoding, records }) : source;
-    const status = behavior.status ?? 200;
-    const ok = status >= 200 && status < 300;
-    if (behavior.delayMs !== undefined && behavior.delayMs > 0) {
-      await this.#sleep(behavior.delayMs);
-      if (!this.#listening) {
-        // Stopped or closed while waiting: the connection is gone.
-        return;
-      }
-    }
-    // Records are stored before the answer leaves, so a client that got its answer finds them.
-    const accept = behavior.accept ?? (ok && behavior.destroySocket !== true && behavior.drip === undefined);
-    this.#totals.records += records.length;
-    if (accept) {
-      request.accepted = true;
-      if (this.#options.retain) for (const r of records) this.records.push(r);
-      this.#totals.acceptedRecords += records.length;
-    }
+    const decided = await this.#decide(request, records);
+    // Stopped or closed while waiting: the connection is gone.
+    if (decided === undefined) return;
+    const { behavior, status, ok, accept } = decided;
     if (behavior.destroySocket === true) {
       req.socket.destroy();
     } else if (behavior.drip !== undefined) {
@@ -530,22 +595,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : port);
-    });
-  });
+/** The RetryInfo detail of a gRPC error, for a Retry-After of whole seconds. */
+function retryInfo(code: number, retryAfter: string | undefined): Pick<GrpcAnswer, 'details'> {
+  if (retryAfter === undefined || !/^\d+$/.test(retryAfter.trim())) return {};
+  return { details: encodeRpcStatus(code, `injected status`, Number(retryAfter.trim()) * 1000) };
 }
 
 /** Starts a receiver; resolves once it listens. */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
-  const resolved = resolveOptions(options);
-  const server = createServer();
-  const port = await listen(server, resolved.host, resolved.port);
-  return new OtlpReceiver(server, resolved, port);
+  return OtlpReceiver.start(resolveOptions(options));
 }
