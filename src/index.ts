@@ -42,7 +42,7 @@ export { resourceAttributes, parseResourceAttributes, type ResourceOptions } fro
 export { encodeLogsProtobuf } from './otlp/encode-protobuf.js';
 export { encodeLogsJson } from './otlp/encode-json.js';
 export type { LogsBatch } from './otlp/types.js';
-export { isEncodedRecords, type EncodedRecords, type OtlpProtocol } from './otlp/encoded.js';
+export { isEncodedRecords, type EncodedRecords, type OtlpEncoding } from './otlp/encoded.js';
 
 // Streams
 export { splitLines, type SplitLinesOptions, type SplitLinesStream } from './transforms/split-lines.js';
@@ -66,5 +66,5 @@ export {
 } from './sinks/otlp/sink.js';
 export type { TransformSpec, SetTransform } from './records/transforms.js';
 export { pipelineComponents, sinkComponent, unaccounted, type ComponentStats } from './stats.js';
-export { resolveOtlpConfig, type OtlpConfig, type OtlpFlags } from './sinks/otlp/config.js';
+export { resolveOtlpConfig, type OtlpConfig, type OtlpFlags, type OtlpProtocol } from './sinks/otlp/config.js';
 export { DeadLetterFile, DEFAULT_DEAD_LETTER_FILE } from './sinks/otlp/dead-letter.js';

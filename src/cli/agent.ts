@@ -22,7 +22,7 @@ import type { MetricsServer } from '../agent/metrics.js';
 import { resolveInputs } from '../sources/log-files.js';
 import { FtplogError } from '../errors.js';
 import { autoWorkers, workersOption } from '../sources/source.js';
-import type { OtlpProtocol } from '../otlp/encoded.js';
+import type { OtlpEncoding } from '../otlp/encoded.js';
 
 const PREFIX = 'ftplog-otel ship';
 
@@ -48,7 +48,7 @@ export interface AgentPlan {
   values: ShipValues;
   makeSink: () => OtlpSink;
   /** How the sink sends (worker threads encode for it). */
-  protocol: OtlpProtocol;
+  protocol: OtlpEncoding;
   shutdownMs: number;
   quiet: boolean;
 }

@@ -1,8 +1,9 @@
 /**
  * `ftplog-otel demo`: the whole path in one command, no collector needed.
- * Starts the OTLP/HTTP receiver on 127.0.0.1 (a free port), ships the given
- * logs (default: the bundled examples) to it over real OTLP/HTTP with the
- * same delivery code as `ship`, and prints what the receiver decoded.
+ * Starts the OTLP receiver on 127.0.0.1 (a free port), ships the given logs
+ * (default: the bundled examples) to it over real OTLP/HTTP (or OTLP/gRPC
+ * with --protocol grpc) with the same delivery code as `ship`, and prints
+ * what the receiver decoded.
  */
 import { reportSourceWarnings } from './summary.js';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { openSource, sourceConfig, type SourceOptions } from '../sources/source.
 import { INPUT_OPTIONS, OTLP_OPTIONS, SELECT_OPTIONS } from '../options/components.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
 import { otlpSink } from '../sinks/otlp/sink.js';
+import { encodingOf } from '../sinks/otlp/config.js';
 import { resourceAttributes } from '../otel/resource.js';
 import { startReceiver } from '../receiver/receiver.js';
 import { formatRecords, recordToJson } from '../receiver/print.js';
@@ -37,8 +39,9 @@ const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, SENDING, 
 const HELP = commandHelp(
   `Usage: ftplog-otel demo [options] [FILE...]
 
-Starts an OTLP/HTTP receiver on 127.0.0.1 (a free port), ships the given logs
-to it with 'ftplog-otel ship' (default: the bundled examples in
+Starts an OTLP receiver on 127.0.0.1 (a free port; OTLP/HTTP, or OTLP/gRPC
+with --protocol grpc), ships the given logs to it with 'ftplog-otel ship'
+(default: the bundled examples in
 ${EXAMPLES_DIR}), and prints every record as the receiver decoded it, like
 the collector's debug exporter. Nothing leaves this machine.
 
@@ -59,13 +62,15 @@ export const demoCommand: Command = {
     }
     const v = convertFlags(GROUPS, values);
     const cfg = sourceConfig(v as SourceOptions, positionals.length > 0 ? positionals : [EXAMPLES_DIR], io.stdin);
-    const receiver = await startReceiver({ host: '127.0.0.1', port: 0 });
+    const grpc = v['protocol'] === 'grpc';
+    const receiver = await startReceiver({ host: '127.0.0.1', port: 0, grpc });
     try {
       const config = otlpConfigFrom({ ...v, endpoint: receiver.url }, {});
-      io.stderr.write(`ftplog-otel demo: OTLP/HTTP receiver listening on ${receiver.endpoint}; shipping ${cfg.inputs.join(', ')}\n`);
+      const where = grpc ? `OTLP/gRPC receiver listening on ${receiver.url}` : `OTLP/HTTP receiver listening on ${receiver.endpoint}`;
+      io.stderr.write(`ftplog-otel demo: ${where}; shipping ${cfg.inputs.join(', ')}\n`);
       const d: Delivery = {
         started: Date.now(),
-        records: openSource(cfg, { stdin: io.stdin, output: config.protocol }),
+        records: openSource(cfg, { stdin: io.stdin, output: encodingOf(config.protocol) }),
         sink: otlpSink({ config, resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}) }), maxBatchDelayMs: 50 }),
       };
       reportSourceWarnings(d.records, io.stderr, 'ftplog-otel demo');

@@ -4,7 +4,7 @@ import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
 import { otlpSink, type OtlpSink, type OtlpSinkOptions, type OutageInfo, type RecoveryInfo, type RetryInfo } from '../sinks/otlp/sink.js';
-import { resolveOtlpConfig, describeOtlpConfig, type OtlpConfig, type OtlpFlags } from '../sinks/otlp/config.js';
+import { resolveOtlpConfig, describeOtlpConfig, encodingOf, type OtlpConfig, type OtlpFlags } from '../sinks/otlp/config.js';
 import type { BackoffOptions } from '../sinks/otlp/retry.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
 import { runAgent } from './agent.js';
@@ -240,9 +240,9 @@ export const shipCommand: Command = {
     const quiet = v['quiet'] === true;
     if (agent) {
       if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
-      return runAgent({ cfg, patterns: positionals, values: v, makeSink, protocol: config.protocol, shutdownMs: opts.shutdownMs, quiet }, io);
+      return runAgent({ cfg, patterns: positionals, values: v, makeSink, protocol: encodingOf(config.protocol), shutdownMs: opts.shutdownMs, quiet }, io);
     }
-    const d: Delivery = { started: Date.now(), records: openSource(cfg, { stdin: io.stdin, output: config.protocol }), sink: makeSink() };
+    const d: Delivery = { started: Date.now(), records: openSource(cfg, { stdin: io.stdin, output: encodingOf(config.protocol) }), sink: makeSink() };
     reportSourceWarnings(d.records, io.stderr, 'ftplog-otel ship');
     if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
     const stop = progressWanted(v['progress'] as boolean | undefined, io.stderr)

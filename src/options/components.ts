@@ -67,17 +67,24 @@ export const TRANSFORM_OPTIONS: OptionGroup = {
 export const OTLP_OPTIONS: OptionGroup = {
   title: 'Collector (flags win over the standard OTEL_EXPORTER_OTLP_* / OTEL_EXPORTER_OTLP_LOGS_* variables)',
   options: [
-    { flag: 'endpoint', key: 'endpoint', kind: 'string', placeholder: 'URL', defaultText: 'http://localhost:4318', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', help: 'OTLP/HTTP endpoint; /v1/logs is appended unless present' },
+    {
+      flag: 'endpoint',
+      key: 'endpoint',
+      kind: 'string',
+      placeholder: 'URL',
+      defaultText: 'http://localhost:4318 (grpc: http://localhost:4317)',
+      env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      help: 'collector endpoint; over HTTP /v1/logs is appended unless present, over gRPC scheme, host and port only',
+    },
     {
       flag: 'protocol',
       key: 'protocol',
       kind: 'enum',
-      values: ['http/protobuf', 'http/json'],
+      values: ['http/protobuf', 'http/json', 'grpc'],
       default: 'http/protobuf',
       placeholder: 'P',
       env: 'OTEL_EXPORTER_OTLP_PROTOCOL',
-      help: 'http/protobuf | http/json',
-      hints: { grpc: "gRPC is not supported: send to the collector's OTLP/HTTP port, 4318" },
+      help: 'http/protobuf | http/json | grpc',
     },
     { flag: 'compression', key: 'compression', kind: 'enum', values: ['gzip', 'none'], default: 'none', placeholder: 'C', env: 'OTEL_EXPORTER_OTLP_COMPRESSION', help: 'gzip | none' },
     // Default 1: measured (`ship`, 1M EFT lines, 2 workers), level 1 sends 111k

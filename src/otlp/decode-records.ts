@@ -21,7 +21,7 @@ import { Buffer } from 'node:buffer';
 import { FtplogError } from '../errors.js';
 import type { AttributeValue, Attributes } from '../model.js';
 import type { JsonRecord } from '../jsonl/record-json.js';
-import type { OtlpProtocol } from './encoded.js';
+import type { OtlpEncoding } from './encoded.js';
 
 function bad(message: string): never {
   throw new FtplogError('ERR_PARSE', `encoded log record: ${message}`);
@@ -393,6 +393,6 @@ export function decodeRecordsJson(bytes: Uint8Array): JsonRecord[] {
 }
 
 /** Decodes the bytes of encoded records (a run's, or a range of them) of either protocol. */
-export function decodeRecords(protocol: OtlpProtocol, bytes: Uint8Array): JsonRecord[] {
+export function decodeRecords(protocol: OtlpEncoding, bytes: Uint8Array): JsonRecord[] {
   return protocol === 'http/protobuf' ? decodeRecordsProtobuf(bytes) : decodeRecordsJson(bytes);
 }

@@ -19,12 +19,13 @@ import { encodeLogRecordEntryJson } from './encode-json.js';
 
 export type { SpareBuffers } from '../bytes.js';
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+/** How encoded records are written: the body encodings of OTLP/HTTP (gRPC carries the protobuf one). */
+export type OtlpEncoding = 'http/protobuf' | 'http/json';
 
 export interface EncodedRecords {
   /** Marks the object for stream stages that take records or runs. */
   readonly kind: 'encoded-records';
-  readonly protocol: OtlpProtocol;
+  readonly protocol: OtlpEncoding;
   /** Log format of every record in the run (it selects the resource). */
   readonly format: LogFormat | undefined;
   readonly count: number;
@@ -62,7 +63,7 @@ export class RecordEntryEncoder {
   private readonly scratch = new ByteWriter(16 * 1024);
   private readonly protobuf = new ProtobufEncoder();
 
-  constructor(readonly protocol: OtlpProtocol) {}
+  constructor(readonly protocol: OtlpEncoding) {}
 
   /** The record's bytes as they stand inside a request; a view valid until the next encode(). */
   encode(r: FtpLogRecord): Uint8Array {
@@ -103,7 +104,7 @@ export class EncodedRecordsBuilder {
   private offsets: number[] = [];
 
   constructor(
-    readonly protocol: OtlpProtocol,
+    readonly protocol: OtlpEncoding,
     readonly format: LogFormat | undefined,
     readonly file: string | undefined,
     private readonly initialBytes = 64 * 1024,

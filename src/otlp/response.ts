@@ -174,3 +174,77 @@ function statusMessageProtobuf(buf: Uint8Array): string | undefined {
   }
   return undefined;
 }
+
+/** A google.rpc.Status, as gRPC carries it in the grpc-status-details-bin trailer. */
+export interface RpcStatus {
+  code: number;
+  message: string;
+  /** The delay of a google.rpc.RetryInfo among its details, in ms. */
+  retryDelayMs?: number;
+}
+
+const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/** The fields of a message as [field number, wire type, start, end] (end of a varint: its value's end). */
+function* fields(buf: Uint8Array, start: number, end: number): Generator<[number, number, number, number]> {
+  let pos = start;
+  while (pos < end) {
+    const [t, p] = readVarint(buf, pos);
+    const wire = t & 7;
+    if (wire === 2) {
+      const [len, s] = readVarint(buf, p);
+      if (s + len > end) throw new RangeError('field runs past its message');
+      yield [t >>> 3, wire, s, s + len];
+      pos = s + len;
+    } else {
+      pos = skipField(buf, p, wire);
+      yield [t >>> 3, wire, p, pos];
+    }
+  }
+}
+
+/** google.protobuf.Duration { seconds = 1; nanos = 2 } in ms. */
+function durationMs(buf: Uint8Array, start: number, end: number): number {
+  let seconds = 0;
+  let nanos = 0;
+  for (const [n, wire, s] of fields(buf, start, end)) {
+    if (n === 1 && wire === 0) seconds = readVarint(buf, s)[0];
+    else if (n === 2 && wire === 0) nanos = readVarint(buf, s)[0];
+  }
+  return seconds * 1000 + Math.round(nanos / 1e6);
+}
+
+/** RetryInfo { retry_delay = 1 } of an Any { type_url = 1; value = 2 }; undefined for any other detail. */
+function retryInfoDelay(buf: Uint8Array, start: number, end: number): number | undefined {
+  let type = '';
+  let value: [number, number] | undefined;
+  for (const [n, wire, s, e] of fields(buf, start, end)) {
+    if (n === 1 && wire === 2) type = Buffer.from(buf.subarray(s, e)).toString('utf8');
+    else if (n === 2 && wire === 2) value = [s, e];
+  }
+  if (type !== RETRY_INFO_TYPE || value === undefined) return undefined;
+  for (const [n, wire, s, e] of fields(buf, value[0], value[1])) if (n === 1 && wire === 2) return durationMs(buf, s, e);
+  return undefined;
+}
+
+/**
+ * Reads a protobuf google.rpc.Status { code = 1; message = 2; details = 3 }
+ * with the delay of its RetryInfo detail, if any. Undefined when the bytes
+ * are not one. Pure.
+ */
+export function decodeRpcStatus(buf: Uint8Array): RpcStatus | undefined {
+  try {
+    const status: RpcStatus = { code: 0, message: '' };
+    for (const [n, wire, s, e] of fields(buf, 0, buf.length)) {
+      if (n === 1 && wire === 0) status.code = readVarint(buf, s)[0];
+      else if (n === 2 && wire === 2) status.message = Buffer.from(buf.subarray(s, e)).toString('utf8');
+      else if (n === 3 && wire === 2) {
+        const delay = retryInfoDelay(buf, s, e);
+        if (delay !== undefined) status.retryDelayMs = delay;
+      }
+    }
+    return status;
+  } catch {
+    return undefined;
+  }
+}

@@ -17,13 +17,13 @@ import { RecordsPipeline } from '../records/pipeline.js';
 import type { RecordTransform, TransformSpec } from '../records/transforms.js';
 import type { CountingEnricher } from '../enrich/enrich.js';
 import { JsonLineEncoder, JsonLineWriter } from '../jsonl/json-bytes.js';
-import { EncodedRecordsBuilder, type OtlpProtocol, type SpareBuffers } from '../otlp/encoded.js';
+import { EncodedRecordsBuilder, type OtlpEncoding, type SpareBuffers } from '../otlp/encoded.js';
 import { ProtobufEncoder } from '../otlp/encode-protobuf.js';
 import { recordFormat } from '../otel/resource.js';
 import type { FormatOption } from '../formats/detect.js';
 import { recordsCounts, type InputTotals } from '../sources/log-files.js';
 
-export type JobOutput = 'jsonl' | OtlpProtocol;
+export type JobOutput = 'jsonl' | OtlpEncoding;
 
 export interface JobSettings {
   output: JobOutput;

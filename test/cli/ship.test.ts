@@ -166,7 +166,8 @@ describe('ftplog-otel ship', () => {
 
   it('rejects bad configuration with one line and exit 2', async () => {
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
-      [['ship', '--protocol', 'grpc', '-'], {}, /^ftplog-otel ship: --protocol must be http\/protobuf \| http\/json \(got "grpc"\); gRPC is not supported: send to the collector's OTLP\/HTTP port, 4318\n$/],
+      [['ship', '--protocol', 'grpc2', '-'], {}, /^ftplog-otel ship: --protocol must be http\/protobuf \| http\/json \| grpc \(got "grpc2"\)\n$/],
+      [['ship', '--protocol', 'grpc', '--endpoint', 'http://localhost:4317/v1/logs', '-'], {}, /^ftplog-otel ship: --endpoint: an OTLP\/gRPC endpoint is a scheme, host and port only \(such as http:\/\/localhost:4317\), without a path like \/v1\/logs\n$/],
       [['ship', '--endpoint', 'ftp://x', '-'], {}, /--endpoint: must be an http:\/\/ or https:\/\/ URL/],
       [['ship', '--compression', 'zstd', '-'], {}, /^ftplog-otel ship: --compression must be gzip \| none \(got "zstd"\)\n$/],
       [['ship', '--endpint', 'http://x', '-'], {}, /^ftplog-otel ship: Unknown option '--endpint'; did you mean --endpoint\?\n$/],

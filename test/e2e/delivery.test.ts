@@ -52,14 +52,16 @@ function compare(lines: readonly string[], arrived: Map<string, number>): { lost
 }
 
 function retriesOf(run: CliRun): number {
-  const m = /([\d,]+) retries/.exec(run.stderr);
+  const m = /requests, ([\d,]+) retries/.exec(run.stderr);
   assert.ok(m, run.stderr);
   return Number(m[1]!.replace(/,/g, ''));
 }
 
-function fileConfig(port: number, out: string, processors: Record<string, unknown> = {}): object {
+/** The Collector's OTLP receiver on `port`, over HTTP or gRPC as ship sends. */
+function fileConfig(port: number, out: string, grpc: boolean, processors: Record<string, unknown> = {}): object {
+  const protocol = grpc ? { grpc: { endpoint: `127.0.0.1:${port}` } } : { http: { endpoint: `127.0.0.1:${port}` } };
   return {
-    receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${port}` } } } },
+    receivers: { otlp: { protocols: protocol } },
     processors,
     // append: a restarted Collector adds to the file instead of truncating it.
     exporters: { file: { path: out, format: 'json', flush_interval: '100ms', append: true } },
@@ -116,78 +118,81 @@ describe('e2e: delivery through a real OpenTelemetry Collector', function () {
     dir = undefined;
   });
 
-  it(`the Collector stopped and restarted in the middle of a ship of ${LINES.toLocaleString('en-US')} lines: nothing lost, duplicates only of what was in flight`, async function () {
-    this.timeout(60_000);
-    const lines = ncftpdLines(LINES, 'e2e-restart');
-    const [a, b] = [8_000, 14_000];
-    const chunk = (from: number, to: number): string => lines.slice(from, to).join('\n') + '\n';
-    const port = await freePort();
-    const out = join(dir!, 'out.jsonl');
-    const config = fileConfig(port, out);
-    collector = await Collector.start(binary, { config, readyPort: port, dir: dir! });
+  for (const protocol of ['http/protobuf', 'grpc']) {
+    const grpc = protocol === 'grpc';
+    it(`${protocol}: the Collector stopped and restarted in the middle of a ship of ${LINES.toLocaleString('en-US')} lines: nothing lost, duplicates only of what was in flight`, async function () {
+      this.timeout(60_000);
+      const lines = ncftpdLines(LINES, 'e2e-restart');
+      const [a, b] = [8_000, 14_000];
+      const chunk = (from: number, to: number): string => lines.slice(from, to).join('\n') + '\n';
+      const port = await freePort();
+      const out = join(dir!, 'out.jsonl');
+      const config = fileConfig(port, out, grpc);
+      collector = await Collector.start(binary, { config, readyPort: port, dir: dir! });
 
-    const batchSize = 500;
-    const maxInFlight = 4;
-    const run = runFtplog(
-      ['ship', '-', '--endpoint', `http://127.0.0.1:${port}`, '--timezone', TIMEZONE, '--batch-size', String(batchSize), '--max-in-flight', String(maxInFlight), '--batch-delay', '50ms', '--retry-initial', '50ms', '--retry-max', '250ms', '--dead-letter', join(dir!, 'dead-letter.jsonl')],
-      { stdin: true, onSpawn: (child) => (ship = child) },
-    );
-    const stdin = ship!.stdin!;
-    stdin.write(chunk(0, a));
-    await waitForExported(out, a);
+      const batchSize = 500;
+      const maxInFlight = 4;
+      const run = runFtplog(
+        ['ship', '-', '--protocol', protocol, '--endpoint', `http://127.0.0.1:${port}`, '--timezone', TIMEZONE, '--batch-size', String(batchSize), '--max-in-flight', String(maxInFlight), '--batch-delay', '50ms', '--retry-initial', '50ms', '--retry-max', '250ms', '--dead-letter', join(dir!, 'dead-letter.jsonl')],
+        { stdin: true, onSpawn: (child) => (ship = child) },
+      );
+      const stdin = ship!.stdin!;
+      stdin.write(chunk(0, a));
+      await waitForExported(out, a);
 
-    // The next lines go out while the Collector shuts down: some requests may be in flight.
-    stdin.write(chunk(a, b));
-    assert.equal(await collector.stop(), 0, collector.output);
-    // While it is down, more lines arrive and ship keeps trying: wait until it has tried twice.
-    const standIn = await downCollector(port);
-    down = standIn;
-    stdin.write(chunk(b, LINES));
-    await poll('ship to retry against the stopped Collector', () => (standIn.attempts() >= 2 ? true : undefined));
-    await standIn.close();
-    down = undefined;
-    collector = await Collector.start(binary, { config, readyPort: port, dir: dir! });
-    stdin.end();
+      // The next lines go out while the Collector shuts down: some requests may be in flight.
+      stdin.write(chunk(a, b));
+      assert.equal(await collector.stop(), 0, collector.output);
+      // While it is down, more lines arrive and ship keeps trying: wait until it has tried twice.
+      const standIn = await downCollector(port);
+      down = standIn;
+      stdin.write(chunk(b, LINES));
+      await poll('ship to retry against the stopped Collector', () => (standIn.attempts() >= 2 ? true : undefined));
+      await standIn.close();
+      down = undefined;
+      collector = await Collector.start(binary, { config, readyPort: port, dir: dir! });
+      stdin.end();
 
-    const result = await run;
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /20,000 records/);
-    assert.match(result.stderr, /accepted 20,000, rejected by collector 0, dead-lettered 0, not delivered 0;/);
-    assert.ok(retriesOf(result) >= 2, result.stderr);
+      const result = await run;
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /20,000 records/);
+      assert.match(result.stderr, /accepted 20,000, rejected by collector 0, dead-lettered 0, not delivered 0;/);
+      assert.ok(retriesOf(result) >= 2, result.stderr);
 
-    await waitForExported(out, LINES);
-    assert.equal(await collector.stop(), 0, collector.output);
-    const { lost, duplicates } = compare(lines, bodyCounts(out));
-    assert.deepEqual(lost, []);
-    assert.ok(duplicates <= batchSize * maxInFlight, `${duplicates} duplicates, more than the ${batchSize * maxInFlight} records that can be in flight`);
-    assert.equal(readExported(out).length, LINES + duplicates);
-  });
+      await waitForExported(out, LINES);
+      assert.equal(await collector.stop(), 0, collector.output);
+      const { lost, duplicates } = compare(lines, bodyCounts(out));
+      assert.deepEqual(lost, []);
+      assert.ok(duplicates <= batchSize * maxInFlight, `${duplicates} duplicates, more than the ${batchSize * maxInFlight} records that can be in flight`);
+      assert.equal(readExported(out).length, LINES + duplicates);
+    });
 
-  it(`memory_limiter refusing under pressure: ship retries and all ${LINES.toLocaleString('en-US')} records arrive once`, async function () {
-    this.timeout(60_000);
-    const lines = ncftpdLines(LINES, 'e2e-memory');
-    const input = join(dir!, 'xfer.log');
-    writeFileSync(input, lines.join('\n') + '\n');
-    const port = await freePort();
-    const out = join(dir!, 'out.jsonl');
-    // With the Go garbage collector off, every request's garbage stays on the
-    // heap until memory_limiter forces a collection at its hard limit (16 MiB);
-    // above the soft limit (8 MiB) it refuses data, and ship must retry.
-    const config = fileConfig(port, out, { memory_limiter: { check_interval: '20ms', limit_mib: 16, spike_limit_mib: 8 } });
-    collector = await Collector.start(binary, { config, readyPort: port, dir: dir!, env: { GOGC: 'off' } });
+    it(`${protocol}: memory_limiter refusing under pressure: ship retries and all ${LINES.toLocaleString('en-US')} records arrive once`, async function () {
+      this.timeout(60_000);
+      const lines = ncftpdLines(LINES, 'e2e-memory');
+      const input = join(dir!, 'xfer.log');
+      writeFileSync(input, lines.join('\n') + '\n');
+      const port = await freePort();
+      const out = join(dir!, 'out.jsonl');
+      // With the Go garbage collector off, every request's garbage stays on the
+      // heap until memory_limiter forces a collection at its hard limit (16 MiB);
+      // above the soft limit (8 MiB) it refuses data, and ship must retry.
+      const config = fileConfig(port, out, grpc, { memory_limiter: { check_interval: '20ms', limit_mib: 16, spike_limit_mib: 8 } });
+      collector = await Collector.start(binary, { config, readyPort: port, dir: dir!, env: { GOGC: 'off' } });
 
-    const result = await runFtplog(['ship', input, '--endpoint', `http://127.0.0.1:${port}`, '--timezone', TIMEZONE, '--batch-size', '1000', '--retry-initial', '20ms', '--retry-max', '200ms', '--dead-letter', join(dir!, 'dead-letter.jsonl')]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /accepted 20,000, rejected by collector 0, dead-lettered 0, not delivered 0;/);
-    assert.ok(retriesOf(result) >= 1, `memory_limiter never refused:\n${result.stderr}`);
-    assert.match(collector.output, /Memory usage is above hard limit/);
+      const result = await runFtplog(['ship', input, '--protocol', protocol, '--endpoint', `http://127.0.0.1:${port}`, '--timezone', TIMEZONE, '--batch-size', '1000', '--retry-initial', '20ms', '--retry-max', '200ms', '--dead-letter', join(dir!, 'dead-letter.jsonl')]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /accepted 20,000, rejected by collector 0, dead-lettered 0, not delivered 0;/);
+      assert.ok(retriesOf(result) >= 1, `memory_limiter never refused:\n${result.stderr}`);
+      assert.match(collector.output, /Memory usage is above hard limit/);
 
-    await waitForExported(out, LINES);
-    assert.equal(await collector.stop(), 0, collector.output);
-    // A refused request never reaches the exporter: every record exactly once.
-    const { lost, duplicates } = compare(lines, bodyCounts(out));
-    assert.deepEqual(lost, []);
-    assert.equal(duplicates, 0);
-    assert.equal(readExported(out).length, LINES);
-  });
+      await waitForExported(out, LINES);
+      assert.equal(await collector.stop(), 0, collector.output);
+      // A refused request never reaches the exporter: every record exactly once.
+      const { lost, duplicates } = compare(lines, bodyCounts(out));
+      assert.deepEqual(lost, []);
+      assert.equal(duplicates, 0);
+      assert.equal(readExported(out).length, LINES);
+    });
+  }
 });

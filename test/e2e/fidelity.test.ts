@@ -77,9 +77,9 @@ function difference(actual: string[], expected: string[], limit = 3): { missing:
   return { missing: missing.slice(0, limit).map((s) => JSON.parse(s)), unexpected: unexpected.slice(0, limit).map((s) => JSON.parse(s)) };
 }
 
-function fileConfig(port: number, out: string): object {
+function fileConfig(port: number, grpcPort: number, out: string): object {
   return {
-    receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${port}` } } } },
+    receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${port}` }, grpc: { endpoint: `127.0.0.1:${grpcPort}` } } } },
     exporters: { file: { path: out, format: 'json', flush_interval: '100ms' } },
     service: { telemetry: QUIET_TELEMETRY, pipelines: { logs: { receivers: ['otlp'], exporters: ['file'] } } },
   };
@@ -159,12 +159,17 @@ describe('e2e: ship through a real OpenTelemetry Collector arrives as parse prin
     assert.ok(parsed.some((r) => String(r.attributes['file.path'] ?? '').includes(';')));
   });
 
-  /** Starts a Collector writing to a new file; ships with `args`; returns the run and what the Collector wrote. */
-  async function shipThrough(args: string[]): Promise<{ ship: CliRun; got: ExportedRecord[] }> {
+  /**
+   * Starts a Collector writing to a new file; ships with `args` to its
+   * OTLP/HTTP receiver, or its OTLP/gRPC one with `grpc`; returns the run
+   * and what the Collector wrote.
+   */
+  async function shipThrough(args: string[], grpc = false): Promise<{ ship: CliRun; got: ExportedRecord[] }> {
     const port = await freePort();
+    const grpcPort = await freePort();
     const out = join(dir, `out-${port}.jsonl`);
-    collector = await Collector.start(binary, { config: fileConfig(port, out), readyPort: port });
-    const ship = await runFtplog(['ship', '--endpoint', `http://127.0.0.1:${port}`, '--timezone', TIMEZONE, '--batch-size', '500', '--dead-letter', join(dir, 'dead-letter.jsonl'), ...args], {
+    collector = await Collector.start(binary, { config: fileConfig(port, grpcPort, out), readyPort: grpc ? grpcPort : port });
+    const ship = await runFtplog(['ship', '--endpoint', `http://127.0.0.1:${grpc ? grpcPort : port}`, '--timezone', TIMEZONE, '--batch-size', '500', '--dead-letter', join(dir, 'dead-letter.jsonl'), ...args], {
       env: { OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e' },
     });
     assert.equal(ship.code, 0, ship.stderr);
@@ -179,9 +184,11 @@ describe('e2e: ship through a real OpenTelemetry Collector arrives as parse prin
     { name: 'http/json', args: ['--protocol', 'http/json'] },
     { name: 'http/protobuf with gzip, on 2 worker threads', args: ['--compression', 'gzip', '--workers', '2'] },
     { name: 'http/json with gzip', args: ['--protocol', 'http/json', '--compression', 'gzip'] },
+    { name: 'grpc', args: ['--protocol', 'grpc'], grpc: true },
+    { name: 'grpc with gzip, on 2 worker threads', args: ['--protocol', 'grpc', '--compression', 'gzip', '--workers', '2'], grpc: true },
   ]) {
     it(`${t.name}: every record arrives once, equal to parse's, with its types, resource and scope`, async () => {
-      const { ship, got } = await shipThrough([...t.args, ...inputs]);
+      const { ship, got } = await shipThrough([...t.args, ...inputs], t.grpc === true);
       assert.equal(got.length, parsed.length);
 
       // Observed times differ from parse's run: each must be the shipper's own

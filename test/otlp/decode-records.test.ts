@@ -5,7 +5,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { decodeRecords, decodeRecordsJson, decodeRecordsProtobuf } from '../../src/otlp/decode-records.js';
-import { EncodedRecordsBuilder, type OtlpProtocol } from '../../src/otlp/encoded.js';
+import { EncodedRecordsBuilder, type OtlpEncoding } from '../../src/otlp/encoded.js';
 import { toJsonRecord } from '../../src/jsonl/record-json.js';
 import { logRecords, type LogRecordsOptions } from '../../src/transforms/log-records.js';
 import { FtplogError } from '../../src/errors.js';
@@ -15,10 +15,10 @@ import { fixture, projectRoot } from '../helpers/paths.js';
 import { eftLog, latin1Log, ncftpdLog } from '../parallel/inputs.js';
 import { allSchemaAttributes, attributesWithPrototypes, parseErrorRecord, record, recordArbitrary, sampleBatch } from './fixtures.js';
 
-const PROTOCOLS: OtlpProtocol[] = ['http/protobuf', 'http/json'];
+const PROTOCOLS: OtlpEncoding[] = ['http/protobuf', 'http/json'];
 
 /** The records' run bytes, encoded as the delivery queue and the worker threads encode them. */
-function encode(protocol: OtlpProtocol, records: readonly FtpLogRecord[]): Uint8Array {
+function encode(protocol: OtlpEncoding, records: readonly FtpLogRecord[]): Uint8Array {
   const b = new EncodedRecordsBuilder(protocol, undefined, undefined, 16);
   for (const r of records) b.add(r);
   return b.finish().bytes;

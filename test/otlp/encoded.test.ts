@@ -9,7 +9,7 @@ import {
   rangeBytes,
   recordPosition,
   recordStart,
-  type OtlpProtocol,
+  type OtlpEncoding,
 } from '../../src/otlp/encoded.js';
 import type { FtpLogRecord } from '../../src/model.js';
 import { RESOURCE, SCOPE, parseErrorRecord, record, sampleBatch } from './fixtures.js';
@@ -18,7 +18,7 @@ function withPositions(records: readonly FtpLogRecord[]): FtpLogRecord[] {
   return records.map((r, i) => ({ ...r, position: { file: 'cl241118.log', line: i + 1, offset: 100 * (i + 1) } }));
 }
 
-function runOf(protocol: OtlpProtocol, records: readonly FtpLogRecord[]) {
+function runOf(protocol: OtlpEncoding, records: readonly FtpLogRecord[]) {
   const b = new EncodedRecordsBuilder(protocol, 'eft', 'cl241118.log', 16);
   for (const r of records) b.add(r);
   return b.finish();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readExportAnswer, refusalMessage, answerEncoding } from '../../src/otlp/response.js';
-import { encodeExportResponse, encodeStatus } from '../../src/receiver/decode.js';
+import { decodeRpcStatus, readExportAnswer, refusalMessage, answerEncoding } from '../../src/otlp/response.js';
+import { encodeExportResponse, encodeRpcStatus, encodeStatus } from '../../src/receiver/decode.js';
 
 const json = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
 
@@ -61,5 +61,27 @@ describe('export answers', () => {
     assert.equal(refusalMessage(Buffer.from('line one\nline\u0007two'), 'text/plain'), 'line one line\\x07two');
     assert.equal(refusalMessage(Buffer.alloc(0), 'text/plain'), '');
     assert.equal(refusalMessage(Buffer.from('x'.repeat(500)), undefined), 'x'.repeat(200) + '…');
+  });
+});
+
+describe('decodeRpcStatus', () => {
+  it('reads code, message and the delay of a RetryInfo detail', () => {
+    assert.deepEqual(decodeRpcStatus(encodeRpcStatus(8, 'slow down', 2500)), { code: 8, message: 'slow down', retryDelayMs: 2500 });
+    assert.deepEqual(decodeRpcStatus(encodeRpcStatus(14, 'down', 30_000)), { code: 14, message: 'down', retryDelayMs: 30_000 });
+    assert.deepEqual(decodeRpcStatus(encodeRpcStatus(14, 'down', 250)), { code: 14, message: 'down', retryDelayMs: 250 });
+    assert.deepEqual(decodeRpcStatus(encodeRpcStatus(3, 'bad')), { code: 3, message: 'bad' });
+  });
+
+  it('passes over details of other types', () => {
+    // details { type_url: "type.googleapis.com/google.rpc.ErrorInfo", value: "" } after code 14.
+    const type = Buffer.from('type.googleapis.com/google.rpc.ErrorInfo');
+    const any = Buffer.concat([Buffer.from([0x0a, type.length]), type, Buffer.from([0x12, 0])]);
+    const status = Buffer.concat([Buffer.from([0x08, 14, 0x1a, any.length]), any]);
+    assert.deepEqual(decodeRpcStatus(status), { code: 14, message: '' });
+  });
+
+  it('is undefined for bytes that are not a Status', () => {
+    assert.equal(decodeRpcStatus(Buffer.from([0x0a, 0x50, 1, 2])), undefined);
+    assert.equal(decodeRpcStatus(Buffer.from([0x08, 0x80])), undefined);
   });
 });

@@ -1,19 +1,28 @@
 /**
- * OTLP/HTTP exporter settings from flags and the standard OTEL_EXPORTER_OTLP_*
- * variables (signal-specific LOGS_ variables win over the generic ones, flags
- * win over both). Validated and frozen; header values never appear in errors.
+ * OTLP exporter settings (OTLP/HTTP or OTLP/gRPC) from flags and the standard
+ * OTEL_EXPORTER_OTLP_* variables (signal-specific LOGS_ variables win over
+ * the generic ones, flags win over both). Validated and frozen; header
+ * values never appear in errors.
  */
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { FtplogError } from '../../errors.js';
+import type { OtlpEncoding } from '../../otlp/encoded.js';
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/** How records are encoded for a protocol: gRPC carries the protobuf encoding. */
+export function encodingOf(protocol: OtlpProtocol): OtlpEncoding {
+  return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
+}
 export type OtlpCompression = 'gzip' | 'none';
 
 export interface OtlpConfig {
-  /** Full URL of the logs endpoint, e.g. http://localhost:4318/v1/logs. */
+  /** Full URL of the logs endpoint, e.g. http://localhost:4318/v1/logs; for gRPC the host and port, e.g. http://localhost:4317/. */
   readonly url: URL;
   readonly protocol: OtlpProtocol;
+  /** gRPC only: the collector's host:port, with the port as written (4317 when none is). */
+  readonly grpcTarget?: string;
   readonly compression: OtlpCompression;
   /** Extra request headers (values are secrets: never print them). */
   readonly headers: Readonly<Record<string, string>>;
@@ -39,6 +48,8 @@ export interface OtlpFlags {
 }
 
 export const DEFAULT_ENDPOINT = 'http://localhost:4318';
+export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
+export const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 export const LOGS_PATH = '/v1/logs';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -144,29 +155,53 @@ function readPem(path: string, kind: keyof typeof PEM_KINDS, source: string): Bu
   return pem;
 }
 
-export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv = process.env): OtlpConfig {
-  // Endpoint: the flag (base or full), else the logs-specific variable (used as is), else the generic one (+ /v1/logs).
-  let url: URL;
-  if (flags.endpoint !== undefined) {
-    const u = parseUrl(flags.endpoint, '--endpoint');
-    url = u.pathname.replace(/\/+$/, '').endsWith(LOGS_PATH) ? u : appendLogsPath(u);
-  } else if (env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']?.trim()) {
-    url = parseUrl(env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'].trim(), 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
-  } else if (env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim()) {
-    url = appendLogsPath(parseUrl(env['OTEL_EXPORTER_OTLP_ENDPOINT'].trim(), 'OTEL_EXPORTER_OTLP_ENDPOINT'));
-  } else {
-    url = appendLogsPath(new URL(DEFAULT_ENDPOINT));
-  }
+/**
+ * The logs endpoint. Over HTTP: the flag (a base URL, or a full one ending
+ * in /v1/logs), else the logs-specific variable (used as it is), else the
+ * generic one (+ /v1/logs), else localhost:4318. Over gRPC the URL names
+ * the collector's host and port only (a path is refused: gRPC has none to
+ * give), with localhost:4317 by default.
+ */
+/**
+ * host:port for gRPC: the port as written, even a scheme's default one that
+ * URL drops (https://collector:443), else 4317.
+ */
+export function grpcTarget(url: URL, text: string = url.href): string {
+  const written = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):(\d+)/i.exec(text.trim());
+  const port = url.port !== '' ? url.port : written !== null ? String(Number(written[1])) : '4317';
+  return `${url.hostname}:${port}`;
+}
 
+function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv, grpc: boolean): { url: URL; text: string } {
+  const logsVar = env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']?.trim();
+  const genericVar = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
+  const [text, source] =
+    flag !== undefined
+      ? [flag, '--endpoint']
+      : logsVar
+        ? [logsVar, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']
+        : genericVar
+          ? [genericVar, 'OTEL_EXPORTER_OTLP_ENDPOINT']
+          : [grpc ? DEFAULT_GRPC_ENDPOINT : DEFAULT_ENDPOINT, 'the default endpoint'];
+  const url = parseUrl(text, source);
+  if (grpc) {
+    if (url.pathname.replace(/\/+$/, '') !== '') {
+      throw new FtplogError('ERR_CONFIG', `${source}: an OTLP/gRPC endpoint is a scheme, host and port only (such as http://localhost:4317), without a path like ${url.pathname}`);
+    }
+    return { url, text };
+  }
+  const full = source === 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT' || (source === '--endpoint' && url.pathname.replace(/\/+$/, '').endsWith(LOGS_PATH));
+  return { url: full ? url : appendLogsPath(url), text };
+}
+
+export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv = process.env): OtlpConfig {
   const protoEnv = envValue(env, 'PROTOCOL');
   const protocol = flags.protocol ?? protoEnv?.value ?? 'http/protobuf';
-  if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
     const source = flags.protocol !== undefined ? '--protocol' : protoEnv!.name;
-    throw new FtplogError(
-      'ERR_CONFIG',
-      `${source}: "${protocol}" is not supported; use http/protobuf or http/json${protocol === 'grpc' ? ' (send to the collector\'s OTLP/HTTP port, 4318)' : ''}`,
-    );
+    throw new FtplogError('ERR_CONFIG', `${source}: "${protocol}" is not supported; use http/protobuf, http/json or grpc`);
   }
+  const { url, text: endpointText } = resolveEndpoint(flags.endpoint, env, protocol === 'grpc');
 
   const compEnv = envValue(env, 'COMPRESSION');
   const compression = flags.compression ?? compEnv?.value ?? 'none';
@@ -205,7 +240,8 @@ export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv 
   const key = pem(flags.keyFile, '--key-file', 'CLIENT_KEY', 'client key');
   const cfg: OtlpConfig = {
     url,
-    protocol,
+    protocol: protocol as OtlpProtocol,
+    ...(protocol === 'grpc' ? { grpcTarget: grpcTarget(url, endpointText) } : {}),
     compression,
     headers: Object.freeze(headers),
     timeoutMs,

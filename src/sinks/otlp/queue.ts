@@ -18,7 +18,7 @@
  * No I/O; one timer (the batch age).
  */
 import type { FtpLogRecord, LogFormat } from '../../model.js';
-import { EncodedRecordsBuilder, RecordEntryEncoder, recordStart, type EncodedRecords, type OtlpProtocol } from '../../otlp/encoded.js';
+import { EncodedRecordsBuilder, RecordEntryEncoder, recordStart, type EncodedRecords, type OtlpEncoding } from '../../otlp/encoded.js';
 import { recordFormat } from '../../otel/resource.js';
 import { FtplogError } from '../../errors.js';
 import type { Batch, Slice } from './batch.js';
@@ -61,7 +61,7 @@ export class BatchQueue {
 
   constructor(
     private readonly limits: QueueLimits,
-    private readonly protocol: OtlpProtocol,
+    private readonly protocol: OtlpEncoding,
     private readonly tracker: SettledTracker,
     private readonly counters: QueueCounters,
     releaseRuns: boolean,

@@ -14,8 +14,8 @@
 import { FtplogError } from '../../errors.js';
 import type { Batch } from './batch.js';
 import { batchCount } from './batch.js';
-import type { HttpResponse, HttpTransport } from './transport.js';
-import { classifyError, classifyStatus, planRetry, type BackoffOptions, type Verdict } from './retry.js';
+import type { ExportResponse, ExportTransport } from './transport.js';
+import { classifyError, planRetry, type BackoffOptions, type Verdict } from './retry.js';
 
 export interface RetryInfo {
   reason: string;
@@ -59,7 +59,7 @@ export interface RequestHost {
   /** The request body of a batch. */
   body(b: Batch): Promise<Buffer | Uint8Array[]>;
   /** Any answer but a retryable one. */
-  answered(b: Batch, res: HttpResponse, verdict: Exclude<Verdict, { kind: 'retry' }>): Promise<void>;
+  answered(b: Batch, res: ExportResponse, verdict: Exclude<Verdict, { kind: 'retry' }>): Promise<void>;
   /** A batch that will not be sent again: retries exhausted, a fatal error, or a body that could not be made. */
   gaveUp(b: Batch, err: FtplogError): void;
   /** A batch whose retry is due: it goes to the front of the queue. */
@@ -89,7 +89,7 @@ export class RequestLoop {
   private stopped = false;
 
   constructor(
-    private readonly transport: HttpTransport,
+    private readonly transport: ExportTransport,
     private readonly host: RequestHost,
     private readonly o: RequestOptions,
     private readonly counters: RequestCounters,
@@ -140,7 +140,7 @@ export class RequestLoop {
       if (this.stopped) return;
       c.requests++;
       c.bytesSent += Array.isArray(body) ? body.reduce((n, p) => n + p.byteLength, 0) : body.length;
-      let res: HttpResponse;
+      let res: ExportResponse;
       try {
         res = await this.transport.send(body, this.o.gzip);
       } catch (err) {
@@ -152,7 +152,7 @@ export class RequestLoop {
         return;
       }
       if (!this.inFlight.delete(b)) return;
-      const verdict = classifyStatus(res.status, res.headers['retry-after']);
+      const verdict = res.verdict;
       if (verdict.kind === 'retry') {
         this.retry(b, verdict);
         return;

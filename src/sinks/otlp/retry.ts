@@ -1,15 +1,18 @@
 /**
- * What to do with an export's result, per the OTLP/HTTP specification:
- * 429, 502, 503, 504 and network failures are retried (Retry-After
+ * What to do with an export's result, per the OTLP specification. Over
+ * HTTP: 429, 502, 503, 504 and network failures are retried (Retry-After
  * honoured), 413 splits the batch, any other answer outside 2xx is final
- * (the batch goes to the dead-letter file). Backoff is capped exponential
- * with full jitter. Pure.
+ * (the batch goes to the dead-letter file). Over gRPC: the status codes the
+ * specification calls retryable are retried (RetryInfo honoured),
+ * RESOURCE_EXHAUSTED only with a RetryInfo, a message over the collector's
+ * size limit splits the batch, every other code is final. Backoff is capped
+ * exponential with full jitter. Pure.
  */
 export type Verdict =
   | { kind: 'accepted' }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  | { kind: 'split'; reason: string }
-  | { kind: 'reject'; reason: string; status: number }
+  | { kind: 'split'; reason: string; status?: number }
+  | { kind: 'reject'; reason: string; status?: number }
   | { kind: 'fatal'; reason: string };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -44,8 +47,63 @@ export function classifyStatus(status: number, retryAfter?: string | string[]): 
     const ms = parseRetryAfter(retryAfter);
     return ms === undefined ? { kind: 'retry', reason: `HTTP ${status}` } : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs: ms };
   }
-  if (status === 413) return { kind: 'split', reason: 'HTTP 413 (payload too large)' };
+  if (status === 413) return { kind: 'split', reason: 'HTTP 413 (payload too large)', status };
   return { kind: 'reject', reason: `HTTP ${status}`, status };
+}
+
+/** gRPC status codes by number (google.rpc.Code). */
+export const GRPC_CODE_NAMES: readonly string[] = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
+
+/** The codes the OTLP/gRPC specification says to retry (RESOURCE_EXHAUSTED only with RetryInfo). */
+const RETRYABLE_GRPC = new Set([1, 4, 10, 11, 14, 15]);
+const RESOURCE_EXHAUSTED = 8;
+const UNAVAILABLE = 14;
+/** Node's messages for certificates it does not trust or that name another host, and for a TLS handshake that failed. */
+const GRPC_TLS_FAILURE = /certificate|altnames|SSL routines|wrong version number/i;
+
+/** `UNAVAILABLE (14)` */
+export function grpcCodeName(code: number): string {
+  return `${GRPC_CODE_NAMES[code] ?? 'code'} (${code})`;
+}
+
+/**
+ * The verdict on a gRPC status: `details` is the status message, and
+ * `retryDelayMs` the delay of the google.rpc.RetryInfo the collector sent
+ * with it, when it sent one (the sign that trying again can succeed).
+ */
+export function classifyGrpc(code: number, details: string, retryDelayMs?: number): Verdict {
+  if (code === 0) return { kind: 'accepted' };
+  const reason = `gRPC ${grpcCodeName(code)}${details !== '' ? `: ${details}` : ''}`;
+  // grpc-js reports a failed TLS handshake as UNAVAILABLE, with the TLS error in its message.
+  if (code === UNAVAILABLE && GRPC_TLS_FAILURE.test(details)) {
+    return { kind: 'fatal', reason: `TLS: ${reason} (is the collector's CA given with --ca-file or OTEL_EXPORTER_OTLP_CERTIFICATE, and does its certificate name the endpoint's host?)` };
+  }
+  const withDelay = retryDelayMs === undefined ? {} : { retryAfterMs: retryDelayMs };
+  if (RETRYABLE_GRPC.has(code)) return { kind: 'retry', reason, ...withDelay };
+  if (code === RESOURCE_EXHAUSTED) {
+    // grpc-go and grpc-js both say "larger than max" of a message over the receiver's limit.
+    if (/larger than max/i.test(details)) return { kind: 'split', reason };
+    if (retryDelayMs !== undefined) return { kind: 'retry', reason, ...withDelay };
+  }
+  return { kind: 'reject', reason };
 }
 
 /** TLS verification failures: retrying cannot fix a certificate or a CA setting. */

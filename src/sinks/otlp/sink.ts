@@ -44,8 +44,9 @@ import { readExportAnswer, refusalMessage } from '../../otlp/response.js';
 import { FtplogError, invalidOption } from '../../errors.js';
 import { DELIVERY_OPTIONS, OTLP_OPTIONS } from '../../options/components.js';
 import { libraryOption, optionByKey } from '../../options/spec.js';
-import { redactUrl, type OtlpConfig } from './config.js';
-import { HttpTransport, type HttpResponse } from './transport.js';
+import { encodingOf, redactUrl, type OtlpConfig } from './config.js';
+import { HttpTransport, type ExportResponse, type ExportTransport } from './transport.js';
+import { GrpcTransport } from './grpc.js';
 import { DEFAULT_BACKOFF, type BackoffOptions, type Verdict } from './retry.js';
 import { DeadLetterFile } from './dead-letter.js';
 import { DeadLetterWriter } from './dead-letters.js';
@@ -263,7 +264,11 @@ function resourceLookup(resource: OtlpSinkOptions['resource']): (f: LogFormat | 
   };
 }
 
-/** Builds the request body of a batch: the records' bytes behind their envelope, gzipped when asked. */
+/**
+ * Builds the request body of a batch: the records' bytes behind their
+ * envelope, gzipped when asked over HTTP (gRPC compresses each message
+ * itself).
+ */
 function requestBodies(options: OtlpSinkOptions, gzipLevel: number): (b: Batch) => Promise<Buffer | Uint8Array[]> {
   const { config } = options;
   const scope = options.scope ?? { name: 'ftplog-otel' };
@@ -275,7 +280,7 @@ function requestBodies(options: OtlpSinkOptions, gzipLevel: number): (b: Batch) 
       config.protocol === 'http/json'
         ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
         : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
-    return config.compression === 'gzip' ? gzipParts(parts, gzipLevel) : parts;
+    return config.compression === 'gzip' && config.protocol !== 'grpc' ? gzipParts(parts, gzipLevel) : parts;
   };
 }
 
@@ -283,7 +288,7 @@ function requestBodies(options: OtlpSinkOptions, gzipLevel: number): (b: Batch) 
 class OtlpSinkStream extends Writable {
   readonly stats = newStats();
   readonly deadLetterPath: string;
-  private readonly transport: HttpTransport;
+  private readonly transport: ExportTransport;
   private readonly tracker = new SettledTracker();
   private readonly queue: BatchQueue;
   private readonly loop: RequestLoop;
@@ -305,8 +310,8 @@ class OtlpSinkStream extends Writable {
     const file = options.deadLetter instanceof DeadLetterFile ? options.deadLetter : new DeadLetterFile(options.deadLetter);
     this.deadLetterPath = file.path;
     this.sent = config.protocol === 'http/json' ? 'json' : 'protobuf';
-    this.transport = new HttpTransport(config, o.maxInFlight);
-    this.queue = new BatchQueue(o, config.protocol, this.tracker, this.stats, options.releaseRuns === true, () => this.loop.dispatch());
+    this.transport = config.protocol === 'grpc' ? new GrpcTransport(config) : new HttpTransport(config, o.maxInFlight);
+    this.queue = new BatchQueue(o, encodingOf(config.protocol), this.tracker, this.stats, options.releaseRuns === true, () => this.loop.dispatch());
     // Stored in each dead letter: never with the URL's credentials or query values.
     this.deadLetters = new DeadLetterWriter(
       file,
@@ -318,7 +323,7 @@ class OtlpSinkStream extends Writable {
       },
       () => this.maybeFinish(),
     );
-    const loopOptions = { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: config.compression === 'gzip' };
+    const loopOptions = { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: config.compression === 'gzip' && config.protocol !== 'grpc' };
     this.loop = new RequestLoop(this.transport, this.requestHost(requestBodies(options, o.gzipLevel)), loopOptions, this.stats);
   }
 
@@ -449,10 +454,10 @@ class OtlpSinkStream extends Writable {
     }
   }
 
-  private accepted(b: Batch, res: HttpResponse): void {
+  private accepted(b: Batch, res: ExportResponse): void {
     const n = count(b);
     const s = this.stats;
-    const answer = readExportAnswer(res.body, res.headers['content-type'], this.sent, n);
+    const answer = readExportAnswer(res.body, res.contentType, this.sent, n);
     if (answer.warning !== undefined) this.warn(answer.warning);
     if (answer.rejected > 0) {
       s.rejected += answer.rejected;
@@ -465,7 +470,7 @@ class OtlpSinkStream extends Writable {
   }
 
   /** Any answer but a retryable one. */
-  private async answered(b: Batch, res: HttpResponse, verdict: Exclude<Verdict, { kind: 'retry' }>): Promise<void> {
+  private async answered(b: Batch, res: ExportResponse, verdict: Exclude<Verdict, { kind: 'retry' }>): Promise<void> {
     switch (verdict.kind) {
       case 'accepted':
         this.accepted(b, res);
@@ -476,13 +481,13 @@ class OtlpSinkStream extends Writable {
           this.queue.ready.unshift(...halves(b));
           return;
         }
-        await this.refuse(b, `${verdict.reason}: a single record is larger than the collector accepts`, 413);
+        await this.refuse(b, `${verdict.reason}: a single record is larger than the collector accepts`, verdict.status);
         return;
       case 'fatal':
         this.gaveUp(b, new FtplogError('ERR_EXPORT_REJECTED', verdict.reason, { retryable: false }));
         return;
       case 'reject': {
-        const message = refusalMessage(res.body, res.headers['content-type']);
+        const message = refusalMessage(res.body, res.contentType);
         await this.refuse(b, message !== '' ? `${verdict.reason}: ${message}` : verdict.reason, verdict.status);
         return;
       }

@@ -10,17 +10,40 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { OtlpConfig } from './config.js';
+import { classifyStatus, type Verdict } from './retry.js';
 
-export interface HttpResponse {
+/** A collector's answer to one export, whatever carried it. */
+export interface ExportResponse {
+  /** What to do with the batch (retryable answers included). */
+  verdict: Verdict;
+  /** The ExportLogsServiceResponse of an accepted export, or the error body of a refusal. */
+  body: Buffer;
+  /** How `body` is encoded. */
+  contentType: string | undefined;
+}
+
+/** How the request loop uses a transport: OTLP/HTTP (HttpTransport) or OTLP/gRPC (GrpcTransport). */
+export interface ExportTransport {
+  /**
+   * Sends one export request. Resolves with the collector's answer; rejects
+   * when none came (a network failure, the deadline, an abort), with an
+   * error whose `code` says which.
+   */
+  send(body: Uint8Array | readonly Uint8Array[], gzipped: boolean): Promise<ExportResponse>;
+  /** Aborts requests in flight (their outcome is unknown to the sender). */
+  abortAll(): void;
+  close(): void;
+}
+
+export interface HttpResponse extends ExportResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: Buffer;
 }
 
 /** Largest response body read; the rest is discarded (a collector's answer is tiny). */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export class HttpTransport {
+export class HttpTransport implements ExportTransport {
   private readonly agent: http.Agent;
   private readonly config: OtlpConfig;
   private readonly contentType: string;
@@ -78,7 +101,9 @@ export class HttpTransport {
           res.on('end', () => {
             clearTimeout(deadline);
             this.inflight.delete(req);
-            response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
+            const status = res.statusCode ?? 0;
+            const verdict = classifyStatus(status, res.headers['retry-after']);
+            response = { status, headers: res.headers, body: Buffer.concat(chunks), verdict, contentType: res.headers['content-type'] };
             settle();
           });
           res.on('error', (err) => {

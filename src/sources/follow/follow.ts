@@ -32,7 +32,7 @@ import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from 
 import { FileTail, type FilePlace, type TailSettings } from './tail.js';
 import { readLogsParallel, type ParallelLogsStream } from '../../parallel/read-parallel.js';
 import { AUTO_WORKERS_MIN_BYTES } from '../source.js';
-import type { EncodedRecords, OtlpProtocol } from '../../otlp/encoded.js';
+import type { EncodedRecords, OtlpEncoding } from '../../otlp/encoded.js';
 import type { FormatOption } from '../../formats/detect.js';
 import { sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
 
@@ -100,7 +100,7 @@ export interface FollowOptions extends Omit<TailSettings, 'readBuffer' | 'now'> 
    */
   workers?: number;
   /** How the worker threads encode (needed with workers). @default 'http/protobuf' */
-  protocol?: OtlpProtocol;
+  protocol?: OtlpEncoding;
 }
 
 export interface FileProgress {

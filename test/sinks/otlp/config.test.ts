@@ -61,3 +61,37 @@ describe('OTLP configuration', () => {
     assert.throws(() => resolveOtlpConfig({ endpoint: 'http://u:SECRET@[bad' }, {}), (e: Error) => e.message === '--endpoint: not a valid URL');
   });
 });
+
+describe('resolveOtlpConfig: OTLP/gRPC', () => {
+  it('takes grpc from the flag or OTEL_EXPORTER_OTLP_PROTOCOL, with localhost:4317 by default', () => {
+    const c = resolveOtlpConfig({ protocol: 'grpc' }, {});
+    assert.equal(c.protocol, 'grpc');
+    assert.equal(c.url.href, 'http://localhost:4317/');
+    assert.equal(c.grpcTarget, 'localhost:4317');
+    assert.equal(resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).grpcTarget, 'localhost:4317');
+    assert.equal(resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).protocol, 'grpc');
+    assert.equal(resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).grpcTarget, undefined);
+  });
+
+  it('uses every endpoint as it is: no /v1/logs appended', () => {
+    const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' };
+    assert.equal(resolveOtlpConfig({}, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example:4317' }).url.href, 'https://otel.example:4317/');
+    assert.equal(resolveOtlpConfig({}, { ...env, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://logs.example:9000' }).grpcTarget, 'logs.example:9000');
+    assert.equal(resolveOtlpConfig({ endpoint: 'http://127.0.0.1:14317' }, env).grpcTarget, '127.0.0.1:14317');
+  });
+
+  it('refuses an endpoint with a path, and an unknown protocol, naming the setting', () => {
+    assert.throws(
+      () => resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318/v1/logs' }),
+      { code: 'ERR_CONFIG', message: 'OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/gRPC endpoint is a scheme, host and port only (such as http://localhost:4317), without a path like /v1/logs' },
+    );
+    assert.throws(() => resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc/json' }), {
+      code: 'ERR_CONFIG',
+      message: 'OTEL_EXPORTER_OTLP_PROTOCOL: "grpc/json" is not supported; use http/protobuf, http/json or grpc',
+    });
+  });
+
+  it('describes itself with the protocol', () => {
+    assert.equal(describeOtlpConfig(resolveOtlpConfig({ protocol: 'grpc', compression: 'gzip', headers: ['authorization=Bearer s3cret'] }, {})), 'http://localhost:4317/ (grpc, gzip, headers: authorization)');
+  });
+});

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DeadLetterFile, checkDeadLetterPath } from '../../../src/sinks/otlp/dead-letter.js';
-import { EncodedRecordsBuilder, type OtlpProtocol } from '../../../src/otlp/encoded.js';
+import { EncodedRecordsBuilder, type OtlpEncoding } from '../../../src/otlp/encoded.js';
 import { toJsonRecord } from '../../../src/jsonl/record-json.js';
 import { FtplogError } from '../../../src/errors.js';
 import type { FtpLogRecord } from '../../../src/model.js';
@@ -26,7 +26,7 @@ function jsonRecord(r: FtpLogRecord): unknown {
   return JSON.parse(JSON.stringify(toJsonRecord(r)));
 }
 
-function runOf(protocol: OtlpProtocol, file: string | undefined, records: readonly FtpLogRecord[]) {
+function runOf(protocol: OtlpEncoding, file: string | undefined, records: readonly FtpLogRecord[]) {
   const b = new EncodedRecordsBuilder(protocol, 'eft', file, 64);
   for (const r of records) b.add(r);
   return b.finish();

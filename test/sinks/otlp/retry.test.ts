@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backoffDelay, classifyStatus, parseRetryAfter, planRetry, DEFAULT_BACKOFF, RETRY_AFTER_CAP_FACTOR } from '../../../src/sinks/otlp/retry.js';
+import { backoffDelay, classifyGrpc, classifyStatus, parseRetryAfter, planRetry, DEFAULT_BACKOFF, RETRY_AFTER_CAP_FACTOR } from '../../../src/sinks/otlp/retry.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const half = (): number => 0.5;
@@ -21,7 +21,7 @@ describe('retry policy', () => {
     assert.deepEqual(classifyStatus(200), { kind: 'accepted' });
     assert.deepEqual(classifyStatus(503, '2'), { kind: 'retry', reason: 'HTTP 503', retryAfterMs: 2000 });
     assert.deepEqual(classifyStatus(429), { kind: 'retry', reason: 'HTTP 429' });
-    assert.deepEqual(classifyStatus(413), { kind: 'split', reason: 'HTTP 413 (payload too large)' });
+    assert.deepEqual(classifyStatus(413), { kind: 'split', reason: 'HTTP 413 (payload too large)', status: 413 });
     assert.deepEqual(classifyStatus(400), { kind: 'reject', reason: 'HTTP 400', status: 400 });
     assert.deepEqual(classifyStatus(500), { kind: 'reject', reason: 'HTTP 500', status: 500 });
   });
@@ -45,5 +45,43 @@ describe('retry policy', () => {
     const o = { initialMs: 1000, maxMs: 30_000, multiplier: 2 };
     assert.deepEqual(planRetry(5, o, half, undefined, NOW, NOW + 2500), { delayMs: 2500 });
     assert.deepEqual(planRetry(5, o, half, undefined, NOW, NOW), { delayMs: 0 });
+  });
+});
+
+describe('classifyGrpc', () => {
+  it('retries the codes the OTLP specification calls retryable, with the RetryInfo delay when there is one', () => {
+    for (const [code, name] of [[1, 'CANCELLED'], [4, 'DEADLINE_EXCEEDED'], [10, 'ABORTED'], [11, 'OUT_OF_RANGE'], [14, 'UNAVAILABLE'], [15, 'DATA_LOSS']] as const) {
+      assert.deepEqual(classifyGrpc(code, 'x'), { kind: 'retry', reason: `gRPC ${name} (${code}): x` });
+      assert.deepEqual(classifyGrpc(code, 'x', 2500), { kind: 'retry', reason: `gRPC ${name} (${code}): x`, retryAfterMs: 2500 });
+    }
+  });
+
+  it('retries RESOURCE_EXHAUSTED only with a RetryInfo, and splits a message over the size limit', () => {
+    assert.deepEqual(classifyGrpc(8, 'memory limiter'), { kind: 'reject', reason: 'gRPC RESOURCE_EXHAUSTED (8): memory limiter' });
+    assert.deepEqual(classifyGrpc(8, 'memory limiter', 1000), { kind: 'retry', reason: 'gRPC RESOURCE_EXHAUSTED (8): memory limiter', retryAfterMs: 1000 });
+    const big = 'grpc: received message larger than max (5000000 vs. 4194304)';
+    assert.deepEqual(classifyGrpc(8, big), { kind: 'split', reason: `gRPC RESOURCE_EXHAUSTED (8): ${big}` });
+    assert.deepEqual(classifyGrpc(8, 'Received message larger than max (50000 vs 40000)', 1000), { kind: 'split', reason: 'gRPC RESOURCE_EXHAUSTED (8): Received message larger than max (50000 vs 40000)' });
+  });
+
+  it('gives a failed TLS handshake up at once: retrying cannot make a certificate trusted', () => {
+    for (const details of [
+      'No connection established. Last error: Error: unable to verify the first certificate. Resolution note: ',
+      'No connection established. Last error: Error: self-signed certificate in certificate chain',
+      "No connection established. Last error: Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: IP: 127.0.0.2 is not in the cert's list: 127.0.0.1",
+    ]) {
+      const v = classifyGrpc(14, details);
+      assert.equal(v.kind, 'fatal');
+      assert.equal(v.reason, `TLS: gRPC UNAVAILABLE (14): ${details} (is the collector's CA given with --ca-file or OTEL_EXPORTER_OTLP_CERTIFICATE, and does its certificate name the endpoint's host?)`);
+    }
+    assert.equal(classifyGrpc(14, 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:4317').kind, 'retry');
+  });
+
+  it('gives every other code up as final, and OK as accepted', () => {
+    assert.deepEqual(classifyGrpc(0, ''), { kind: 'accepted' });
+    for (const [code, name] of [[2, 'UNKNOWN'], [3, 'INVALID_ARGUMENT'], [5, 'NOT_FOUND'], [7, 'PERMISSION_DENIED'], [9, 'FAILED_PRECONDITION'], [12, 'UNIMPLEMENTED'], [13, 'INTERNAL'], [16, 'UNAUTHENTICATED']] as const) {
+      assert.deepEqual(classifyGrpc(code, '', 1000), { kind: 'reject', reason: `gRPC ${name} (${code})` });
+    }
+    assert.deepEqual(classifyGrpc(99, 'odd'), { kind: 'reject', reason: 'gRPC code (99): odd' });
   });
 });

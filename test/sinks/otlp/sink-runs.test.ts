@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { otlpSink, type OtlpSinkOptions, type AckInfo } from '../../../src/sinks/otlp/sink.js';
 import { resolveOtlpConfig } from '../../../src/sinks/otlp/config.js';
 import { logRecords } from '../../../src/transforms/log-records.js';
-import { EncodedRecordsBuilder, recordStart, type EncodedRecords, type OtlpProtocol } from '../../../src/otlp/encoded.js';
+import { EncodedRecordsBuilder, recordStart, type EncodedRecords, type OtlpEncoding } from '../../../src/otlp/encoded.js';
 import { readLogsParallel } from '../../../src/parallel/read-parallel.js';
 import { readLogs } from '../../../src/sources/log-files.js';
 import { toJsonRecord } from '../../../src/jsonl/record-json.js';
@@ -34,7 +34,7 @@ async function recordsOf(text: string, file: string | null = FILE): Promise<FtpL
 }
 
 /** A run of the records, of their source file (as the reader builds them). */
-function runOf(protocol: OtlpProtocol, records: readonly FtpLogRecord[], format: LogFormat | undefined = 'eft'): EncodedRecords {
+function runOf(protocol: OtlpEncoding, records: readonly FtpLogRecord[], format: LogFormat | undefined = 'eft'): EncodedRecords {
   const file = records[0]?.position?.file;
   const b = new EncodedRecordsBuilder(protocol, format, file, 256);
   for (const r of records) b.add(r);
@@ -42,7 +42,7 @@ function runOf(protocol: OtlpProtocol, records: readonly FtpLogRecord[], format:
 }
 
 /** Cuts records into runs of the given sizes (cycled). */
-function runsOf(protocol: OtlpProtocol, records: readonly FtpLogRecord[], sizes: readonly number[]): EncodedRecords[] {
+function runsOf(protocol: OtlpEncoding, records: readonly FtpLogRecord[], sizes: readonly number[]): EncodedRecords[] {
   const out: EncodedRecords[] = [];
   let k = 0;
   for (let i = 0; i < records.length; ) {
