@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOKI_LIMITS, lokiViolations, structuredMetadataBytes, tooFarBehind } from '../helpers/loki.js';
-import { allRecords, lokiRecords, type LokiRecord } from './records.js';
+import { allRecords, lokiRecords, metadataNames, type LokiRecord } from './records.js';
 
 /** The first few records Loki would not store whole, for a readable failure. */
 function refused(records: readonly LokiRecord[]): string[] {
@@ -12,11 +12,6 @@ function refused(records: readonly LokiRecord[]): string[] {
     .filter(({ v }) => v.length > 0)
     .slice(0, 5)
     .map(({ r, v }) => `${r.file}:${r.record.position?.line}: ${v.join('; ')}`);
-}
-
-/** Every structured-metadata name the records carry in Loki, sorted. */
-export function metadataNames(records: readonly LokiRecord[]): string[] {
-  return [...new Set(records.flatMap((r) => r.entry.structuredMetadata.map((m) => m.name)))].sort();
 }
 
 describe("ftplog-otel's records in Loki (default limits and OTLP mapping)", function () {

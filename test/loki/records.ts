@@ -11,6 +11,7 @@ import { writeLogFile, type WriteLogOptions } from '../../bench/generate.js';
 import { readLogs, resourceAttributes, type FtpLogRecord, type ReadLogsOptions } from '../../src/index.js';
 import { recordFormat } from '../../src/otel/resource.js';
 import { toLokiEntry, type LokiEntry, type LokiMappingOptions, type OtlpScope } from '../helpers/loki.js';
+import type { KnownNames } from '../helpers/logql.js';
 import { projectRoot } from '../helpers/paths.js';
 
 /** The scope otlpSink sends (src/sinks/otlp/sink.ts, its default). */
@@ -75,4 +76,16 @@ export function allRecords(): Promise<{ examples: LokiRecord[]; generated: LokiR
     }
   })();
   return shared;
+}
+
+/** Every structured-metadata name the records carry in Loki, sorted. */
+export function metadataNames(records: readonly LokiRecord[]): string[] {
+  return [...new Set(records.flatMap((r) => r.entry.structuredMetadata.map((m) => m.name)))].sort();
+}
+
+/** The labels and structured-metadata names Loki keeps of the examples' and generated records. */
+export async function knownNames(): Promise<KnownNames> {
+  const { examples, generated } = await allRecords();
+  const all = [...examples, ...generated];
+  return { labels: new Set(all.flatMap((r) => Object.keys(r.entry.labels))), metadata: new Set(metadataNames(all)) };
 }
