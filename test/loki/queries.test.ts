@@ -66,11 +66,12 @@ describe('the LogQL queries in the documentation', function () {
     known = await knownNames();
   });
 
-  it('are found: README and otel-collector.yaml', () => {
+  it('are found: README, docs/loki.md and otel-collector.yaml', () => {
     const count = (prefix: string): number => queries.filter((q) => q.where.startsWith(prefix + ':')).length;
     assert.equal(count('README.md'), 2);
+    assert.equal(count('docs/loki.md'), 7);
     assert.equal(count('otel-collector.yaml'), 6);
-    assert.equal(queries.length, 8);
+    assert.equal(queries.length, 15);
   });
 
   it("parse with Grafana's LogQL grammar", () => {
