@@ -169,7 +169,7 @@ export function toLokiEntry(record: FtpLogRecord, resource: Attributes, scope: O
     ...fieldEntries(record, options.eventName ?? false),
     ...attributeEntries(resourceMetadata, 'resource'),
     ...scopeEntries(scope),
-    ...(options.discoverLogLevels ?? true ? detectedLevel(record.severityText) : []),
+    ...((options.discoverLogLevels ?? true) ? detectedLevel(record.severityText) : []),
   ];
   return { labels, structuredMetadata, line: record.body, timestampMs: record.timestamp ?? record.observedTimestamp };
 }

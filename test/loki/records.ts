@@ -33,7 +33,7 @@ export const EXAMPLE_FILES = ['cl241118.log', 'xfer.20241118'].map((f) => join(p
  * headers' kinds, CRLF, `;` in names, contradicting ACTION_RESULT, NcFTPd
  * milliseconds, the old layout, unpadded tags, and malformed lines.
  */
-export const GENERATED: ReadonlyArray<{ file: string } & Omit<WriteLogOptions, 'lines'> & { lines: number }> = [
+export const GENERATED: ReadonlyArray<{ file: string } & WriteLogOptions> = [
   { file: 'cl240309.log', format: 'eft', lines: 1500, seed: 'loki-eft-10', eft: { columns: 10, header: true, malformedRate: 0.02, failureRate: 0.2, mismatchRate: 0.02, semicolonNameRate: 0.03, zone: TIMEZONE, start: '2024-03-09 12:00:00', meanGapSeconds: 60 } },
   { file: 'cl241102.log', format: 'eft', lines: 600, seed: 'loki-eft-9', crlf: true, eft: { columns: 9, header: true, malformedRate: 0.02, failureRate: 0.2, semicolonNameRate: 0.03, zone: TIMEZONE, start: '2024-11-02 22:00:00', meanGapSeconds: 60 } },
   { file: 'cl241026.log', format: 'eft', lines: 400, seed: 'loki-eft-berlin', eft: { columns: 10, header: true, trailingSemicolonAfterResult: false, malformedRate: 0.02, failureRate: 0.2, zone: 'Europe/Berlin', start: '2024-10-26 22:00:00', meanGapSeconds: 60 } },
