@@ -39,7 +39,8 @@ fi
 command -v go >/dev/null || { say "go is not on PATH: cannot build VictoriaLogs"; exit 3; }
 
 # The configured proxies without `direct` (or an `off` already there), then `off`.
-proxies="$(go env GOPROXY | tr ',|' '\n\n' | grep -v -x -e direct -e off -e '' | paste -sd, -)"
+# (grep finding nothing must reach the check below, not end the script under pipefail.)
+proxies="$(go env GOPROXY | tr ',|' '\n\n' | { grep -v -x -e direct -e off -e '' || true; } | paste -sd, -)"
 [[ -n "$proxies" ]] || { say "go env GOPROXY names no module proxy"; exit 2; }
 export GOPROXY="$proxies,off"
 export GOFLAGS="$(go env GOFLAGS) -mod=mod"
@@ -59,7 +60,7 @@ start=$(date +%s%N)
 ldflags="-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$version"
 (cd "$tmp" && GOBIN="$tmp" go install -ldflags "$ldflags" "$module/app/victoria-logs@$version") >"$tmp/build.log" 2>&1 || {
   tail -n 40 "$tmp/build.log" >&2
-  say "build failed (the log above is the end of $tmp/build.log)"
+  say "build failed (the end of its log is above)"
   exit 1
 }
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
