@@ -29,61 +29,91 @@ export const E2E_REQUIRED = E2E_MODE === 'required';
 export const BUILD_TIMEOUT_MS = 30 * 60 * 1000;
 
 type Availability = { binary: string } | { skip: string };
-let availability: Promise<Availability> | undefined;
-let skipLinePrinted = false;
+
+/** What a build script needs to say when it cannot run, and how its suites are skipped. */
+export interface BuiltBinary {
+  /** The script in scripts/: builds unless cached, prints the binary's path last on stdout. */
+  script: string;
+  /** Names the thing in "the <what> build failed". */
+  what: string;
+  /** Ends "go is not on PATH, and ...". */
+  needsGo: string;
+  /** Starts the one line printed when the suites are skipped. */
+  skipped: string;
+}
+
+const COLLECTOR: BuiltBinary = {
+  script: 'otelcol-build.sh',
+  what: 'Collector',
+  needsGo: 'the OpenTelemetry Collector they run is built from Go modules',
+  skipped: 'end-to-end tests against a real OpenTelemetry Collector skipped',
+};
+
+const availability = new Map<string, Promise<Availability>>();
+const skipLinePrinted = new Set<string>();
 
 function goOnPath(): boolean {
   const r = spawnSync('go', ['version'], { stdio: 'ignore' });
   return r.error === undefined && r.status === 0;
 }
 
-function build(): Promise<Availability> {
+function build(b: BuiltBinary): Promise<Availability> {
   return new Promise((resolve) => {
-    const child = spawn('bash', [join(projectRoot, 'scripts', 'otelcol-build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [join(projectRoot, 'scripts', b.script)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const progress = `${b.script.replace(/\.sh$/, '')}: b`;
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => {
       err += s;
-      // The first build takes minutes: show that something is happening.
-      for (const line of s.split('\n')) if (line.startsWith('otelcol-build: b')) process.stderr.write(`      ${line}\n`);
+      // A first build takes a while: show that something is happening.
+      for (const line of s.split('\n')) if (line.startsWith(progress)) process.stderr.write(`      ${line}\n`);
     });
-    child.on('error', (e) => resolve({ skip: `scripts/otelcol-build.sh could not run: ${e.message}` }));
+    child.on('error', (e) => resolve({ skip: `scripts/${b.script} could not run: ${e.message}` }));
     child.on('close', (code) => {
       const binary = out.trim().split('\n').pop() ?? '';
       if (code === 0 && existsSync(binary)) resolve({ binary });
       else {
         process.stderr.write(err.split('\n').slice(-30).join('\n') + '\n');
-        resolve({ skip: `the Collector build failed (scripts/otelcol-build.sh exited ${code}; its output is above)` });
+        resolve({ skip: `the ${b.what} build failed (scripts/${b.script} exited ${code}; its output is above)` });
       }
     });
   });
 }
 
-function collectorAvailability(): Promise<Availability> {
-  availability ??= (async (): Promise<Availability> => {
-    if (E2E_MODE === 'off') return { skip: 'FTPLOG_E2E=off' };
-    if (!goOnPath()) return { skip: 'go is not on PATH, and the OpenTelemetry Collector they run is built from Go modules' };
-    return build();
-  })();
-  return availability;
+function availabilityOf(b: BuiltBinary): Promise<Availability> {
+  let a = availability.get(b.script);
+  if (a === undefined) {
+    a = (async (): Promise<Availability> => {
+      if (E2E_MODE === 'off') return { skip: 'FTPLOG_E2E=off' };
+      if (!goOnPath()) return { skip: `go is not on PATH, and ${b.needsGo}` };
+      return build(b);
+    })();
+    availability.set(b.script, a);
+  }
+  return a;
 }
 
 /**
- * For a `before` hook: resolves to the Collector binary, building it on first
- * use; skips the suite (one line, printed once) or fails it under
+ * For a `before` hook: resolves to the binary, building it on first use;
+ * skips the suite (one line, printed once per binary) or fails it under
  * FTPLOG_E2E=required when there is none.
  */
-export async function collectorBinary(ctx: Mocha.Context): Promise<string> {
+export async function builtBinary(ctx: Mocha.Context, b: BuiltBinary): Promise<string> {
   ctx.timeout(BUILD_TIMEOUT_MS);
-  const a = await collectorAvailability();
+  const a = await availabilityOf(b);
   if ('binary' in a) return a.binary;
   if (E2E_REQUIRED) throw new Error(`FTPLOG_E2E=required, but the end-to-end tests cannot run: ${a.skip}`);
-  if (!skipLinePrinted) {
-    skipLinePrinted = true;
-    console.log(`  end-to-end tests against a real OpenTelemetry Collector skipped: ${a.skip}`);
+  if (!skipLinePrinted.has(b.script)) {
+    skipLinePrinted.add(b.script);
+    console.log(`  ${b.skipped}: ${a.skip}`);
   }
   ctx.skip();
+}
+
+/** The Collector binary for a `before` hook; see builtBinary. */
+export function collectorBinary(ctx: Mocha.Context): Promise<string> {
+  return builtBinary(ctx, COLLECTOR);
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; it is released before use). */

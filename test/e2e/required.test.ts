@@ -3,7 +3,8 @@ import { E2E_REQUIRED } from './collector.js';
 
 /**
  * Under FTPLOG_E2E=required (CI) a skipped end-to-end test fails the run:
- * green must mean that the real Collector was built and every test ran.
+ * green must mean that the real Collector and VictoriaLogs were built and
+ * every test ran (test/e2e/victorialogs.test.ts included).
  */
 after(function () {
   if (!E2E_REQUIRED) return;
