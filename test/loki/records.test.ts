@@ -86,16 +86,17 @@ describe("ftplog-otel's records in Loki (default limits and OTLP mapping)", func
     before(() => {
       dir = mkdtempSync(join(tmpdir(), 'ftplog-loki-long-'));
       writeFileSync(join(dir, 'cl241118.log'), `${ok}\n${'#'.repeat(300 * 1024)}\n${ok}\n`);
-      // A well-formed NcFTPd line of exactly the default --max-line-bytes, its last field long.
+      // Well-formed NcFTPd lines of exactly the default --max-line-bytes and of 64 KiB, their last field long.
       const head = '2024-11-18 08:00:00 #u1     | R,/pub/a.bin,1000,0.010,97.656,anonymous,user@example.com,198.51.100.7,,OK,I,,1731916800,SAAAA,-1,0,';
-      writeFileSync(join(dir, 'xfer.20241118'), `${head}${'x'.repeat(65536 - head.length)}\n`);
+      writeFileSync(join(dir, 'xfer.20241118'), `${head}${'x'.repeat(32768 - head.length)}\n`);
+      writeFileSync(join(dir, 'xfer.20241119'), `${head}${'x'.repeat(65536 - head.length)}\n`);
     });
 
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('with the default --max-line-bytes, a longer line arrives as a 64 KiB parse error, within max_line_size', async () => {
+    it('with the default --max-line-bytes, a longer line arrives as a 32 KiB parse error, within max_line_size', async () => {
       const records = await lokiRecords([join(dir, 'cl241118.log')]);
-      assert.deepEqual(records.map((r) => Buffer.byteLength(r.entry.line)), [ok.length, 65536, ok.length]);
+      assert.deepEqual(records.map((r) => Buffer.byteLength(r.entry.line)), [ok.length, 32768, ok.length]);
       assert.equal(records[1]!.record.eventName, 'ftplog.parse_error');
       assert.deepEqual(refused(records), []);
     });
@@ -105,8 +106,17 @@ describe("ftplog-otel's records in Loki (default limits and OTLP mapping)", func
       assert.deepEqual(records.map((r) => lokiViolations(r.entry)), [[], ['line of 307200 bytes > 262144'], []]);
     });
 
-    it('a line of 64 KiB whose fields are that long gives more than 64 KB of structured metadata; max_structured_metadata_size: 128KB takes it', async () => {
+    it('a line of the default --max-line-bytes whose fields are that long stays within 64 KB of structured metadata', async () => {
       const [record] = await lokiRecords([join(dir, 'xfer.20241118')]);
+      assert.equal(Buffer.byteLength(record!.entry.line), 32768);
+      assert.equal(record!.record.eventName, 'ftp.download');
+      const bytes = structuredMetadataBytes(record!.entry);
+      assert.ok(bytes > 32768 && bytes < 34816, String(bytes));
+      assert.deepEqual(lokiViolations(record!.entry), []);
+    });
+
+    it('with --max-line-bytes 65536, a line of 64 KiB whose fields are that long gives more than 64 KB of structured metadata; max_structured_metadata_size: 128KB takes it', async () => {
+      const [record] = await lokiRecords([join(dir, 'xfer.20241119')], { maxLineBytes: 65536 });
       assert.equal(Buffer.byteLength(record!.entry.line), 65536);
       assert.equal(record!.record.eventName, 'ftp.download');
       const bytes = structuredMetadataBytes(record!.entry);
