@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { projectRoot } from '../helpers/paths.js';
+import { ServerProcess } from './server-process.js';
 
 export const E2E_MODE = process.env['FTPLOG_E2E'] ?? '';
 export const E2E_REQUIRED = E2E_MODE === 'required';
@@ -169,30 +170,13 @@ export interface StartOptions {
 }
 
 /** A running Collector. */
-export class Collector {
-  readonly #child: ChildProcess;
-  #output = '';
-  readonly #exited: Promise<number | null>;
-  #exitCode: number | null | undefined;
-
+export class Collector extends ServerProcess {
   private constructor(
     child: ChildProcess,
     readonly dir: string,
     readonly ownsDir: boolean,
   ) {
-    this.#child = child;
-    const keep = (s: string): void => {
-      // Keep the end of the Collector's log for failure messages, bounded.
-      this.#output = (this.#output + s).slice(-64 * 1024);
-    };
-    child.stdout!.setEncoding('utf8').on('data', keep);
-    child.stderr!.setEncoding('utf8').on('data', keep);
-    this.#exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.#exitCode = code ?? (signal === null ? null : -1);
-        resolve(code);
-      }),
-    );
+    super(child);
   }
 
   /** Starts a Collector and resolves once `readyPort` accepts connections (the receivers start last). */
@@ -209,7 +193,7 @@ export class Collector {
     const collector = new Collector(child, dir, ownsDir);
     try {
       await poll(`the Collector to listen on 127.0.0.1:${options.readyPort}`, async () => {
-        if (collector.#exitCode !== undefined) throw new Error(`the Collector exited (${collector.#exitCode}) before it was ready:\n${collector.output}`);
+        collector.assertRunning('the Collector');
         return (await canConnect(options.readyPort)) ? true : undefined;
       });
     } catch (err) {
@@ -217,26 +201,6 @@ export class Collector {
       throw err;
     }
     return collector;
-  }
-
-  /** The end of what the Collector logged. */
-  get output(): string {
-    return this.#output;
-  }
-
-  get running(): boolean {
-    return this.#exitCode === undefined;
-  }
-
-  /** SIGTERM (a graceful shutdown: exporters flush), SIGKILL after `timeoutMs`. Resolves with the exit code. Safe to call twice. */
-  async stop(timeoutMs = 15_000): Promise<number | null> {
-    if (this.#exitCode === undefined) {
-      this.#child.kill('SIGTERM');
-      const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
-      await this.#exited;
-      clearTimeout(timer);
-    }
-    return this.#exited;
   }
 
   /** Stops and removes the temporary folder it made. */

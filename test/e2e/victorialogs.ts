@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtBinary, freePort, poll, type BuiltBinary } from './collector.js';
+import { ServerProcess } from './server-process.js';
 
 const VICTORIALOGS: BuiltBinary = {
   script: 'victorialogs-build.sh',
@@ -36,30 +37,13 @@ export const OTLP_LOGS_PATH = '/insert/opentelemetry/v1/logs';
 export type LogsqlRow = Record<string, string>;
 
 /** A running VictoriaLogs. */
-export class VictoriaLogs {
-  readonly #child: ChildProcess;
-  #output = '';
-  readonly #exited: Promise<number | null>;
-  #exitCode: number | null | undefined;
-
+export class VictoriaLogs extends ServerProcess {
   private constructor(
     child: ChildProcess,
     readonly url: string,
     readonly dir: string,
   ) {
-    this.#child = child;
-    const keep = (s: string): void => {
-      // Keep the end of its log for failure messages, bounded.
-      this.#output = (this.#output + s).slice(-64 * 1024);
-    };
-    child.stdout!.setEncoding('utf8').on('data', keep);
-    child.stderr!.setEncoding('utf8').on('data', keep);
-    this.#exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.#exitCode = code ?? (signal === null ? null : -1);
-        resolve(code);
-      }),
-    );
+    super(child);
   }
 
   /**
@@ -76,7 +60,7 @@ export class VictoriaLogs {
     const vl = new VictoriaLogs(child, `http://127.0.0.1:${port}`, dir);
     try {
       await poll(`VictoriaLogs to answer on ${vl.url}/health`, async () => {
-        if (vl.#exitCode !== undefined) throw new Error(`VictoriaLogs exited (${vl.#exitCode}) before it was ready:\n${vl.output}`);
+        vl.assertRunning('VictoriaLogs');
         try {
           return (await fetch(`${vl.url}/health`)).ok ? true : undefined;
         } catch {
@@ -88,11 +72,6 @@ export class VictoriaLogs {
       throw err;
     }
     return vl;
-  }
-
-  /** The end of what VictoriaLogs logged. */
-  get output(): string {
-    return this.#output;
   }
 
   /** Makes everything ingested so far searchable now (otherwise up to a second later). */
@@ -110,17 +89,6 @@ export class VictoriaLogs {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as LogsqlRow);
-  }
-
-  /** SIGTERM, SIGKILL after `timeoutMs`. Resolves with the exit code. Safe to call twice. */
-  async stop(timeoutMs = 15_000): Promise<number | null> {
-    if (this.#exitCode === undefined) {
-      this.#child.kill('SIGTERM');
-      const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
-      await this.#exited;
-      clearTimeout(timer);
-    }
-    return this.#exited;
   }
 
   /** Stops and removes its temporary folder (the storage with it). */
