@@ -18,16 +18,17 @@
  *
  * Linux only (reads /proc). Results also go to bench/out/follow.json.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startReceiver as startOtlpReceiver, type OtlpReceiver } from '../src/receiver/receiver.js';
 import { OUT_DIR, ROOT, ensureInput, formatRate, machineInfo, renderTable, receiverStats, round, startReceiver, summarize, type ReceiverHandle } from './harness.js';
+import { appendAtRate } from './pace.js';
+import { cpuSeconds, rssMB } from './proc.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Row {
@@ -37,18 +38,6 @@ interface Row {
   unit: string;
   target: string;
   met: boolean | undefined;
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function rssMB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m === null ? NaN : Number(m[1]) / 1024;
 }
 
 /** A line numbered `n` of followed file `tag`: its path carries both. */
@@ -191,19 +180,9 @@ async function steady(work: string, quick: boolean): Promise<Row[]> {
   let u: { cpuPct: number; rssMB: number } | undefined;
   try {
     await sleep(1500);
-    // 10,000 lines/s: 1,000 every 100 ms, 250 to each file, on a schedule that does not drift.
-    const start = performance.now();
+    // 10,000 lines/s: 1,000 every 100 ms, 250 to each file.
     const measuring = sleep(3000).then(() => usage(child.pid!, (seconds - 4) * 1000));
-    for (let tick = 0; tick < seconds * 10; tick++) {
-      for (const [i, f] of files.entries()) {
-        let t = '';
-        for (let k = 0; k < 250; k++) t += xferLine(`s${i}`, written / 4 + k);
-        appendFileSync(f, t);
-      }
-      written += 1000;
-      const next = start + (tick + 1) * 100;
-      await sleep(Math.max(0, next - performance.now()));
-    }
+    written = await appendAtRate({ files, perSecond: 10_000, seconds, line: (i, n) => xferLine(`s${i}`, Math.floor(n / files.length)).slice(0, -1) });
     u = await measuring;
     await until(() => seen.count() >= written, `${written} records`, 30_000);
   } finally {
