@@ -137,7 +137,14 @@ export type ParseResult<E extends FormatEntry> = ParseSuccess<E> | ParseSkip | P
 /** What the parse stage emits (skips are counted, not emitted). */
 export type ParsedLine =
   | { readonly kind: 'entry'; readonly entry: FormatEntry; readonly line: LogLine }
-  | { readonly kind: 'error'; readonly format: LogFormat | undefined; readonly reason: string; readonly line: LogLine };
+  | {
+      readonly kind: 'error';
+      readonly format: LogFormat | undefined;
+      readonly reason: string;
+      readonly line: LogLine;
+      /** The time the line still shows (in its format's place for it), when it shows one. */
+      readonly time?: CivilTime;
+    };
 
 export type AttributeValue = string | number | boolean | string[];
 export type Attributes = Record<string, AttributeValue>;

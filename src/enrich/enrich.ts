@@ -185,7 +185,7 @@ export function createCountingEnricher(options: EnrichOptions = {}): CountingEnr
   return (parsed, counts) => {
     const observed = now();
     if (parsed.kind === 'error') {
-      const record = parseErrorRecord(parsed.line, parsed.format, parsed.reason, observed);
+      const record = parseErrorRecord(parsed.line, parsed.format, parsed.reason, observed, parsed.time === undefined ? undefined : toEpoch(parsed.time));
       countRecord(counts, undefined);
       return record;
     }
@@ -216,13 +216,21 @@ function fileAttributes(attrs: Attributes, line: LogLine): void {
   attrs['log.file.name'] = fileName(file);
 }
 
-export function parseErrorRecord(line: LogLine, format: LogFormat | undefined, reason: string, observed: number): FtpLogRecord {
+/**
+ * The record of a line that did not parse: its raw text as the body, the
+ * reason in `ftplog.error`, and the time the line still shows, when it
+ * shows one (a cut-short line keeps its time). Without a time of its own,
+ * a log store would file it at the time it was read, far after its
+ * neighbours in a backfill: Grafana Loki then refuses the rest of the
+ * stream as out of order.
+ */
+export function parseErrorRecord(line: LogLine, format: LogFormat | undefined, reason: string, observed: number, timestamp?: number): FtpLogRecord {
   const attributes: Attributes = {};
   if (format !== undefined) attributes['ftp.log.format'] = FORMAT_ATTRIBUTE[format];
   fileAttributes(attributes, line);
   attributes['ftplog.error'] = reason;
   return {
-    timestamp: undefined,
+    timestamp,
     observedTimestamp: observed,
     severityNumber: SeverityNumber.WARN,
     severityText: 'WARN',

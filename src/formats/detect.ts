@@ -2,9 +2,9 @@
  * Format auto-detection from the first non-empty lines, and a single
  * entry point to the per-format parsers. Pure.
  */
-import type { FormatEntry, LogFormat, ParseResult } from '../model.js';
-import { isEftHeaderLine, looksLikeEft, parseEftLine } from './eft.js';
-import { looksLikeNcftpd, parseNcftpdLine } from './ncftpd.js';
+import type { CivilTime, FormatEntry, LogFormat, ParseResult } from '../model.js';
+import { eftLineTime, isEftHeaderLine, looksLikeEft, parseEftLine } from './eft.js';
+import { looksLikeNcftpd, ncftpdLineTime, parseNcftpdLine } from './ncftpd.js';
 
 export type FormatOption = LogFormat | 'auto';
 export const FORMAT_OPTIONS: readonly FormatOption[] = ['eft', 'ncftpd', 'auto'];
@@ -27,4 +27,9 @@ export function detectFormat(lines: Iterable<string>): LogFormat | undefined {
 
 export function parseLine(format: LogFormat, text: string): ParseResult<FormatEntry> {
   return format === 'eft' ? parseEftLine(text) : parseNcftpdLine(text);
+}
+
+/** The time a line that does not parse still shows where its format puts the time; undefined when it shows none. */
+export function lineTime(format: LogFormat, text: string): CivilTime | undefined {
+  return format === 'eft' ? eftLineTime(text) : ncftpdLineTime(text);
 }

@@ -243,6 +243,18 @@ function lowerToken(text: string, a: number, b: number): string {
 }
 
 /**
+ * The time a line that does not parse still shows in its first field, for
+ * its parse-error record; undefined when that field is not a valid time.
+ */
+export function eftLineTime(text: string): CivilTime | undefined {
+  const len = text.length;
+  const start = skipWs(text, 0, len);
+  const semi = nextSemi(text, start, len);
+  const end = trimEnd(text, start, semi < 0 ? len : semi);
+  return parseTime(text, start, end);
+}
+
+/**
  * Parses one EFT client log line (without its line terminator). Blank lines
  * and header lines are skipped; anything that does not fit the layout is a
  * failure with a short reason. Never throws.

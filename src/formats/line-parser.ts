@@ -7,7 +7,7 @@
  */
 import type { LogFormat, LogLine, ParsedLine } from '../model.js';
 import type { LineEnd } from '../split/line-end.js';
-import { detectLineFormat, FORMAT_OPTIONS, parseLine, type FormatOption } from './detect.js';
+import { detectLineFormat, FORMAT_OPTIONS, lineTime, parseLine, type FormatOption } from './detect.js';
 import { FtplogError, invalidOption } from '../errors.js';
 
 export interface ParseStats {
@@ -156,7 +156,9 @@ export class LineParser {
 
   private fail(line: LogLine, format: LogFormat | undefined, reason: string, emit: (p: ParsedLine) => void, note = true): void {
     this.stats.errors++;
-    emit({ kind: 'error', format, reason: note ? reason + lineEndNote(line.text) : reason, line });
+    const time = format === undefined ? undefined : lineTime(format, line.text);
+    const why = note ? reason + lineEndNote(line.text) : reason;
+    emit(time === undefined ? { kind: 'error', format, reason: why, line } : { kind: 'error', format, reason: why, line, time });
   }
 }
 

@@ -173,6 +173,14 @@ export function looksLikeNcftpd(text: string): boolean {
   return PREFIX_SCANNER.scanPrefix(text) >= 0;
 }
 
+/**
+ * The time a line that does not parse still shows in its prefix (date, time,
+ * process tag, `|`), for its parse-error record; undefined without that prefix.
+ */
+export function ncftpdLineTime(text: string): CivilTime | undefined {
+  return PREFIX_SCANNER.scanPrefix(text) < 0 ? undefined : PREFIX_SCANNER.readTime(text);
+}
+
 /** Parses one transfer log line, given without its terminator. Never throws. */
 export function parseNcftpdLine(text: string): ParseResult<NcftpdEntry> {
   return PARSER.parse(text);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { isEftHeaderLine, looksLikeEft, parseEftLine } from '../../src/formats/eft.js';
+import { eftLineTime, isEftHeaderLine, looksLikeEft, parseEftLine } from '../../src/formats/eft.js';
 import type { CivilTime, EftEntry, ParseResult } from '../../src/model.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -236,6 +236,20 @@ describe('EFT client log parser', () => {
     ];
     for (const [line, expected] of table) {
       it(`${expected ? 'accepts' : 'rejects'} ${JSON.stringify(line.slice(0, 30))}`, () => assert.equal(looksLikeEft(line), expected));
+    }
+  });
+});
+
+describe('eftLineTime', () => {
+  it('reads the time of the first field of a line that does not parse', () => {
+    assert.deepEqual(eftLineTime('2024-11-18 02:31:34; https; ftp.lucerne-publishing.ch'), { year: 2024, month: 11, day: 18, hour: 2, minute: 31, second: 34, millisecond: 0 });
+    assert.deepEqual(eftLineTime('  2024-11-18 02:31:34.25 ;x'), { year: 2024, month: 11, day: 18, hour: 2, minute: 31, second: 34, millisecond: 250 });
+    assert.deepEqual(eftLineTime('2024-02-29 23:59:59'), { year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59, millisecond: 0 });
+  });
+
+  it('is undefined when the first field is not a time', () => {
+    for (const text of ['', 'garbage; sftp; h; 22; u', '2024-11-31 02:31:34; sftp', '2024-11-18T02:31:34; sftp', '18.11.2024 02:31:34; ftp', '\u0000\u0000; sftp']) {
+      assert.equal(eftLineTime(text), undefined, text);
     }
   });
 });

