@@ -25,24 +25,19 @@ dir="$cache_root/otelcol-$hash"
 bin="$dir/otelcol-ftplog"
 
 say() { echo "otelcol-build: $*" >&2; }
+# shellcheck source=go-build-common.sh
+source "$root/scripts/go-build-common.sh"
 
 if [[ "${1:-}" == "--path" ]]; then echo "$bin"; exit 0; fi
 if [[ $# -gt 0 ]]; then say "unknown argument: $1"; exit 2; fi
 
-if [[ -x "$bin" ]]; then
-  say "reusing $bin ($(stat -c %s "$bin") bytes)"
-  echo "$bin"
-  exit 0
-fi
+reuse_if_built
 
 command -v go >/dev/null || { say "go is not on PATH: cannot build the Collector"; exit 3; }
 ocb_version="$(sed -n 's/^# ocb-version: *\(v[0-9.]*\).*/\1/p' "$manifest")"
 [[ -n "$ocb_version" ]] || { say "no '# ocb-version:' line in $manifest"; exit 2; }
 
-# The configured proxies without `direct` (or an `off` already there), then `off`.
-proxies="$(go env GOPROXY | tr ',|' '\n\n' | grep -v -x -e direct -e off -e '' | paste -sd, -)"
-[[ -n "$proxies" ]] || { say "go env GOPROXY names no module proxy"; exit 2; }
-export GOPROXY="$proxies,off"
+use_module_proxy_only
 # -e lets `go mod tidy` pass over modules that only the components' own tests
 # import (fileexporter's tests import an encoding extension the proxy does not
 # serve); a module the Collector itself needs still fails `go build`.
@@ -63,20 +58,7 @@ tmp="$(mktemp -d "$cache_root/otelcol-$hash.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 cp "$manifest" "$tmp/builder.yaml"
 say "building the Collector from $manifest into $dir (several minutes on 2 cores)"
-start=$(date +%s%N)
-(cd "$tmp" && "$ocb" --config builder.yaml) >"$tmp/build.log" 2>&1 || {
-  tail -n 40 "$tmp/build.log" >&2
-  say "build failed (the log above is the end of $tmp/build.log)"
-  exit 1
-}
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
+run_build "$ocb" --config builder.yaml
 mv "$tmp/src/otelcol-ftplog" "$tmp/otelcol-ftplog"
 rm -rf "$tmp/src"
-if ! mv -T "$tmp" "$dir" 2>/dev/null; then
-  say "another build finished first; using it"
-fi
-trap - EXIT
-rm -rf "$tmp"
-size=$(stat -c %s "$bin")
-say "built in $(awk -v ms="$ms" 'BEGIN { printf "%.1f", ms / 1000 }') s: $bin, $size bytes ($(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1048576 }') MiB), $("$bin" --version)"
-echo "$bin"
+publish_build --version

@@ -26,23 +26,17 @@ dir="$cache_root/victorialogs-$version"
 bin="$dir/victoria-logs"
 
 say() { echo "victorialogs-build: $*" >&2; }
+# shellcheck source=go-build-common.sh
+source "$(dirname "$0")/go-build-common.sh"
 
 if [[ "${1:-}" == "--path" ]]; then echo "$bin"; exit 0; fi
 if [[ $# -gt 0 ]]; then say "unknown argument: $1"; exit 2; fi
 
-if [[ -x "$bin" ]]; then
-  say "reusing $bin ($(stat -c %s "$bin") bytes)"
-  echo "$bin"
-  exit 0
-fi
+reuse_if_built
 
 command -v go >/dev/null || { say "go is not on PATH: cannot build VictoriaLogs"; exit 3; }
 
-# The configured proxies without `direct` (or an `off` already there), then `off`.
-# (grep finding nothing must reach the check below, not end the script under pipefail.)
-proxies="$(go env GOPROXY | tr ',|' '\n\n' | { grep -v -x -e direct -e off -e '' || true; } | paste -sd, -)"
-[[ -n "$proxies" ]] || { say "go env GOPROXY names no module proxy"; exit 2; }
-export GOPROXY="$proxies,off"
+use_module_proxy_only
 export GOFLAGS="$(go env GOFLAGS) -mod=mod"
 # VictoriaLogs' go.mod names the Go release it needs; a local Go older than
 # that fails with a message saying so instead of downloading a toolchain.
@@ -55,21 +49,7 @@ mkdir -p "$cache_root"
 tmp="$(mktemp -d "$cache_root/victorialogs-$version.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 say "building VictoriaLogs $version into $dir (under a minute on 2 cores)"
-start=$(date +%s%N)
 # The version stamp upstream's Makefile sets, so -version and the startup log name it.
 ldflags="-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$version"
-(cd "$tmp" && GOBIN="$tmp" go install -ldflags "$ldflags" "$module/app/victoria-logs@$version") >"$tmp/build.log" 2>&1 || {
-  tail -n 40 "$tmp/build.log" >&2
-  say "build failed (the end of its log is above)"
-  exit 1
-}
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
-rm -f "$tmp/build.log"
-if ! mv -T "$tmp" "$dir" 2>/dev/null; then
-  say "another build finished first; using it"
-fi
-trap - EXIT
-rm -rf "$tmp"
-size=$(stat -c %s "$bin")
-say "built in $(awk -v ms="$ms" 'BEGIN { printf "%.1f", ms / 1000 }') s: $bin, $size bytes ($(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1048576 }') MiB), $("$bin" -version)"
-echo "$bin"
+run_build env GOBIN="$tmp" go install -ldflags "$ldflags" "$module/app/victoria-logs@$version"
+publish_build -version
