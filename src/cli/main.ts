@@ -35,7 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'explain',
-    summary: 'show how an EFT GetLastCode decodes for a protocol',
+    summary: 'show how an EFT GetLastCode or an NcFTPd status decodes',
     load: async () => (await import('./explain.js')).explainCommand,
   },
   {
