@@ -26,6 +26,19 @@ describe('ftplog-otel (dispatch)', () => {
     }
   });
 
+  it('help COMMAND prints what COMMAND --help prints; help of an unknown command is a usage error', async () => {
+    for (const entry of COMMANDS) {
+      const own = await cli([entry.name, '--help']);
+      assert.deepEqual(await cli(['help', entry.name]), own, entry.name);
+    }
+    const names = COMMANDS.map((c) => c.name).join(', ');
+    assert.deepEqual(await cli(['help', 'shipp']), { code: 2, stdout: '', stderr: `ftplog-otel help: unknown command "shipp" (commands: ${names})\n` });
+    assert.deepEqual(await cli(['help', 'ship', 'parse']), { code: 2, stdout: '', stderr: `ftplog-otel help: takes one COMMAND (commands: ${names})\n` });
+    const top = await cli(['help']);
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /^Usage: ftplog-otel <command> \[options\]\n/);
+  });
+
   it('rejects an unknown command with exit 2 and one line on stderr', async () => {
     const r = await cli(['shipp']);
     assert.equal(r.code, 2);
