@@ -46,6 +46,35 @@ describe('ftplog-otel (dispatch)', () => {
     assert.equal(r.stderr, 'ftplog-otel: unknown command "shipp" (try --help)\n');
   });
 
+  it('starts every line a command writes to stderr with "ftplog-otel <command>: "', async () => {
+    for (const entry of COMMANDS) {
+      const r = await cli([entry.name, '--no-such-flag']);
+      assert.deepEqual(r, { code: 2, stdout: '', stderr: `ftplog-otel ${entry.name}: Unknown option '--no-such-flag'\n` }, entry.name);
+    }
+    const bad: Record<string, [string[], string]> = {
+      ship: [['--batch-size', '0'], '--batch-size must be an integer from 1 to 1000000 (got "0")'],
+      parse: [['--workers', 'x'], '--workers must be auto or an integer from 0 to 64 (got "x")'],
+      receive: [['--port', 'x'], '--port must be an integer from 0 to 65535 (got "x")'],
+      explain: [['1', '2'], 'takes exactly one CODE (see --help)'],
+      demo: [['--format', 'x'], '--format must be eft | ncftpd | auto (got "x")'],
+    };
+    assert.deepEqual(Object.keys(bad).sort(), COMMANDS.map((c) => c.name).sort());
+    for (const [name, [args, message]] of Object.entries(bad)) {
+      assert.deepEqual(await cli([name, ...args]), { code: 2, stdout: '', stderr: `ftplog-otel ${name}: ${message}\n` }, name);
+    }
+    const missing = '/nonexistent/cl241118.log';
+    const runs: [string, string[]][] = [
+      ['parse', ['parse', missing]],
+      ['ship', ['ship', '--endpoint', 'http://127.0.0.1:9', missing]],
+    ];
+    for (const [name, args] of runs) {
+      const r = await cli(args);
+      assert.equal(r.code, 1, name);
+      assert.equal(r.stderr.split('\n')[0], `ftplog-otel ${name}: ${missing}: no such file or directory`, name);
+      for (const line of r.stderr.trimEnd().split('\n')) assert.ok(line.startsWith(`ftplog-otel ${name}: `), `${name}: ${line}`);
+    }
+  });
+
   it('loads neither the receiver nor the HTTP client for `parse --help`', () => {
     // A fresh process: which modules `parse` pulls in decides its start-up time.
     const probe = `
