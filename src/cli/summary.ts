@@ -53,6 +53,14 @@ export function readSummary(prefix: string, inputs: number, t: ReadCounts, recor
   );
 }
 
+/**
+ * Says that stdin is being read when no input is named and stdin is a
+ * terminal: without it the command seems to hang.
+ */
+export function noteTerminalStdin(inputs: readonly string[], stdin: unknown, out: Writable, prefix: string): void {
+  if (inputs.length === 0 && (stdin as { isTTY?: boolean }).isTTY === true) out.write(`${prefix}: reading stdin (Ctrl-D to end; see --help)\n`);
+}
+
 /** Prints a source's warnings (an input left out, say) to stderr as they come, whatever --quiet says. */
 export function reportSourceWarnings(source: { on(event: 'warning', f: (m: string) => void): unknown }, out: Writable, prefix: string): void {
   source.on('warning', (m: string) => out.write(`${prefix}: warning: ${m}\n`));
