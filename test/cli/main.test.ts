@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { COMMANDS } from '../../src/cli/main.js';
 import { cli } from '../helpers/cli.js';
+import { projectRoot } from '../helpers/paths.js';
 
 function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -72,6 +75,24 @@ describe('ftplog-otel (dispatch)', () => {
       assert.equal(r.code, 1, name);
       assert.equal(r.stderr.split('\n')[0], `ftplog-otel ${name}: ${missing}: no such file or directory`, name);
       for (const line of r.stderr.trimEnd().split('\n')) assert.ok(line.startsWith(`ftplog-otel ${name}: `), `${name}: ${line}`);
+    }
+  });
+
+  it("gives each command in the README's table the operands of a usage line of its --help", async () => {
+    // Operands only: flags and [options] are left out, `[FILE...]` and `FILE...` differ.
+    const operands = (usage: string): string =>
+      usage
+        .replace(/\[[^\]]*--[^\]]*\]/g, '')
+        .replace(/\[options\]|--\S+( [A-Z]+\b)?/g, '')
+        .trim()
+        .replace(/\s+/g, ' ');
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `ftplog-otel (\w+) ([^`]*)` \|/gm)];
+    assert.deepEqual([...new Set(rows.map((m) => m[1]))], COMMANDS.map((c) => c.name));
+    for (const [, name, usage] of rows) {
+      const help = (await cli([name!, '--help'])).stdout;
+      const lines = [...help.matchAll(new RegExp(`^(?:Usage:)? +ftplog-otel ${name} (.*)$`, 'gm'))].map((m) => operands(m[1]!));
+      assert.ok(lines.includes(operands(usage!)), `README: ftplog-otel ${name} ${usage}; --help: ${lines.join(' / ')}`);
     }
   });
 
