@@ -7,7 +7,7 @@ import { NCFTPD_STATUSES } from '../codes/ncftpd.js';
 import type { DecodedStatus } from '../codes/types.js';
 import { statusSeverity } from '../enrich/enrich.js';
 import { EXPLAIN_OPTIONS } from '../options/components.js';
-import { convertFlags, type OptionGroup } from '../options/spec.js';
+import { convertFlags, optionByKey, type OptionGroup } from '../options/spec.js';
 import { FtplogError } from '../errors.js';
 
 const GROUPS: readonly OptionGroup[] = [EXPLAIN_OPTIONS];
@@ -59,7 +59,7 @@ export const explainCommand: Command = {
     if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
       throw new FtplogError('ERR_INVALID_ARGUMENT', `CODE must be an integer (an EFT GetLastCode) or an NcFTPd status: ${STATUSES} (got ${JSON.stringify(raw)})`);
     }
-    const protocol = ((v['protocol'] as string | undefined) ?? (EXPLAIN_OPTIONS.options[0]!.default as string)).trim().toLowerCase();
+    const protocol = ((v['protocol'] as string | undefined) ?? (optionByKey(EXPLAIN_OPTIONS, 'protocol').default as string)).trim().toLowerCase();
     if (protocol === '') throw new FtplogError('ERR_INVALID_ARGUMENT', '--protocol must not be empty');
     const code = Number(raw);
     io.stdout.write(withSeverity(explainCode(code, protocol), decodeEftCode(protocol, code)).join('\n') + '\n');
