@@ -35,7 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'explain',
-    summary: 'show how an EFT GetLastCode decodes for a protocol',
+    summary: 'show how an EFT GetLastCode or an NcFTPd status decodes',
     load: async () => (await import('./explain.js')).explainCommand,
   },
   {
@@ -64,14 +64,27 @@ OpenTelemetry as standardized log records.
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Run 'ftplog-otel <command> --help' for a command's options.
+Run 'ftplog-otel <command> --help' (or 'ftplog-otel help <command>') for a
+command's options.
   -h, --help     this help
   -v, --version  print the version`;
+}
+
+/** `ftplog-otel help COMMAND`: the command's own --help. */
+async function help(args: readonly string[], io: CliIO): Promise<number> {
+  const entry = args.length === 1 ? COMMANDS.find((c) => c.name === args[0]) : undefined;
+  if (entry === undefined) {
+    const why = args.length === 1 ? `unknown command "${args[0]}"` : 'takes one COMMAND';
+    io.stderr.write(`ftplog-otel help: ${why} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    return EXIT.USAGE;
+  }
+  return (await entry.load()).run(['--help'], io);
 }
 
 /** Runs the CLI with injected I/O; resolves to the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
+  if (first === 'help' && rest.length > 0) return help(rest, io);
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     (first === undefined ? io.stderr : io.stdout).write(topHelp() + '\n');
     return first === undefined ? EXIT.USAGE : EXIT.OK;

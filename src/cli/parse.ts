@@ -5,7 +5,7 @@ import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
 import { Writable } from 'node:stream';
 import { toJsonLines } from '../transforms/json-lines.js';
-import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, formatRate, noteTerminalStdin, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
 import { INPUT_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
@@ -75,6 +75,7 @@ export const parseCommand: Command = {
       return EXIT.OK;
     }
     const cfg = sourceConfig(convertFlags(GROUPS, values) as SourceOptions, positionals, io.stdin);
+    noteTerminalStdin(positionals, io.stdin, io.stderr, 'ftplog-otel parse');
     const started = Date.now();
     const records = openSource(cfg, { stdin: io.stdin, output: 'jsonl' });
     reportSourceWarnings(records, io.stderr, 'ftplog-otel parse');

@@ -12,7 +12,7 @@ import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OT
 import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
-import { elapsedSummary, formatCount, formatRate, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, formatRate, noteTerminalStdin, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
@@ -245,6 +245,7 @@ export const shipCommand: Command = {
     const d: Delivery = { started: Date.now(), records: openSource(cfg, { stdin: io.stdin, output: encodingOf(config.protocol) }), sink: makeSink() };
     reportSourceWarnings(d.records, io.stderr, 'ftplog-otel ship');
     if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
+    noteTerminalStdin(positionals, io.stdin, io.stderr, 'ftplog-otel ship');
     const stop = progressWanted(v['progress'] as boolean | undefined, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
           const s = d.sink.stats;

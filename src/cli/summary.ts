@@ -5,9 +5,9 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Per second over `ms`, with a floor of 1 ms so that a run too short for the clock still has a rate. */
 export function formatRate(n: number, ms: number): string {
-  if (ms <= 0) return '-';
-  return formatCount(Math.round((n * 1000) / ms));
+  return formatCount(Math.round((n * 1000) / Math.max(ms, 1)));
 }
 
 /** --progress, --no-progress absent: on when stderr is a terminal. */
@@ -53,6 +53,14 @@ export function readSummary(prefix: string, inputs: number, t: ReadCounts, recor
   );
 }
 
+/**
+ * Says that stdin is being read when no input is named and stdin is a
+ * terminal: without it the command seems to hang.
+ */
+export function noteTerminalStdin(inputs: readonly string[], stdin: unknown, out: Writable, prefix: string): void {
+  if (inputs.length === 0 && (stdin as { isTTY?: boolean }).isTTY === true) out.write(`${prefix}: reading stdin (Ctrl-D to end; see --help)\n`);
+}
+
 /** Prints a source's warnings (an input left out, say) to stderr as they come, whatever --quiet says. */
 export function reportSourceWarnings(source: { on(event: 'warning', f: (m: string) => void): unknown }, out: Writable, prefix: string): void {
   source.on('warning', (m: string) => out.write(`${prefix}: warning: ${m}\n`));
@@ -60,5 +68,5 @@ export function reportSourceWarnings(source: { on(event: 'warning', f: (m: strin
 
 /** Elapsed time and rate, as every summary ends: `0.42 s, 190,476 records/s`. */
 export function elapsedSummary(ms: number, records: number): string {
-  return `${(ms / 1000).toFixed(2)} s, ${formatRate(records, Math.max(ms, 1))} records/s`;
+  return `${(ms / 1000).toFixed(2)} s, ${formatRate(records, ms)} records/s`;
 }

@@ -27,7 +27,7 @@ import type { CodeEntry, DecodedStatus, Outcome, StatusKind } from './types.js';
 import { EFT_TIMEOUT, eftEntry } from './eft.js';
 import { FTP_REPLY_CLASSES, ftpReplyEntry } from './ftp-reply.js';
 import { HTTP_CLASSES, httpEntry } from './http.js';
-import { NCFTPD_STATUSES } from './ncftpd.js';
+import { NCFTPD_STATUSES, ncftpdStatusEntry } from './ncftpd.js';
 import { SFTP_CODES, SFTP_RANGE } from './sftp.js';
 import { WINSOCK_RANGE, winsockEntry } from './winsock.js';
 
@@ -237,6 +237,22 @@ function ownCodes(protocol: string): string {
     default:
       return `${protocol} claims no codes of its own`;
   }
+}
+
+/**
+ * Human-readable lines explaining how an NcFTPd completion status decodes
+ * (case-sensitive, as logged), for the `explain` command; undefined for a
+ * status not in the table.
+ */
+export function explainNcftpdStatus(status: string): string[] | undefined {
+  if (ncftpdStatusEntry(status) === undefined) return undefined;
+  const s = decodeNcftpdStatus(status);
+  const lines = [`code: ${status}`, `kind: ${s.kind}`, `name: ${s.name}`, `description: ${s.description}`];
+  lines.push(`outcome: ${s.outcome}${s.transient ? ' (transient)' : ''}`);
+  if (s.errorType !== undefined) lines.push(`error.type: ${s.errorType}`);
+  const verdict = s.outcome === 'success' ? 'the only success' : s.transient ? 'a failure a retry may clear' : 'a failure';
+  lines.push(`why: NcFTPd ends R, S and T entries with a completion status (${NCFTPD_STATUSES.map((e) => e.code).join(', ')}); ${status} is ${verdict}`);
+  return lines;
 }
 
 /**

@@ -16,7 +16,7 @@ import type {
   SeverityText,
 } from '../model.js';
 import { SeverityNumber } from '../model.js';
-import type { Outcome } from '../codes/types.js';
+import type { DecodedStatus, Outcome } from '../codes/types.js';
 import { decodeEftCode, decodeNcftpdStatus } from '../codes/decode.js';
 import { createCivilToEpoch, localTimeZone, type CivilToEpoch } from './timezone.js';
 import { FtplogError, invalidOption } from '../errors.js';
@@ -133,6 +133,15 @@ function ncftpdNames(type: NcftpdEntryType): OperationNames {
 export function severityOf(outcome: Outcome, transient: boolean): SeverityText {
   if (outcome !== 'failure') return 'INFO';
   return transient ? 'WARN' : 'ERROR';
+}
+
+/**
+ * The severity, text and number, of a record whose status decoded to
+ * `status` (for EFT, a logged ACTION_RESULT decides instead: see eftRecord).
+ */
+export function statusSeverity(status: Pick<DecodedStatus, 'outcome' | 'transient'>): { text: SeverityText; number: number } {
+  const text = severityOf(status.outcome, status.transient);
+  return { text, number: severityNumber(text) };
 }
 
 export type Enricher = (parsed: ParsedLine) => FtpLogRecord;

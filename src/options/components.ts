@@ -226,3 +226,19 @@ export const OUTPUT_OPTIONS: OptionGroup = {
     { flag: 'quiet', key: 'quiet', kind: 'boolean', help: 'no summary' },
   ],
 };
+
+/** How `explain` reads a GetLastCode. */
+export const EXPLAIN_OPTIONS: OptionGroup = {
+  title: 'Options',
+  options: [
+    {
+      flag: 'protocol',
+      key: 'protocol',
+      kind: 'string',
+      short: 'p',
+      default: 'ftp',
+      placeholder: 'P',
+      help: "EFT's PROTOCOL column: ftp | ftps | sftp | http | https | any other",
+    },
+  ],
+};

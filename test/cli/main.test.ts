@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { COMMANDS } from '../../src/cli/main.js';
 import { cli } from '../helpers/cli.js';
+import { projectRoot } from '../helpers/paths.js';
 
 function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -26,11 +29,71 @@ describe('ftplog-otel (dispatch)', () => {
     }
   });
 
+  it('help COMMAND prints what COMMAND --help prints; help of an unknown command is a usage error', async () => {
+    for (const entry of COMMANDS) {
+      const own = await cli([entry.name, '--help']);
+      assert.deepEqual(await cli(['help', entry.name]), own, entry.name);
+    }
+    const names = COMMANDS.map((c) => c.name).join(', ');
+    assert.deepEqual(await cli(['help', 'shipp']), { code: 2, stdout: '', stderr: `ftplog-otel help: unknown command "shipp" (commands: ${names})\n` });
+    assert.deepEqual(await cli(['help', 'ship', 'parse']), { code: 2, stdout: '', stderr: `ftplog-otel help: takes one COMMAND (commands: ${names})\n` });
+    const top = await cli(['help']);
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /^Usage: ftplog-otel <command> \[options\]\n/);
+  });
+
   it('rejects an unknown command with exit 2 and one line on stderr', async () => {
     const r = await cli(['shipp']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, 'ftplog-otel: unknown command "shipp" (try --help)\n');
+  });
+
+  it('starts every line a command writes to stderr with "ftplog-otel <command>: "', async () => {
+    for (const entry of COMMANDS) {
+      const r = await cli([entry.name, '--no-such-flag']);
+      assert.deepEqual(r, { code: 2, stdout: '', stderr: `ftplog-otel ${entry.name}: Unknown option '--no-such-flag'\n` }, entry.name);
+    }
+    const bad: Record<string, [string[], string]> = {
+      ship: [['--batch-size', '0'], '--batch-size must be an integer from 1 to 1000000 (got "0")'],
+      parse: [['--workers', 'x'], '--workers must be auto or an integer from 0 to 64 (got "x")'],
+      receive: [['--port', 'x'], '--port must be an integer from 0 to 65535 (got "x")'],
+      explain: [['1', '2'], 'takes exactly one CODE (see --help)'],
+      demo: [['--format', 'x'], '--format must be eft | ncftpd | auto (got "x")'],
+    };
+    assert.deepEqual(Object.keys(bad).sort(), COMMANDS.map((c) => c.name).sort());
+    for (const [name, [args, message]] of Object.entries(bad)) {
+      assert.deepEqual(await cli([name, ...args]), { code: 2, stdout: '', stderr: `ftplog-otel ${name}: ${message}\n` }, name);
+    }
+    const missing = '/nonexistent/cl241118.log';
+    const runs: [string, string[]][] = [
+      ['parse', ['parse', missing]],
+      ['ship', ['ship', '--endpoint', 'http://127.0.0.1:9', missing]],
+    ];
+    for (const [name, args] of runs) {
+      const r = await cli(args);
+      assert.equal(r.code, 1, name);
+      assert.equal(r.stderr.split('\n')[0], `ftplog-otel ${name}: ${missing}: no such file or directory`, name);
+      for (const line of r.stderr.trimEnd().split('\n')) assert.ok(line.startsWith(`ftplog-otel ${name}: `), `${name}: ${line}`);
+    }
+  });
+
+  it("gives each command in the README's table the operands of a usage line of its --help", async () => {
+    // Operands only: flags and [options] are left out, `[FILE...]` and `FILE...` differ.
+    const operands = (usage: string): string =>
+      usage
+        .replace(/\[[^\]]*--[^\]]*\]/g, '')
+        .replace(/\[options\]|--\S+( [A-Z]+\b)?/g, '')
+        .trim()
+        .replace(/\s+/g, ' ');
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `ftplog-otel (\w+) ([^`]*)` \|/gm)];
+    assert.deepEqual([...new Set(rows.map((m) => m[1]))], COMMANDS.map((c) => c.name));
+    for (const [, name, usage] of rows) {
+      const help = (await cli([name!, '--help'])).stdout;
+      const lines = [...help.matchAll(new RegExp(`^(?:Usage:)? +ftplog-otel ${name} (.*)$`, 'gm'))].map((m) => operands(m[1]!));
+      assert.ok(lines.includes(operands(usage!)), `README: ftplog-otel ${name} ${usage}; --help: ${lines.join(' / ')}`);
+    }
   });
 
   it('loads neither the receiver nor the HTTP client for `parse --help`', () => {

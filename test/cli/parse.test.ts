@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { cli } from '../helpers/cli.js';
 import { fixture, projectRoot } from '../helpers/paths.js';
 import { ATTRIBUTE_TYPES } from '../../src/schema.js';
@@ -53,6 +54,30 @@ describe('ftplog-otel parse', () => {
       assert.equal(rec.timestamp, '2024-07-01T10:00:00.000Z');
       assert.equal('log.file.path' in rec.attributes, false);
     }
+  });
+
+  it('says it is reading stdin when stdin is a terminal and no FILE is named, and only then', async () => {
+    const input = '2024-07-01 12:00:00; ftp; h; 21; u; C:\\a; /a; download; 226;\n';
+    const notice = 'ftplog-otel parse: reading stdin (Ctrl-D to end; see --help)\n';
+    const tty = await cli(['parse', '--quiet'], { stdin: input, stdinIsTTY: true });
+    assert.deepEqual([tty.code, tty.stderr], [0, notice]);
+    assert.equal(JSON.parse(tty.stdout).attributes['ftp.status.code'], 226);
+    const file = join(dir, 'cl240701.log');
+    writeFileSync(file, input);
+    for (const [args, stdinIsTTY] of [[[], false], [['-'], true], [[file], true]] as const) {
+      const r = await cli(['parse', '--quiet', ...args], { stdin: input, stdinIsTTY });
+      assert.deepEqual([r.code, r.stderr], [0, ''], `${args.join(' ')} ${stdinIsTTY}`);
+    }
+  });
+
+  it('says it is reading stdin on a real terminal (script from util-linux)', function () {
+    if (spawnSync('script', ['--version']).status !== 0) this.skip();
+    const bin = join(projectRoot, 'dist', 'src', 'cli', 'bin.js');
+    const command = `'${process.execPath}' '${bin}' parse --quiet`;
+    // script gives the command a pseudo-terminal as stdin and ends it when its own stdin (empty here) ends.
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { input: '', encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.replace(/\r\n/g, '\n'), 'ftplog-otel parse: reading stdin (Ctrl-D to end; see --help)\n');
   });
 
   it('counts parse errors, headers and blank lines in the summary and never drops a line', async () => {

@@ -164,6 +164,15 @@ describe('ftplog-otel ship', () => {
     }
   });
 
+  it('says it is reading stdin when stdin is a terminal and no FILE is named', async () => {
+    const input = eftLines(3);
+    const tty = await cli(['ship', '--endpoint', receiver.url, '--quiet'], { stdin: input, stdinIsTTY: true });
+    assert.deepEqual([tty.code, tty.stderr], [0, 'ftplog-otel ship: reading stdin (Ctrl-D to end; see --help)\n']);
+    assert.equal(receiver.records.length, 3);
+    const pipe = await cli(['ship', '--endpoint', receiver.url, '--quiet'], { stdin: input });
+    assert.deepEqual([pipe.code, pipe.stderr], [0, '']);
+  });
+
   it('rejects bad configuration with one line and exit 2', async () => {
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
       [['ship', '--protocol', 'grpc2', '-'], {}, /^ftplog-otel ship: --protocol must be http\/protobuf \| http\/json \| grpc \(got "grpc2"\)\n$/],
