@@ -30,6 +30,12 @@ export interface LogLine {
   readonly position: SourcePosition;
   /** Set when the line was longer than the splitter's maximum; `text` holds its first part only. */
   readonly truncated?: boolean;
+  /**
+   * Set when the line's bytes are not valid UTF-8 (read as UTF-8: an ANSI
+   * file, say, without --encoding latin1): `text` shows each undecodable
+   * sequence as U+FFFD.
+   */
+  readonly invalidUtf8?: boolean;
 }
 
 /** A wall-clock time as written in a log, with no zone. Month is 1-12. */

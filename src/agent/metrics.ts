@@ -100,6 +100,7 @@ const COUNTERS: ReadonlyArray<readonly [name: string, help: string, read: (s: Ag
   ['ftplog_otel_records_dead_lettered_total', 'Records written to the dead-letter file: refused by the collector, or undelivered at shutdown.', (s) => s.recordsDeadLettered],
   ['ftplog_otel_records_dropped_total', 'Records dropped by transforms.', (s) => s.recordsDropped],
   ['ftplog_otel_parse_errors_total', 'Lines that did not parse (each one is sent as a parse-error record).', (s) => s.parseErrors],
+  ['ftplog_otel_invalid_utf8_lines_total', 'Lines whose bytes are not valid UTF-8 (an ANSI/latin1 file read without --encoding latin1); each is sent with U+FFFD in place of what does not decode.', (s) => s.invalidUtf8Lines],
   ['ftplog_otel_retries_total', 'Export requests tried again after a retryable failure.', (s) => s.retries],
 ];
 

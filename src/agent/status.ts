@@ -36,6 +36,8 @@ export interface AgentStatus {
   /** Records dropped by transforms. */
   recordsDropped: number;
   parseErrors: number;
+  /** Lines whose bytes are not valid UTF-8 (read with U+FFFD in place of what does not decode). */
+  invalidUtf8Lines: number;
   retries: number;
   queueRecords: number;
   queueBytes: number;

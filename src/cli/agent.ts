@@ -66,6 +66,7 @@ export function agentStatus(source: FollowSource, sink: OtlpSink, started: numbe
     recordsDeadLettered: s.deadLettered,
     recordsDropped: t.dropped,
     parseErrors: t.parseErrors,
+    invalidUtf8Lines: t.invalidUtf8,
     retries: s.retries,
     queueRecords: s.queuedRecords,
     queueBytes: s.queuedBytes,

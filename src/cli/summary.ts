@@ -35,11 +35,14 @@ export interface ReadCounts {
   dropped: number;
   /** Lines of inputs left out as not FTP server logs. */
   unrecognised?: number;
+  /** Lines whose bytes are not valid UTF-8. */
+  invalidUtf8?: number;
 }
 
 /**
  * The first summary line of every command that reads logs: inputs, lines,
- * records by outcome, parse errors, what was skipped and dropped. `records`
+ * records by outcome, parse errors, what was skipped and dropped, lines not
+ * valid UTF-8. `records`
  * is what the command handed on (the sink's count for ship), when it differs
  * from the reader's.
  */
@@ -47,9 +50,10 @@ export function readSummary(prefix: string, inputs: number, t: ReadCounts, recor
   const skipped = t.skippedHeader + t.skippedBlank > 0 ? `, ${formatCount(t.skippedHeader)} header and ${formatCount(t.skippedBlank)} blank lines skipped` : '';
   const dropped = t.dropped > 0 ? `, ${formatCount(t.dropped)} records dropped by transforms` : '';
   const unrecognised = (t.unrecognised ?? 0) > 0 ? `, ${formatCount(t.unrecognised!)} lines of files that are not FTP server logs left out` : '';
+  const invalidUtf8 = (t.invalidUtf8 ?? 0) > 0 ? `, ${formatCount(t.invalidUtf8!)} lines not valid UTF-8` : '';
   return (
     `${prefix}: ${inputs} input(s), ${formatCount(t.lines)} lines, ${formatCount(records)} records ` +
-    `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})${skipped}${dropped}${unrecognised}`
+    `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})${skipped}${dropped}${unrecognised}${invalidUtf8}`
   );
 }
 

@@ -73,6 +73,8 @@ export interface JobResult {
   runs?: JobRun[];
   /** The block was given up on as not a known format (Job.skipUnrecognised). */
   gaveUp?: boolean;
+  /** Number (from the block's start) of the block's first line that is not valid UTF-8, when it has one (counts.invalidUtf8 counts them). */
+  firstInvalidUtf8Line?: number;
 }
 
 /**
@@ -208,6 +210,7 @@ export function runJob(
 
   const result: JobResult = { seq: job.seq, format: pipeline.stats.parse.format, counts: recordsCounts(pipeline.stats) };
   if (parser.skipping && job.skipAll !== true) result.gaveUp = true;
+  if (pipeline.stats.split.invalidUtf8 > 0) result.firstInvalidUtf8Line = pipeline.stats.split.firstInvalidUtf8Line;
   if (jsonl !== undefined) {
     result.jsonl = jsonl.take();
   } else {

@@ -29,7 +29,7 @@ import { BlockCutter, type Block } from './blocks.js';
 import { readFileChunks, readRangeChunks, type ChunkSource } from '../sources/file-chunks.js';
 import type { Job, JobCounts, JobOutput, JobResult, JobSettings } from './job.js';
 import type { SpareMessage, WorkerData, WorkerReply } from './worker.js';
-import { newInputStats, sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
+import { invalidUtf8Warning, newInputStats, sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../sources/log-files.js';
 import type { EncodedRecords } from '../otlp/encoded.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
@@ -444,15 +444,27 @@ class ParallelReader {
     this.out.emit('warning', unrecognisedWarning(input.file ?? '-'));
   }
 
+  /**
+   * The input's first line that is not valid UTF-8 (found in its blocks'
+   * turn, so the same line as on one thread): a warning names it, once per
+   * input; 'invalidUtf8' gives the input's identity (as 'unrecognised') and the line.
+   */
+  private noteInvalidUtf8(input: InputState, line: number): void {
+    this.out.emit('invalidUtf8', input.fileId ?? input.file ?? '-', line);
+    this.out.emit('warning', invalidUtf8Warning(input.file ?? '-', line));
+  }
+
   /** A block's result, in its turn: counted into its input's stats and pushed out. */
   private emitResult(r: JobResult, input: InputState, inputBytes: number): void {
     const s = input.stats;
     const c = r.counts;
     if (r.format !== undefined && s.format === undefined) s.format = r.format;
+    const firstInvalidUtf8 = s.invalidUtf8 === 0 && r.firstInvalidUtf8Line !== undefined;
     for (const k of Object.keys(c) as (keyof JobCounts)[]) s[k] += c[k];
     s.bytes += inputBytes;
     const base = input.lineBase;
     input.lineBase += c.lines;
+    if (firstInvalidUtf8) this.noteInvalidUtf8(input, base + r.firstInvalidUtf8Line!);
     if (r.jsonl !== undefined) {
       if (r.jsonl.length === 0) return;
       this.emitted.add(r.jsonl.buffer as ArrayBuffer);

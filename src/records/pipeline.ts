@@ -12,8 +12,17 @@ import type { LineParser, ParseStats } from '../formats/line-parser.js';
 import { newEnrichStats, type CountingEnricher, type EnrichStats } from '../enrich/enrich.js';
 import { applyTransforms, newTransformStats, type RecordTransform, type TransformStats } from './transforms.js';
 
+export interface SplitStats {
+  lines: number;
+  truncated: number;
+  /** Lines whose bytes are not valid UTF-8 (see LogLine.invalidUtf8). */
+  invalidUtf8: number;
+  /** Number of the first of them; 0 while there is none. */
+  firstInvalidUtf8Line: number;
+}
+
 export interface LogRecordsStats {
-  readonly split: { lines: number; truncated: number };
+  readonly split: SplitStats;
   readonly parse: ParseStats;
   readonly enrich: EnrichStats;
   /** Records the transforms dropped, by reason. */
@@ -22,6 +31,8 @@ export interface LogRecordsStats {
 
 export class RecordsPipeline {
   readonly stats: LogRecordsStats;
+  /** Called once, with its line number, at the first line that is not valid UTF-8. */
+  onInvalidUtf8: ((line: number) => void) | undefined;
   private readonly onLine: (line: LogLine) => void;
   private readonly onParsed: (p: ParsedLine) => void;
 
@@ -34,8 +45,19 @@ export class RecordsPipeline {
     /** Called after each line has been dealt with (for a reader that tracks how far it got). */
     afterLine?: (line: LogLine) => void,
   ) {
-    const stats: LogRecordsStats = { split: { lines: 0, truncated: 0 }, parse: parser.stats, enrich: newEnrichStats(), transform: newTransformStats() };
+    const stats: LogRecordsStats = {
+      split: { lines: 0, truncated: 0, invalidUtf8: 0, firstInvalidUtf8Line: 0 },
+      parse: parser.stats,
+      enrich: newEnrichStats(),
+      transform: newTransformStats(),
+    };
     this.stats = stats;
+    const invalid = (line: LogLine): void => {
+      if (stats.split.invalidUtf8++ === 0) {
+        stats.split.firstInvalidUtf8Line = line.position.line;
+        this.onInvalidUtf8?.(line.position.line);
+      }
+    };
     parser.lineEnd = () => cutter.lineEnd;
     // Plain closures over locals: they run once per line.
     const counts = stats.enrich;
@@ -53,11 +75,13 @@ export class RecordsPipeline {
         ? (line) => {
             stats.split.lines++;
             if (line.truncated === true) stats.split.truncated++;
+            if (line.invalidUtf8 === true) invalid(line);
             parser.push(line, onParsed);
           }
         : (line) => {
             stats.split.lines++;
             if (line.truncated === true) stats.split.truncated++;
+            if (line.invalidUtf8 === true) invalid(line);
             parser.push(line, onParsed);
             afterLine(line);
           };

@@ -19,7 +19,7 @@ function droppedSum(t: TransformStats): number {
   return Object.values(t.dropped).reduce((n, k) => n + k, 0);
 }
 
-export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine' | 'skipUnrecognised' | 'onUnrecognised'> {
+export interface ReadLogsOptions extends Omit<LogRecordsOptions, 'file' | 'startOffset' | 'startLine' | 'skipUnrecognised' | 'onUnrecognised' | 'onInvalidUtf8'> {
   /** Stream read for the input `-`. @default process.stdin */
   stdin?: Readable;
   /** Bytes read from a file at a time (measured: 256 KiB keeps the parser busy where 64 KiB leaves it waiting on reads). @default 262144 */
@@ -51,6 +51,8 @@ export interface InputStats {
   dropped: number;
   /** Lines left out because the input's format was not recognised (a file found in a folder or by a glob that is not an FTP server log). */
   unrecognised: number;
+  /** Lines whose bytes are not valid UTF-8 (an ANSI/latin1 file read as UTF-8): each undecodable sequence reads as U+FFFD. */
+  invalidUtf8: number;
   bytes: number;
 }
 
@@ -74,6 +76,7 @@ export function recordsCounts(s: LogRecordsStats): Omit<InputTotals, 'bytes'> {
     unknown: s.enrich.unknown,
     dropped: droppedSum(s.transform),
     unrecognised: s.parse.unrecognised,
+    invalidUtf8: s.split.invalidUtf8,
   };
 }
 
@@ -82,9 +85,14 @@ export function unrecognisedWarning(input: string): string {
   return `${input}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`;
 }
 
+/** The warning for an input's first line that is not valid UTF-8 (given once per input). */
+export function invalidUtf8Warning(input: string, line: number): string {
+  return `${input}: line ${line} is not valid UTF-8 (its undecodable bytes read as U+FFFD, "\uFFFD"); if the file is ANSI/latin1, use --encoding latin1; the summary counts every such line`;
+}
+
 /** Zeroed stats of an input. */
 export function newInputStats(input: string, format: string | undefined): InputStats {
-  return { input, format, lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0, bytes: 0 };
+  return { input, format, lines: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, truncated: 0, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0, invalidUtf8: 0, bytes: 0 };
 }
 
 /** The counts of several inputs added up. */
@@ -176,7 +184,12 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     const stage =
       inputKind === 'jsonl'
         ? fromJsonLines({ ...fileOption, ...(recordOptions.maxLineBytes !== undefined ? { maxLineBytes: recordOptions.maxLineBytes } : {}), ...(recordOptions.now ? { now: recordOptions.now } : {}) })
-        : logRecords({ ...recordOptions, ...fileOption, ...(skippable.has(input) ? { skipUnrecognised: true, onUnrecognised: () => out.emit('warning', unrecognisedWarning(input)) } : {}) });
+        : logRecords({
+            ...recordOptions,
+            ...fileOption,
+            onInvalidUtf8: (line) => out.emit('warning', invalidUtf8Warning(input, line)),
+            ...(skippable.has(input) ? { skipUnrecognised: true, onUnrecognised: () => out.emit('warning', unrecognisedWarning(input)) } : {}),
+          });
     const inputStats = newInputStats(input, undefined);
     stats.inputs.push(inputStats);
     current = stage;

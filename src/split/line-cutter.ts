@@ -16,10 +16,18 @@
  * from the input's first CR on are held (at most those 64 KiB); the bytes
  * before it belong to the first line either way and are cut as usual.
  *
+ * Invalid UTF-8 (an ANSI/latin1 file read as UTF-8): each undecodable
+ * sequence is read as U+FFFD, and the line is flagged `invalidUtf8`. Checking
+ * every line would cost a scan per line; instead the bytes of all the lines a
+ * piece of input completes are checked at once (buffer.isUtf8, a native
+ * vector scan: UTF-8 stays UTF-8 when cut at LF or CR), and only in a piece
+ * that fails is each line looked at: a U+FFFD in its text, and then its bytes
+ * (a U+FFFD can be written as such, EF BF BD, in a valid file).
+ *
  * Pure: no node:stream here; the stream stage in transforms/ is a thin wrapper.
  */
 import { FtplogError } from '../errors.js';
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { LogLine, SourcePosition } from '../model.js';
 import { invalidOption } from '../errors.js';
 import { LineEndProbe, type LineEnd } from './line-end.js';
@@ -77,6 +85,8 @@ export class LineCutter {
   /** While probing: the input from its first CR on, held until the line end is decided. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The bytes being cut are not all valid UTF-8: each line is checked (see the design note). */
+  private checkLines = false;
 
   constructor(options: LineCutterOptions = {}) {
     const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -184,6 +194,11 @@ export class LineCutter {
     const len = buf.length;
     const sep = this.sep;
     const crMode = this.crMode;
+    if (this.encoding === 'utf8') {
+      // The lines this call completes end at or before the last line end.
+      const last = buf.lastIndexOf(sep);
+      this.checkLines = last >= start && !isUtf8(buf.subarray(start, last + 1));
+    }
     while (start < len) {
       const nl = buf.indexOf(sep, searchFrom);
       if (nl === -1) break;
@@ -193,7 +208,7 @@ export class LineCutter {
         const kept = this.discarding;
         this.discarding = undefined;
         this.offset += consumed;
-        emit(this.line(kept, 0, kept.length, true));
+        emit(this.line(kept, 0, kept.length, true, true));
       } else {
         let from = start;
         let end = nl;
@@ -256,7 +271,7 @@ export class LineCutter {
     if (this.discarding !== undefined) {
       const kept = this.discarding;
       this.discarding = undefined;
-      emit(this.line(kept, 0, kept.length, true));
+      emit(this.line(kept, 0, kept.length, true, true));
       return;
     }
     if (tail === undefined || tail.length === 0) return;
@@ -270,8 +285,8 @@ export class LineCutter {
     } else if (tail[end - 1] === CR) end--;
     this.offset += tail.length;
     this.lineNo++;
-    if (end - from > this.maxLineBytes) emit(this.line(tail, from, this.cut(tail, from), true));
-    else emit(this.line(tail, from, end, false));
+    if (end - from > this.maxLineBytes) emit(this.line(tail, from, this.cut(tail, from), true, true));
+    else emit(this.line(tail, from, end, false, true));
   }
 
   /** End of the kept part of an over-long line starting at `start`. */
@@ -280,14 +295,22 @@ export class LineCutter {
     return this.encoding === 'utf8' ? utf8Boundary(buf, start, end) : end;
   }
 
-  private line(buf: Buffer, start: number, end: number, truncated: boolean): LogLine {
+  /** `check`: look for invalid UTF-8 even where the bytes around the line were found valid. */
+  private line(buf: Buffer, start: number, end: number, truncated: boolean, check = this.checkLines): LogLine {
     const position: SourcePosition =
       this.file === undefined
         ? { line: this.lineNo, offset: this.offset }
         : this.fileId === undefined
           ? { file: this.file, line: this.lineNo, offset: this.offset }
           : { file: this.file, fileId: this.fileId, line: this.lineNo, offset: this.offset };
-    const text = this.encoding === 'utf8' ? utf8Slice(buf, start, end) : latin1Slice(buf, start, end);
+    if (this.encoding !== 'utf8') {
+      const text = latin1Slice(buf, start, end);
+      return truncated ? { text, position, truncated: true } : { text, position };
+    }
+    const text = utf8Slice(buf, start, end);
+    if (check && text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) {
+      return truncated ? { text, position, truncated: true, invalidUtf8: true } : { text, position, invalidUtf8: true };
+    }
     return truncated ? { text, position, truncated: true } : { text, position };
   }
 }

@@ -33,6 +33,8 @@ export interface LogRecordsOptions extends LineCutterOptions, EnrichOptions {
    */
   skipUnrecognised?: boolean;
   onUnrecognised?: () => void;
+  /** Called once, with its line number, at the input's first line that is not valid UTF-8 (`stats.split.invalidUtf8` counts them all). */
+  onInvalidUtf8?: (line: number) => void;
 }
 
 export interface LogRecordsStream extends Transform {
@@ -40,7 +42,7 @@ export interface LogRecordsStream extends Transform {
 }
 
 export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
-  const { format = 'auto', highWaterMark = 1024, timezone, now, transforms, skipUnrecognised, onUnrecognised, ...cutterOptions } = options;
+  const { format = 'auto', highWaterMark = 1024, timezone, now, transforms, skipUnrecognised, onUnrecognised, onInvalidUtf8, ...cutterOptions } = options;
   const transform = compileTransforms(transforms);
   const cutter = new LineCutter(cutterOptions);
   const parser = new LineParser(format, { skipUnrecognised: skipUnrecognised === true, ...(onUnrecognised !== undefined ? { onUnrecognised } : {}) });
@@ -55,6 +57,7 @@ export function logRecords(options: LogRecordsOptions = {}): LogRecordsStream {
     { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },
     (emit) => {
       pipeline = new RecordsPipeline(cutter, parser, enrichOne, emit, transform);
+      pipeline.onInvalidUtf8 = onInvalidUtf8;
       return {
         step: (chunk) => {
           observed = clock();

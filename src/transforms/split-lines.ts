@@ -16,6 +16,8 @@ export type SplitLinesOptions = LineCutterOptions & {
 export interface SplitLinesStats {
   lines: number;
   truncated: number;
+  /** Lines whose bytes are not valid UTF-8 (see LogLine.invalidUtf8). */
+  invalidUtf8: number;
 }
 
 export interface SplitLinesStream extends Transform {
@@ -25,13 +27,14 @@ export interface SplitLinesStream extends Transform {
 export function splitLines(options: SplitLinesOptions = {}): SplitLinesStream {
   const { highWaterMark = 1024, ...cutterOptions } = options;
   const cutter = new LineCutter(cutterOptions);
-  const stats: SplitLinesStats = { lines: 0, truncated: 0 };
+  const stats: SplitLinesStats = { lines: 0, truncated: 0, invalidUtf8: 0 };
   const stream = stage<Buffer, LogLine>(
     { writableObjectMode: false, readableObjectMode: true, readableHighWaterMark: highWaterMark },
     (emit) => {
       const counted = (line: LogLine): void => {
         stats.lines++;
         if (line.truncated === true) stats.truncated++;
+        if (line.invalidUtf8 === true) stats.invalidUtf8++;
         emit(line);
       };
       return { step: (chunk) => cutter.push(chunk, counted), end: () => cutter.end(counted) };

@@ -46,6 +46,7 @@ function snapshot(over: Partial<AgentStatus> = {}): AgentStatus {
     recordsDeadLettered: 0,
     recordsDropped: 0,
     parseErrors: 0,
+    invalidUtf8Lines: 0,
     retries: 0,
     queueRecords: 0,
     queueBytes: 0,
@@ -149,6 +150,7 @@ describe('startMetricsServer', () => {
         recordsDeadLettered: 7,
         recordsDropped: 12,
         parseErrors: 3,
+        invalidUtf8Lines: 5,
         retries: 4,
         queueRecords: 2048,
         queueBytes: 1_100_000,
@@ -164,6 +166,7 @@ describe('startMetricsServer', () => {
         'ftplog_otel_records_dead_lettered_total 7',
         'ftplog_otel_records_dropped_total 12',
         'ftplog_otel_parse_errors_total 3',
+        'ftplog_otel_invalid_utf8_lines_total 5',
         'ftplog_otel_retries_total 4',
         'ftplog_otel_queue_records 2048',
         'ftplog_otel_queue_bytes 1100000',
@@ -176,10 +179,10 @@ describe('startMetricsServer', () => {
       ]);
       const types = res.body.split('\n').filter((l) => l.startsWith('# TYPE ftplog_otel_'));
       assert.deepEqual(types, [
-        ...METRIC_NAMES.slice(0, 6).map((n) => `# TYPE ${n} counter`),
-        ...METRIC_NAMES.slice(6).map((n) => `# TYPE ${n} gauge`),
+        ...METRIC_NAMES.slice(0, 7).map((n) => `# TYPE ${n} counter`),
+        ...METRIC_NAMES.slice(7).map((n) => `# TYPE ${n} gauge`),
       ]);
-      assert.equal(METRIC_NAMES.length, 12);
+      assert.equal(METRIC_NAMES.length, 13);
     });
 
     it("prom-client's default process metrics are served beside them", async () => {

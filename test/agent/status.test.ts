@@ -20,6 +20,7 @@ function status(over: Partial<AgentStatus> = {}): AgentStatus {
     recordsDeadLettered: 0,
     recordsDropped: 0,
     parseErrors: 0,
+    invalidUtf8Lines: 0,
     retries: 0,
     queueRecords: 0,
     queueBytes: 0,

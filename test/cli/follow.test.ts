@@ -294,6 +294,27 @@ describe('ftplog-otel ship --follow', function () {
     assert.equal(await a.stop(), 0, a.stderr);
   });
 
+  it('a file that is not valid UTF-8: one warning naming its first such line, none for the lines after it; each file its own; all counted in /metrics and the summary', async () => {
+    const hint = 'is not valid UTF-8 (its undecodable bytes read as U+FFFD, "\uFFFD"); if the file is ANSI/latin1, use --encoding latin1; the summary counts every such line';
+    const f = join(logs, 'xfer.log');
+    // 'ü' written as latin1: the byte 0xFC, which is not UTF-8.
+    writeFileSync(f, Buffer.from(lines('a', 0, 5) + lines('\u00fc', 5, 7), 'latin1'));
+    const a = agent([join(logs, 'xfer*')], ['--metrics-address', '127.0.0.1:0']);
+    await until(() => receiver.records.length >= 7, '7 records');
+    await a.until((s) => /metrics on http:\/\/127\.0\.0\.1:\d+/.test(s), 'the metrics address');
+    appendFileSync(f, Buffer.from(lines('\u00fc', 7, 9), 'latin1'));
+    await until(() => receiver.records.length >= 9, '9 records');
+    const g = join(logs, 'xfer.2');
+    writeFileSync(g, Buffer.from(lines('b', 0, 1) + lines('\u00fc', 1, 2), 'latin1'));
+    await until(() => receiver.records.length >= 11, '11 records');
+    const url = /metrics on (http:\/\/127\.0\.0\.1:\d+)/.exec(a.stderr)![1]!;
+    const text = await (await fetch(`${url}/metrics`)).text();
+    assert.match(text, /^ftplog_otel_invalid_utf8_lines_total 5$/m);
+    assert.equal(await a.stop(), 0, a.stderr);
+    assert.deepEqual(a.stderr.split('\n').filter((l) => l.includes('warning')), [`ftplog-otel ship: warning: ${f}: line 6 ${hint}`, `ftplog-otel ship: warning: ${g}: line 2 ${hint}`]);
+    assert.match(a.stderr, /\nftplog-otel ship: 2 input\(s\), 11 lines, 11 records \(success 11, failure 0, unknown 0, parse errors 0\), 5 lines not valid UTF-8\n/);
+  });
+
   it('a backlog of 16 MiB or more goes to worker threads: every line once, exact checkpoints, appends after it, and a SIGKILL in the middle loses nothing', async () => {
     const big = join(logs, 'xfer.log');
     const n = 140_000;

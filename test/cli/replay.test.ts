@@ -1,6 +1,6 @@
 /** Dead letters sent again as they are: `ship --input jsonl DEAD-LETTER-FILE`. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -54,6 +54,20 @@ describe('replaying the dead-letter file', () => {
       for (const r of later.records) assert.equal(r.observedTimeUnixNano, observed.get(r.body as string), r.body as string);
     });
   }
+
+  it("parse's output shipped with --input jsonl counts its records by outcome and parse errors, with --workers 0 and the default", async () => {
+    const parsed = await cli(['parse', '--timezone', 'America/Chicago', EXAMPLES]);
+    assert.equal(parsed.code, 0, parsed.stderr);
+    const records = join(dir, 'records.jsonl');
+    writeFileSync(records, parsed.stdout);
+    for (const workers of [['--workers', '0'], []]) {
+      const r = await cli(['ship', '--endpoint', receivers[0]!.url, '--input', 'jsonl', '--dead-letter', join(dir, 'd.jsonl'), ...workers, records]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr.split('\n')[1], 'ftplog-otel ship: 1 input(s), 80 lines, 80 records (success 67, failure 11, unknown 0, parse errors 2)');
+      assert.match(r.stderr, /accepted 80, rejected by collector 0, dead-lettered 0, not delivered 0;/);
+    }
+    assert.equal(receivers[0]!.records.length, 160);
+  });
 
   it('reads a file mixing records written by parse, dead-letter lines and broken lines', async () => {
     const parsed = await cli(['parse', '--timezone', 'UTC', join(EXAMPLES, 'cl241118.log')]);

@@ -57,6 +57,7 @@ async function serial(c: Case): Promise<Serial> {
     counts: {
       lines: s.split.lines,
       truncated: s.split.truncated,
+      invalidUtf8: s.split.invalidUtf8,
       records: s.enrich.records,
       dropped: 0,
       parseErrors: s.parse.errors,
@@ -96,7 +97,7 @@ function runBlocks(c: Case, blocks: readonly JoinedBlock[], output: JobOutput): 
 }
 
 function sumCounts(results: readonly JobResult[]): JobCounts {
-  const t: JobCounts = { lines: 0, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0 };
+  const t: JobCounts = { lines: 0, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 0, skippedHeader: 0, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0, invalidUtf8: 0 };
   for (const r of results) for (const k of Object.keys(t) as (keyof JobCounts)[]) t[k] += r.counts[k];
   return t;
 }
@@ -224,7 +225,7 @@ describe('runJob', () => {
       [undefined, 1, [1]],
       ['ncftpd', 18, Array.from({ length: 18 }, (_, k) => k + 2)],
     ]);
-    assert.deepEqual(r.counts, { lines: 19, truncated: 0, records: 19, parseErrors: 17, skippedBlank: 0, skippedHeader: 0, success: 2, failure: 0, unknown: 0, dropped: 0, unrecognised: 0 });
+    assert.deepEqual(r.counts, { lines: 19, truncated: 0, records: 19, parseErrors: 17, skippedBlank: 0, skippedHeader: 0, success: 2, failure: 0, unknown: 0, dropped: 0, unrecognised: 0, invalidUtf8: 0 });
   });
 
   it('a block of only blank and header lines gives no records, empty JSONL and no runs', () => {
@@ -232,9 +233,19 @@ describe('runJob', () => {
     const bytes = Buffer.from('\n\r\nTime; Protocol; Host Name; Port; User Name; Local Path; Remote Path; Operation; GetLastCode\n', 'utf8');
     const j = runJob({ seq: 0, file: undefined, format: 'eft', startOffset: 10, bytes }, { output: 'jsonl', encoding: 'utf8', maxLineBytes: 1024 }, enrich);
     assert.equal(j.jsonl!.length, 0);
-    assert.deepEqual(j.counts, { lines: 3, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 2, skippedHeader: 1, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0 });
+    assert.deepEqual(j.counts, { lines: 3, truncated: 0, records: 0, parseErrors: 0, skippedBlank: 2, skippedHeader: 1, success: 0, failure: 0, unknown: 0, dropped: 0, unrecognised: 0, invalidUtf8: 0 });
     const p = runJob({ seq: 0, file: undefined, format: 'eft', startOffset: 10, bytes }, { output: 'http/json', encoding: 'utf8', maxLineBytes: 1024 }, enrich);
     assert.deepEqual(p.runs, []);
+  });
+
+  it('counts the lines that are not valid UTF-8 and gives the first one by its number from the block\'s start; none: no number', () => {
+    const enrich = createCountingEnricher({ timezone: 'UTC', now: () => NOW });
+    const ansi = Buffer.from('2024-11-18 08:00:02; ftp; h; 21; j\xfcrgen; C:\\a; /a; upload; 226;\n', 'latin1');
+    const bytes = Buffer.concat([Buffer.from(eftLines(2)), ansi, Buffer.from('2024-11-18 08:00:03; ftp; h; 21; m\uFFFDller; C:\\a; /a; upload; 226;\n'), ansi]);
+    const r = runJob({ seq: 0, file: 'a.log', format: 'eft', startOffset: 500, bytes }, { output: 'jsonl', encoding: 'utf8', maxLineBytes: 1024 }, enrich);
+    assert.deepEqual([r.counts.lines, r.counts.invalidUtf8, r.firstInvalidUtf8Line], [5, 2, 3]);
+    const latin1 = runJob({ seq: 0, file: 'a.log', format: 'eft', startOffset: 500, bytes }, { output: 'jsonl', encoding: 'latin1', maxLineBytes: 1024 }, enrich);
+    assert.deepEqual([latin1.counts.invalidUtf8, 'firstInvalidUtf8Line' in latin1], [0, false]);
   });
 
   it('transferList names each result buffer once, none from the shared pool', () => {

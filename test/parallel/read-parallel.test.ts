@@ -141,6 +141,36 @@ describe('readLogsParallel', () => {
     });
   }
 
+  for (const blockBytes of [64, 4096]) {
+    it(`lines not valid UTF-8: counted per input, one warning per input naming its first one, as readLogs does it (blockBytes ${blockBytes})`, async () => {
+      const ansi = (n: number): Buffer => Buffer.from(`2024-11-18 09:00:${String(n).padStart(2, '0')}; ftp; h; 21; m\xfcller; C:\\\xdcberweisung.csv; /in/a.csv; upload; 226;\n`, 'latin1');
+      const mixed = join(dir, 'cl241121.log');
+      writeFileSync(mixed, Buffer.concat([Buffer.from(eftLines(30)), ansi(1), Buffer.from(eftLines(20, 30)), Buffer.from('2024-11-18 09:00:02; ftp; h; 21; m\uFFFDller; C:\\a; /a; upload; 226;\n'), ansi(3), ansi(4)]));
+      const ansiOnly = join(dir, 'cl241122.log');
+      writeFileSync(ansiOnly, Buffer.concat([ansi(5), ansi(6)]));
+      const files = [mixed, inputs.eft, ansiOnly];
+      const serialWarnings: string[] = [];
+      const src = readLogs(files, { timezone: 'UTC', now: () => NOW });
+      src.on('warning', (m: string) => serialWarnings.push(m));
+      const chunks: Buffer[] = [];
+      await pipeline(src, toJsonLines(), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+      const s = readLogsParallel(files, { output: 'jsonl', workers: 2, timezone: 'UTC', blockBytes });
+      const warnings: string[] = [];
+      const events: [string, number][] = [];
+      s.on('warning', (m: string) => warnings.push(m));
+      s.on('invalidUtf8', (id: string, line: number) => events.push([id, line]));
+      const got = Buffer.concat((await collect(s)) as Buffer[]).toString('utf8');
+      const hint = 'is not valid UTF-8 (its undecodable bytes read as U+FFFD, "\uFFFD"); if the file is ANSI/latin1, use --encoding latin1; the summary counts every such line';
+      const expected = [`${mixed}: line 31 ${hint}`, `${ansiOnly}: line 1 ${hint}`];
+      assert.deepEqual(serialWarnings, expected);
+      assert.deepEqual(warnings, expected);
+      assert.deepEqual(events, [[mixed, 31], [ansiOnly, 1]]);
+      assert.equal(withoutObserved(got), withoutObserved(Buffer.concat(chunks).toString('utf8')));
+      assert.deepEqual(s.stats, src.stats);
+      assert.deepEqual(s.stats.inputs.map((i) => [i.lines, i.invalidUtf8]), [[54, 3], [66, 0], [2, 2]]);
+    });
+  }
+
   it('jsonl: a line of 30 MB, allowed by maxLineBytes, is read whole (worker heaps grow with maxLineBytes)', async function () {
     this.timeout(20000);
     const f = join(dir, 'huge-line.log');

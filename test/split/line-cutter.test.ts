@@ -4,6 +4,7 @@ import { LineCutter } from '../../src/split/line-cutter.js';
 import type { LogLine, ParsedLine } from '../../src/model.js';
 import { LINE_END_PROBE_BYTES } from '../../src/split/line-end.js';
 import { LineParser } from '../../src/transforms/parse.js';
+import { logRecords } from '../../src/transforms/log-records.js';
 import { eftLines, ncftpdLines } from '../helpers/lines.js';
 
 function cut(chunks: Buffer[], options: ConstructorParameters<typeof LineCutter>[0] = {}): LogLine[] {
@@ -182,6 +183,72 @@ function chunked(bytes: Buffer, size: number): Buffer[] {
   for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
   return out;
 }
+
+describe('LineCutter: lines that are not valid UTF-8', () => {
+  const bad = (l: LogLine): boolean => l.invalidUtf8 === true;
+  // An ANSI (latin1) name, a valid UTF-8 one, a U+FFFD written as such (EF BF BD), a sequence
+  // cut short by the line end, an overlong encoding, a surrogate, and a last line without LF.
+  const input = Buffer.concat([
+    Buffer.from('user m'), Buffer.from([0xfc]), Buffer.from('ller\n'),
+    Buffer.from('user müller\r\n'),
+    Buffer.from('user m\uFFFDller\n'),
+    Buffer.from('cut short '), Buffer.from([0xc3]), Buffer.from('\n'),
+    Buffer.from('overlong '), Buffer.from([0xc0, 0xaf]), Buffer.from('\n'),
+    Buffer.from('surrogate '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\n'),
+    Buffer.from('fine\n'),
+    Buffer.from('last '), Buffer.from([0xe9]),
+  ]);
+
+  it('flags exactly the lines whose bytes do not decode, not a U+FFFD written in the file, however the bytes are chunked', () => {
+    const lines = cut([input]);
+    assert.deepEqual(lines.map((l) => l.text), ['user m\uFFFDller', 'user müller', 'user m\uFFFDller', 'cut short \uFFFD', 'overlong \uFFFD\uFFFD', 'surrogate \uFFFD\uFFFD\uFFFD', 'fine', 'last \uFFFD']);
+    assert.deepEqual(lines.map(bad), [true, false, false, true, true, true, false, true]);
+    // A valid line carries no flag at all (the common shape).
+    assert.equal('invalidUtf8' in lines[1]!, false);
+    for (const way of splits(input)) assert.deepEqual(cut(way), lines, `chunks of ${way.map((c) => c.length).join('+')}`);
+  });
+
+  it('flags the same lines with lone CR line ends', () => {
+    const cr = Buffer.from(input.toString('latin1').replace(/\r?\n/g, '\r'), 'latin1');
+    const lines = cut([cr]);
+    assert.deepEqual(lines.map(bad), [true, false, false, true, true, true, false, true]);
+    for (const way of splits(cr)) assert.deepEqual(cut(way), lines);
+  });
+
+  it('an over-long line is flagged by the part it keeps: an invalid byte past the bound does not count', () => {
+    const line = (at: number): Buffer => {
+      const b = Buffer.from('x'.repeat(40) + '\n');
+      b[at] = 0xfc;
+      return b;
+    };
+    const input2 = Buffer.concat([line(3), line(30), line(20)]);
+    const expected = cut([input2], { maxLineBytes: 20 });
+    assert.deepEqual(expected.map((l) => [l.truncated, bad(l)]), [[true, true], [true, false], [true, false]]);
+    for (const way of splits(input2)) assert.deepEqual(cut(way, { maxLineBytes: 20 }), expected);
+  });
+
+  it('never flags a line read as latin1', () => {
+    const lines = cut([input], { encoding: 'latin1' });
+    assert.equal(lines.length, 8);
+    assert.deepEqual(lines.filter(bad), []);
+    assert.equal(lines[0]!.text, 'user müller');
+  });
+
+  it('counts them through the record pipeline: how many, the first one, one call of onInvalidUtf8 (LineParser and logRecords alike)', async () => {
+    const log = Buffer.concat([Buffer.from(eftLines(3)), Buffer.from('2024-11-18 08:00:02; ftp; h; 21; j', 'latin1'), Buffer.from([0xfc]), Buffer.from('rgen; C:\\a; /a; upload; 226;\n'), Buffer.from(eftLines(2)), Buffer.from([0xff, 0x0a])]);
+    for (const chunks of [[log], chunked(log, 7)]) {
+      const calls: number[] = [];
+      const stage = logRecords({ timezone: 'UTC', onInvalidUtf8: (line) => calls.push(line) });
+      for (const c of chunks) stage.write(c);
+      stage.end();
+      const records: unknown[] = [];
+      for await (const r of stage) records.push(r);
+      assert.equal(records.length, 7);
+      assert.deepEqual(calls, [4]);
+      assert.deepEqual([stage.stats.split.lines, stage.stats.split.invalidUtf8, stage.stats.split.firstInvalidUtf8Line], [7, 2, 4]);
+    }
+  });
+});
 
 describe('LineCutter: lone CR line ends (no LF in the first 64 KiB)', () => {
   for (const [name, gen, format] of [['EFT', eftLines, 'eft'], ['NcFTPd', ncftpdLines, 'ncftpd']] as const) {

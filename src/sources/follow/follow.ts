@@ -29,12 +29,12 @@ import { Buffer } from 'node:buffer';
 import type { FtpLogRecord } from '../../model.js';
 import { FtplogError } from '../../errors.js';
 import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from './identity.js';
-import { FileTail, type FilePlace, type TailSettings } from './tail.js';
+import { FileTail, type FilePlace, type TailEvents, type TailSettings } from './tail.js';
 import { readLogsParallel, type ParallelLogsStream } from '../../parallel/read-parallel.js';
 import { AUTO_WORKERS_MIN_BYTES } from '../source.js';
 import type { EncodedRecords, OtlpEncoding } from '../../otlp/encoded.js';
 import type { FormatOption } from '../../formats/detect.js';
-import { sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
+import { invalidUtf8Warning, sumInputStats, unrecognisedWarning, type InputStats, type InputTotals, type ReadLogsStats } from '../log-files.js';
 
 /** One file's checkpoint as the state directory keeps it. */
 export interface CheckpointEntry {
@@ -352,6 +352,8 @@ export class FollowSource extends Readable {
     stream.on('readable', () => this.pumpCatchUp());
     // Not an FTP log: its tail says so once, and reads no more of it.
     stream.on('unrecognised', (id: string) => stretches.get(id)?.tail.gaveUp());
+    // Its first line not valid UTF-8: its tail reports it, once for the file whichever thread finds it.
+    stream.on('invalidUtf8', (id: string, line: number) => stretches.get(id)?.tail.invalidUtf8(line));
     stream.once('end', () => this.catchUpDone(catchUp));
     stream.once('error', (err) => {
       if (this.catchUp === catchUp) this.destroy(err);
@@ -573,7 +575,7 @@ export class FollowSource extends Readable {
     const realKey = identityKey(st); // the file may have been replaced between stat and open
     const fingerprint = readFingerprint(fd, this.options.fingerprintBytes);
     const start = this.startPlace(path, realKey, fingerprint, st.size, fd, firstScan);
-    const tail = new FileTail(realKey, path, fd, st.dev, st.ino, fingerprint, start, this.settings, (r) => this.pushRecord(r), (t) => this.unrecognised(t));
+    const tail = new FileTail(realKey, path, fd, st.dev, st.ino, fingerprint, start, this.settings, (r) => this.pushRecord(r), this.tailEvents);
     tail.size = st.size;
     tail.modifiedAt = st.mtimeMs;
     this.tails.set(realKey, tail);
@@ -617,9 +619,10 @@ export class FollowSource extends Readable {
     if (!this.push(r)) this.full = true;
   }
 
-  private unrecognised(t: FileTail): void {
-    this.emit('warning', unrecognisedWarning(t.path));
-  }
+  private readonly tailEvents: TailEvents = {
+    unrecognised: (t) => this.emit('warning', unrecognisedWarning(t.path)),
+    invalidUtf8: (t, line) => this.emit('warning', invalidUtf8Warning(t.path, line)),
+  };
 
   private updateWatchers(): void {
     const want = new Set(this.selector.dirs());

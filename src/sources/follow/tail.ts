@@ -47,6 +47,14 @@ export interface FilePlace {
   line: number;
 }
 
+/** What a file's reader tells its source: each at most once per file. */
+export interface TailEvents {
+  /** The file's lines show no known format: nothing more is read from it. */
+  unrecognised(tail: FileTail): void;
+  /** The file's first line that is not valid UTF-8, by its number. */
+  invalidUtf8(tail: FileTail, line: number): void;
+}
+
 export class FileTail {
   /** Where the file is found now (it may have been renamed since it was opened). */
   path: string;
@@ -77,6 +85,8 @@ export class FileTail {
   private cutLine = 0;
   /** Counts of pipelines the file had before a restart from its start. */
   private earlier = newInputStats('', undefined);
+  /** A line not valid UTF-8 was reported (once per file, whichever thread read it). */
+  private invalidUtf8Reported = false;
 
   constructor(
     readonly key: string,
@@ -89,7 +99,7 @@ export class FileTail {
     start: FilePlace,
     private readonly settings: TailSettings,
     private readonly emit: (r: FtpLogRecord) => void,
-    private readonly onUnrecognised: (tail: FileTail) => void,
+    private readonly events: TailEvents,
   ) {
     this.path = path;
     this.fd = fd;
@@ -225,13 +235,21 @@ export class FileTail {
         if (!parser.holding) this.done = { offset: line.position.offset, line: line.position.line };
       },
     );
+    this.pipeline.onInvalidUtf8 = (line) => this.invalidUtf8(line);
+  }
+
+  /** A line that is not valid UTF-8 (found here, or by the worker threads): the first one is reported. */
+  invalidUtf8(line: number): void {
+    if (this.invalidUtf8Reported) return;
+    this.invalidUtf8Reported = true;
+    this.events.invalidUtf8(this, line);
   }
 
   /** The file's lines show no known format (found here, or by the worker threads): nothing more is read from it. */
   gaveUp(): void {
     if (this.unrecognised) return;
     this.unrecognised = true;
-    this.onUnrecognised(this);
+    this.events.unrecognised(this);
   }
 
   /** Before the pipeline is replaced: its counts so far (and `read`, counted elsewhere) go into `earlier`. Bytes are the caller's to keep. */
@@ -258,6 +276,7 @@ export class FileTail {
       unknown: e.unknown + c.unknown,
       dropped: e.dropped + c.dropped,
       unrecognised: e.unrecognised + c.unrecognised,
+      invalidUtf8: e.invalidUtf8 + c.invalidUtf8,
       bytes: e.bytes + this.readOffset,
     });
   }

@@ -329,6 +329,41 @@ describe('sources/follow: backlogs on worker threads', function () {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ftplog-follow-workers-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('lines not valid UTF-8 in a backlog and after it: one warning for the file, at its first such line, and every one counted, as without threads', async () => {
+    const f = join(dir, 'xfer.log');
+    let text = '';
+    for (let i = 0; i < 140_000; i++) text += xferLine(i === 2 || i === 100_000 ? 'm\u00fcller' : 'w', i);
+    // Bytes 0xFC (latin1 'ü') on lines 3 and 100,001; a last line without its LF, read after the workers' stretch, on this thread.
+    writeFileSync(f, Buffer.concat([Buffer.from(text, 'latin1'), Buffer.from(xferLine('\u00fc', 140_000).trimEnd(), 'latin1')]));
+    assert.ok(statSync(f).size > CATCH_UP_MIN_BYTES);
+    const seen: { warnings: string[]; invalidUtf8: number; lines: number }[] = [];
+    for (const workers of [2, 0]) {
+      const source = followLogs(folder(dir, /^xfer/), { ...BASE, follow: false, workers, protocol: 'http/protobuf' });
+      const warnings: string[] = [];
+      source.on('warning', (w: string) => warnings.push(w));
+      let encoded = 0;
+      await pipeline(
+        source,
+        new Writable({
+          objectMode: true,
+          write(x: EncodedRecords | FtpLogRecord, _e, cb) {
+            if (isEncodedRecords(x)) {
+              encoded += x.count;
+              x.release?.();
+            }
+            cb();
+          },
+        }),
+      );
+      assert.equal(encoded > 0, workers > 0, 'the backlog went to the workers (with workers)');
+      const t = source.totals();
+      seen.push({ warnings, invalidUtf8: t.invalidUtf8, lines: t.lines });
+    }
+    const hint = 'is not valid UTF-8 (its undecodable bytes read as U+FFFD, "\uFFFD"); if the file is ANSI/latin1, use --encoding latin1; the summary counts every such line';
+    const expected = { warnings: [`${f}: line 3 ${hint}`], invalidUtf8: 3, lines: 140_001 };
+    assert.deepEqual(seen, [expected, expected]);
+  });
+
   it('a slow consumer gets every record of two long files (NcFTPd and EFT) as encoded runs from one pool, at most a few waiting in the source, with positions that run on', async () => {
     const files = { [join(dir, 'xfer.log')]: 140_000, [join(dir, 'xfer.eft')]: 170_000 };
     let text = '';
