@@ -165,7 +165,7 @@ describe('otlpSink over OTLP/gRPC', () => {
     await pipeline(records(100), s2);
     assert.equal(s2.stats.accepted, 100);
     assert.equal(reasons.length, 1);
-    assert.match(reasons[0]!, /^gRPC DEADLINE_EXCEEDED \(4\): Deadline exceeded after 0\.3\d\ds/);
+    assert.match(reasons[0]!, /^gRPC DEADLINE_EXCEEDED \(4\): Deadline exceeded after \d+\.\d+s/);
     // The first call's records reached the receiver too, after the client gave up on it.
     assert.deepEqual(paths(receiver).length, 100 + 100 * Number(receiver.requests[0]!.accepted));
   });
