@@ -215,6 +215,9 @@ function isWindowsPathStart(text: string, i: number, end: number): boolean {
 function findPathSeparator(text: string, ms: number, me: number): number {
   const first = nextSemi(text, ms, me);
   if (nextSemi(text, first + 1, me) < 0) return first;
+  // Several `;` between the user and the operation: a `;` in a name, or two
+  // entries on one line. Only this rare case pays for the search.
+  if (secondEntryStart(text, first, me) >= 0) return JOINED;
   const localStart = skipWs(text, ms, me);
   const windowsLocal = isWindowsPathStart(text, localStart, me);
   const lastBackslash = text.lastIndexOf('\\', me - 1);
@@ -231,6 +234,29 @@ function findPathSeparator(text: string, ms: number, me: number): number {
     if (fallback < 0) fallback = k;
   }
   return fallback;
+}
+
+/** findPathSeparator's answer for a line holding a second entry. */
+const JOINED = -2;
+
+/**
+ * Where a second entry starts in [from, me): a `;` followed by an EFT time
+ * and another `;`, as when a line end was lost and two lines became one.
+ * No path or name holds `; 2024-11-18 01:02:10;`. -1 when there is none.
+ */
+function secondEntryStart(text: string, from: number, me: number): number {
+  for (let k = from; k >= 0; k = nextSemi(text, k + 1, me)) {
+    const a = skipWs(text, k + 1, me);
+    const next = nextSemi(text, a, me);
+    if (next < 0) return -1;
+    if (next - a >= 19 && parseTime(text, a, trimEnd(text, a, next)) !== undefined) return a;
+  }
+  return -1;
+}
+
+function joinedFailure(text: string, s5: number, me: number): ParseFailure {
+  const a = secondEntryStart(text, nextSemi(text, s5 + 1, me), me);
+  return failure(`two entries on one line (a lost line end?): the second starts at ${quoted(text, a, nextSemi(text, a, me))}`);
 }
 
 function lowerToken(text: string, a: number, b: number): string {
@@ -322,6 +348,7 @@ export function parseEftLine(text: string): ParseResult<EftEntry> {
     if (!Number.isNaN(ar) && !Number.isNaN(c) && isOperation(text, r2a, r2b)) {
       tenShaped = true;
       sep = findPathSeparator(text, s5 + 1, p3);
+      if (sep === JOINED) return joinedFailure(text, s5, p3);
       if (sep >= 0) {
         actionResult = ar;
         code = c;
@@ -340,6 +367,7 @@ export function parseEftLine(text: string): ParseResult<EftEntry> {
       return failure(tenShaped ? 'no plausible split between local and remote path' : `invalid operation ${quoted(text, r1a, r1b)}`);
     }
     sep = findPathSeparator(text, s5 + 1, p2);
+    if (sep === JOINED) return joinedFailure(text, s5, p2);
     if (sep < 0) return failure('no plausible split between local and remote path');
     if (!terminated) return failure(CUT_SHORT);
     code = c;

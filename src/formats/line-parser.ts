@@ -146,9 +146,13 @@ export class LineParser {
         if (r.reason === 'blank') this.stats.skippedBlank++;
         else this.stats.skippedHeader++;
         return;
-      case 'error':
-        this.fail(line, format, r.reason, emit);
+      case 'error': {
+        // Lines joined by the other line end say so, rather than what the parser made of them.
+        const joined = joinedLines(line.text, this.lineEnd?.());
+        if (joined !== '') this.fail(line, format, joined, emit, false);
+        else this.fail(line, format, r.reason, emit);
         return;
+      }
       default:
         throw new FtplogError('ERR_INTERNAL', `parser returned an unknown result kind`);
     }

@@ -253,3 +253,25 @@ describe('eftLineTime', () => {
     }
   });
 });
+
+describe('parseEftLine: two entries on one line', () => {
+  const ten = (t: string, name: string): string => `${t}; sftp; 198.51.100.23; 22; müller.k; \\\\fs01\\${name}; /ap/${name}; upload; 0; 0;`;
+  const nine = (t: string, name: string): string => `${t}; ftp; h; 21; u; C:\\${name}; /${name}; download; 226;`;
+
+  it('is a failure naming where the second entry starts, whatever the layouts', () => {
+    for (const [line, second] of [
+      [ten('2024-11-18 01:01:52', 'a.pdf') + ten('2024-11-18 01:02:10', 'b.pdf'), '2024-11-18 01:02:10'],
+      [ten('2024-11-18 01:01:52', 'a.pdf') + ' ' + ten('2024-11-18 01:02:10.5', 'b.pdf'), '2024-11-18 01:02:10.5'],
+      [nine('2024-11-18 01:01:52', 'a;b.txt') + nine('2024-11-18 01:01:53', 'c.txt'), '2024-11-18 01:01:53'],
+      [nine('2024-11-18 01:01:52', 'a.txt') + ten('2024-11-18 01:01:53', 'c.txt'), '2024-11-18 01:01:53'],
+    ] as const) {
+      assert.deepEqual(parseEftLine(line), { kind: 'error', reason: `two entries on one line (a lost line end?): the second starts at "${second}"` }, line);
+    }
+  });
+
+  it('leaves alone a name whose `;` is followed by a date that is not a whole time', () => {
+    const r = parseEftLine('2024-11-18 01:01:52; ftp; h; 21; u; C:\\reports; 2024-11-18 Q1.pdf; /reports; 2024-11-18 01:01 Q1.pdf; upload; 226; 0;');
+    assert.equal(r.kind, 'entry');
+    assert.equal((r as { entry: EftEntry }).entry.remotePath, '/reports; 2024-11-18 01:01 Q1.pdf');
+  });
+});

@@ -30,7 +30,7 @@ describe("ftplog-otel's records in Loki (default limits and OTLP mapping)", func
     assert.equal(generated.length, 4494);
     const events = new Set([...examples, ...generated].map((r) => r.record.eventName));
     assert.deepEqual([...events].sort(), ['ftp.chmod', 'ftp.delete', 'ftp.download', 'ftp.list', 'ftp.mkdir', 'ftp.rename', 'ftp.symlink', 'ftp.upload', 'ftplog.parse_error']);
-    assert.equal(generated.filter((r) => r.record.eventName === 'ftplog.parse_error').length, 66);
+    assert.equal(generated.filter((r) => r.record.eventName === 'ftplog.parse_error').length, 71);
     assert.ok(generated.some((r) => r.record.attributes['eft.outcome_mismatch'] === true));
     assert.ok(generated.some((r) => String(r.record.attributes['file.path'] ?? '').includes(';')));
     assert.ok(generated.some((r) => r.record.attributes['ftp.extra'] !== undefined));
