@@ -122,6 +122,9 @@ describe('ftplog-otel ship --follow', function () {
     // copytruncate: the copy left inside the pattern is content already read
     appendFileSync(live, lines('b', 40, 60));
     await until(() => receiver.records.length >= 420, '420 records');
+    // Settled, not only received: a copy made while records are in flight is
+    // read again from the settled place (duplicates, never a loss on a crash).
+    await until(() => checkpoints(state).find((e) => e.path === live)?.offset === statSync(live).size, 'the live file settled to its end');
     copyFileSync(live, join(logs, 'xfer.log.2'));
     truncateSync(live, 0);
     appendFileSync(live, lines('c', 0, 30));

@@ -24,7 +24,7 @@
  *   a resumable `ship` (with checkpoints) of files that no longer grow.
  */
 import { Readable } from 'node:stream';
-import { fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord } from '../../model.js';
 import { FtplogError } from '../../errors.js';
@@ -136,6 +136,13 @@ export const CATCH_UP_MIN_BYTES = AUTO_WORKERS_MIN_BYTES;
 
 /** Truncated files whose earlier content is remembered, for a copy of it listed after the truncation was seen. */
 const TRUNCATED_KEPT = 16;
+/**
+ * How long a new file is left for a later scan while all it holds is the
+ * start of content already known: a copy still being written (copytruncate's
+ * copy, found between its creation and its last write) would otherwise be
+ * taken for a new file and read again from its start.
+ */
+const COPY_WAIT_MS = 2000;
 
 /** Objects this stream holds (for its consumer) beyond which no more runs are taken from the worker threads. */
 const MAX_RUNS_WAITING = 4;
@@ -174,6 +181,8 @@ export class FollowSource extends Readable {
   private catchUp: CatchUp | undefined;
   /** What truncated files held (newest first, at most TRUNCATED_KEPT), for their copies found later. */
   private readonly truncatedContent: { fingerprint: Buffer; place: FilePlace }[] = [];
+  /** New files left for a later scan (see COPY_WAIT_MS), by key: when they were first seen. */
+  private readonly waitingCopies = new Map<string, number>();
   private pumpScheduled = false;
 
   constructor(
@@ -553,6 +562,7 @@ export class FollowSource extends Readable {
     }
     for (const t of this.tails.values()) if (!seen.has(t.key) && t.rotatedAt === undefined) t.rotatedAt = now;
     this.pruneGone(seen);
+    for (const key of this.waitingCopies.keys()) if (!seen.has(key)) this.waitingCopies.delete(key);
     if (this.options.watch !== false && this.options.follow) this.updateWatchers();
   }
 
@@ -574,6 +584,12 @@ export class FollowSource extends Readable {
     const st = fstatSync(fd);
     const realKey = identityKey(st); // the file may have been replaced between stat and open
     const fingerprint = readFingerprint(fd, this.options.fingerprintBytes);
+    if (!firstScan && this.mayBeCopyInProgress(realKey, fingerprint)) {
+      closeSync(fd);
+      this.scanWanted = true;
+      return;
+    }
+    this.waitingCopies.delete(realKey);
     const start = this.startPlace(path, realKey, fingerprint, st.size, fd, firstScan);
     const tail = new FileTail(realKey, path, fd, st.dev, st.ino, fingerprint, start, this.settings, (r) => this.pushRecord(r), this.tailEvents);
     tail.size = st.size;
@@ -583,6 +599,24 @@ export class FollowSource extends Readable {
     this.stats.inputs.push(tail.stats);
     if (realKey !== key) this.scanWanted = true;
     this.saveCheckpoint(tail);
+  }
+
+  /**
+   * Whether a new file should wait for a later scan: all it holds so far
+   * (nothing, or less than a fingerprint) is the start of content already
+   * known, longer than it, so it may be a copy of that content still being
+   * written. It waits COPY_WAIT_MS at most, then is taken as it is.
+   */
+  private mayBeCopyInProgress(key: string, fingerprint: Buffer): boolean {
+    if (fingerprint.length >= this.options.fingerprintBytes) return false;
+    const since = this.waitingCopies.get(key) ?? performance.now();
+    if (performance.now() - since >= COPY_WAIT_MS) return false;
+    const prefixOf = (known: Buffer): boolean => known.length > fingerprint.length && fingerprintsMatch(fingerprint, known);
+    let known = false;
+    for (const t of this.tails.values()) if (t.key !== key && prefixOf(t.fingerprint)) known = true;
+    for (const c of this.truncatedContent) if (prefixOf(c.fingerprint)) known = true;
+    if (known) this.waitingCopies.set(key, since);
+    return known;
   }
 
   /** Where to begin a file found by a scan. */

@@ -204,6 +204,29 @@ describe('sources/follow: followLogs()', () => {
     assert.deepEqual([...paths].sort(), ['/home/ftp/a-0.txt', '/home/ftp/a-1.txt', '/home/ftp/a-2.txt', '/home/ftp/a-3.txt', '/home/ftp/a-4.txt', '/home/ftp/b-0.txt']);
   });
 
+  it('copytruncate whose copy is found while it is still being written: it waits until it holds the known content, and nothing is read twice', async () => {
+    const f = join(dir, 'xfer.log');
+    writeFileSync(f, lines('a', 0, 40));
+    const checkpoints = new MemoryCheckpoints();
+    const c = follow({ checkpoints });
+    await c.count(40);
+    const key = String(c.records[0]!.position!.fileId);
+    c.source.settle({ source: key, records: 40, position: c.records[39]!.position });
+    // The copy appears empty, is scanned while it is (a folder event wakes the source), and only then gets its content.
+    const copy = join(dir, 'xfer.log.1');
+    writeFileSync(copy, '');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(c.source.files().some((p) => p.path === copy), false);
+    writeFileSync(copy, lines('a', 0, 40));
+    truncateSync(f, 0);
+    appendFileSync(f, lines('b', 0, 2));
+    await c.count(42);
+    await c.until(() => c.source.files().some((p) => p.path === copy), 'the copy taken once it holds the known content');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(c.paths().slice(40), ['/home/ftp/b-0.txt', '/home/ftp/b-1.txt']);
+    assert.equal(c.records.length, 42);
+  });
+
   it('copytruncate whose copy is listed only after the truncation was seen: the copy is still known as content already read', async () => {
     const f = join(dir, 'xfer.log');
     writeFileSync(f, lines('a', 0, 40));
