@@ -1,13 +1,15 @@
-/** `ftplog-otel parse`: log files to JSONL records on stdout. */
+/** `ftplog-otel parse`: log files to JSONL records on stdout, or with --pretty to lines for reading. */
 import { pipeline } from 'node:stream/promises';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
-import { Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { toJsonLines } from '../transforms/json-lines.js';
 import { elapsedSummary, formatCount, formatRate, noteTerminalStdin, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
-import { INPUT_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
+import { INPUT_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS, VIEW_OPTIONS } from '../options/components.js';
+import { prettyRecord } from '../records/pretty.js';
+import type { FtpLogRecord } from '../model.js';
 import { convertFlags, type OptionGroup } from '../options/spec.js';
 
 /**
@@ -47,7 +49,30 @@ function writeAndRelease(out: NodeJS.WritableStream, source: Source): Writable {
   });
 }
 
-const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS, OUTPUT_OPTIONS];
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS, VIEW_OPTIONS, OUTPUT_OPTIONS];
+
+/**
+ * Whether --pretty colours: FORCE_COLOR wins (as in Node itself; 0 or false
+ * turns colour off), then NO_COLOR (https://no-color.org) and TERM=dumb turn
+ * it off, else only a terminal gets it.
+ */
+export function colourWanted(env: NodeJS.ProcessEnv, stdout: NodeJS.WritableStream): boolean {
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  if (env['TERM'] === 'dumb') return false;
+  return (stdout as { isTTY?: boolean }).isTTY === true;
+}
+
+/** Records in, one line of text each out. */
+function toPrettyLines(colour: boolean): Transform {
+  return new Transform({
+    writableObjectMode: true,
+    transform(record: FtpLogRecord, _enc, callback) {
+      callback(null, prettyRecord(record, { colour }) + '\n');
+    },
+  });
+}
 
 const HELP = commandHelp(
   `Usage: ftplog-otel parse [options] [FILE...]
@@ -77,7 +102,9 @@ export const parseCommand: Command = {
     const cfg = sourceConfig(convertFlags(GROUPS, values) as SourceOptions, positionals, io.stdin);
     noteTerminalStdin(positionals, io.stdin, io.stderr, 'ftplog-otel parse');
     const started = Date.now();
-    const records = openSource(cfg, { stdin: io.stdin, output: 'jsonl' });
+    const pretty = values['pretty'] === true;
+    // The view needs record objects: without an output asked for, the source reads on the main thread.
+    const records = openSource(cfg, { stdin: io.stdin, ...(pretty ? {} : { output: 'jsonl' as const }) });
     reportSourceWarnings(records, io.stderr, 'ftplog-otel parse');
     const stop = progressWanted(values['progress'] as boolean | undefined, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
@@ -87,7 +114,9 @@ export const parseCommand: Command = {
       : () => {};
     let code: number = EXIT.OK;
     try {
-      if (records.output === 'jsonl') {
+      if (pretty) {
+        await pipeline(records, toPrettyLines(colourWanted(io.env, io.stdout)), io.stdout, { signal: io.signal, end: false } as never);
+      } else if (records.output === 'jsonl') {
         // Chunks written to the process's own stdout are done with once written
         // (fd-backed), so their memory can go back to the workers; any other
         // stream may keep them.

@@ -227,6 +227,25 @@ export const OUTPUT_OPTIONS: OptionGroup = {
   ],
 };
 
+/** How `parse` shows records. */
+export const VIEW_OPTIONS: OptionGroup = {
+  title: 'View',
+  options: [
+    {
+      flag: 'pretty',
+      key: 'pretty',
+      kind: 'boolean',
+      help: 'one line per record for reading instead of JSONL: time (UTC), severity, event,',
+      more: [
+        'outcome, user, peer, path, status; parse errors with their reason and line.',
+        'Control characters from the logs are shown escaped (\\x1b, \\u202e). Coloured when',
+        'stdout is a terminal, unless $NO_COLOR is set or $TERM is dumb; $FORCE_COLOR',
+        'colours anywhere (less -R). Records are read on the main thread (no --workers)',
+      ],
+    },
+  ],
+};
+
 /** How `explain` reads a GetLastCode. */
 export const EXPLAIN_OPTIONS: OptionGroup = {
   title: 'Options',
