@@ -5,9 +5,11 @@
  * the receiver can play a collector that goes down and comes back.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type * as Grpc from '@grpc/grpc-js';
+import { GRPC_EXPORT_PATH, grpcJs as grpc, passThrough } from '../otlp/grpc-js.js';
+
+export { GRPC_EXPORT_PATH };
 
 export interface Listener {
   readonly port: number;
@@ -31,8 +33,6 @@ export interface GrpcAnswer {
 
 /** One unary export: the request's bytes (decompressed) and metadata. Undefined: no answer (the receiver stopped). */
 export type GrpcHandler = (message: Buffer, metadata: Record<string, string>) => Promise<GrpcAnswer | undefined>;
-
-export const GRPC_EXPORT_PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 
 function listenServer(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,12 +68,6 @@ export async function listenHttp(host: string, port: number, handle: HttpHandler
   };
 }
 
-let grpcModule: typeof Grpc | undefined;
-function grpc(): typeof Grpc {
-  grpcModule ??= createRequire(import.meta.url)('@grpc/grpc-js') as typeof Grpc;
-  return grpcModule;
-}
-
 function metadataText(md: Grpc.Metadata): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(md.getMap())) out[k] = typeof v === 'string' ? v : `<${v.length} bytes>`;
@@ -90,7 +84,6 @@ function serviceError(answer: GrpcAnswer): Partial<Grpc.StatusObject> {
 export async function listenGrpc(host: string, port: number, maxMessageBytes: number, handle: GrpcHandler): Promise<Listener> {
   const g = grpc();
   const server = new g.Server({ 'grpc.max_receive_message_length': maxMessageBytes });
-  const passThrough = (b: Buffer): Buffer => b;
   const definition: Grpc.ServiceDefinition = {
     Export: { path: GRPC_EXPORT_PATH, requestStream: false, responseStream: false, requestSerialize: passThrough, requestDeserialize: passThrough, responseSerialize: passThrough, responseDeserialize: passThrough },
   };

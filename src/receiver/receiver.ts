@@ -469,7 +469,7 @@ export class OtlpReceiver extends EventEmitter {
       const answer: GrpcAnswer =
         code === 0
           ? { code, response: encodeExportResponse('protobuf', behavior.partialSuccess) }
-          : { code, message: `injected status ${status}`, ...retryInfo(code, behavior.retryAfter) };
+          : { code, message: `injected status ${status}`, ...retryInfo(code, `injected status ${status}`, behavior.retryAfter) };
       if (accept) queueMicrotask(() => this.emit('records', records, request));
       return answer;
     } finally {
@@ -595,10 +595,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-/** The RetryInfo detail of a gRPC error, for a Retry-After of whole seconds. */
-function retryInfo(code: number, retryAfter: string | undefined): Pick<GrpcAnswer, 'details'> {
+/** The status, with its RetryInfo, of a gRPC error, for a Retry-After of whole seconds. */
+function retryInfo(code: number, message: string, retryAfter: string | undefined): Pick<GrpcAnswer, 'details'> {
   if (retryAfter === undefined || !/^\d+$/.test(retryAfter.trim())) return {};
-  return { details: encodeRpcStatus(code, `injected status`, Number(retryAfter.trim()) * 1000) };
+  return { details: encodeRpcStatus(code, message, Number(retryAfter.trim()) * 1000) };
 }
 
 /** Starts a receiver; resolves once it listens. */

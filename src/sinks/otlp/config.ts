@@ -11,6 +11,11 @@ import type { OtlpEncoding } from '../../otlp/encoded.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
+/** Whether request bodies are gzipped before they are sent: over HTTP with gzip; gRPC compresses each message itself. */
+export function gzipsBodies(config: Pick<OtlpConfig, 'protocol' | 'compression'>): boolean {
+  return config.compression === 'gzip' && config.protocol !== 'grpc';
+}
+
 /** How records are encoded for a protocol: gRPC carries the protobuf encoding. */
 export function encodingOf(protocol: OtlpProtocol): OtlpEncoding {
   return protocol === 'http/json' ? 'http/json' : 'http/protobuf';

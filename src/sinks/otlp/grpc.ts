@@ -11,30 +11,19 @@
  * over its size limit, which splits the batch. A call aborted by shutdown
  * rejects with ERR_SHUTDOWN. grpc-js's own retries are off: the request
  * loop retries, with its backoff and its dead-letter rules.
- *
- * grpc-js is loaded on first use, so runs over HTTP never pay for it.
  */
-import { createRequire } from 'node:module';
 import type * as Grpc from '@grpc/grpc-js';
+import { GRPC_EXPORT_PATH, grpcJs as grpc, passThrough } from '../../otlp/grpc-js.js';
 import { decodeRpcStatus } from '../../otlp/response.js';
 import { grpcTarget, type OtlpConfig } from './config.js';
 import { classifyGrpc } from './retry.js';
 import type { ExportResponse, ExportTransport } from './transport.js';
 
-const EXPORT_METHOD = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 /** grpc-js's number for gzip message compression. */
 const GZIP = 2;
 const PROTOBUF = 'application/x-protobuf';
 const RECONNECT_INITIAL_MS = 100;
 const RECONNECT_MAX_MS = 1000;
-
-let grpcModule: typeof Grpc | undefined;
-function grpc(): typeof Grpc {
-  grpcModule ??= createRequire(import.meta.url)('@grpc/grpc-js') as typeof Grpc;
-  return grpcModule;
-}
-
-const passThrough = (b: Buffer): Buffer => b;
 
 function credentials(config: OtlpConfig): Grpc.ChannelCredentials {
   const { credentials: c } = grpc();
@@ -90,7 +79,7 @@ export class GrpcTransport implements ExportTransport {
     const message = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Buffer.concat(body);
     return new Promise<ExportResponse>((resolve, reject) => {
       const call = this.client.makeUnaryRequest<Buffer, Buffer>(
-        EXPORT_METHOD,
+        GRPC_EXPORT_PATH,
         passThrough,
         passThrough,
         message,

@@ -44,7 +44,7 @@ import { readExportAnswer, refusalMessage } from '../../otlp/response.js';
 import { FtplogError, invalidOption } from '../../errors.js';
 import { DELIVERY_OPTIONS, OTLP_OPTIONS } from '../../options/components.js';
 import { libraryOption, optionByKey } from '../../options/spec.js';
-import { encodingOf, redactUrl, type OtlpConfig } from './config.js';
+import { encodingOf, gzipsBodies, redactUrl, type OtlpConfig } from './config.js';
 import { HttpTransport, type ExportResponse, type ExportTransport } from './transport.js';
 import { GrpcTransport } from './grpc.js';
 import { DEFAULT_BACKOFF, type BackoffOptions, type Verdict } from './retry.js';
@@ -280,7 +280,7 @@ function requestBodies(options: OtlpSinkOptions, gzipLevel: number): (b: Batch) 
       config.protocol === 'http/json'
         ? encodeLogsJsonEnvelopeParts(resource, scope, records, b.bytes)
         : [encodeLogsProtobufEnvelopeHead(resource, scope, b.bytes), ...records];
-    return config.compression === 'gzip' && config.protocol !== 'grpc' ? gzipParts(parts, gzipLevel) : parts;
+    return gzipsBodies(config) ? gzipParts(parts, gzipLevel) : parts;
   };
 }
 
@@ -323,7 +323,7 @@ class OtlpSinkStream extends Writable {
       },
       () => this.maybeFinish(),
     );
-    const loopOptions = { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: config.compression === 'gzip' && config.protocol !== 'grpc' };
+    const loopOptions = { maxInFlight: o.maxInFlight, backoff: o.backoff, maxRetryTimeMs: o.maxRetryTimeMs, random: options.random ?? Math.random, gzip: gzipsBodies(config) };
     this.loop = new RequestLoop(this.transport, this.requestHost(requestBodies(options, o.gzipLevel)), loopOptions, this.stats);
   }
 

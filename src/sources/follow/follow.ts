@@ -612,9 +612,7 @@ export class FollowSource extends Readable {
     const since = this.waitingCopies.get(key) ?? performance.now();
     if (performance.now() - since >= COPY_WAIT_MS) return false;
     const prefixOf = (known: Buffer): boolean => known.length > fingerprint.length && fingerprintsMatch(fingerprint, known);
-    let known = false;
-    for (const t of this.tails.values()) if (t.key !== key && prefixOf(t.fingerprint)) known = true;
-    for (const c of this.truncatedContent) if (prefixOf(c.fingerprint)) known = true;
+    const known = [...this.tails.values()].some((t) => t.key !== key && prefixOf(t.fingerprint)) || this.truncatedContent.some((c) => prefixOf(c.fingerprint));
     if (known) this.waitingCopies.set(key, since);
     return known;
   }
