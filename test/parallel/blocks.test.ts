@@ -41,8 +41,9 @@ function blocksOf(input: Buffer, maxLineBytes: number, sizes: readonly number[])
 function viaBlocks(blocks: readonly JoinedBlock[], maxLineBytes: number, encoding: LineEncoding = 'utf8'): LogLine[] {
   const out: LogLine[] = [];
   let base = 0;
-  for (const block of blocks) {
-    const c = new LineCutter({ startOffset: block.startOffset, maxLineBytes, encoding, file: FILE, lineEnd: block.lineEnd });
+  for (const [i, block] of blocks.entries()) {
+    // Numbered from the line ends counted in the blocks before, as the reader numbers them.
+    const c = new LineCutter({ startOffset: block.startOffset, startLine: base, maxLineBytes, encoding, file: FILE, lineEnd: block.lineEnd });
     const lines: LogLine[] = [];
     const emit = (l: LogLine): void => {
       lines.push(l);
@@ -53,8 +54,11 @@ function viaBlocks(blocks: readonly JoinedBlock[], maxLineBytes: number, encodin
     }
     c.push(block.bytes, emit);
     c.end(emit);
-    for (const l of lines) out.push({ ...l, position: { ...l.position, line: l.position.line + base } });
-    base += lines.length;
+    out.push(...lines);
+    // A block's lines are its line ends, and one more for the input's unterminated last line.
+    const last = i === blocks.length - 1;
+    assert.ok(lines.length === block.lineEnds || (last && lines.length === block.lineEnds + 1), `block ${i}: ${lines.length} lines, ${block.lineEnds} line ends`);
+    base += block.lineEnds;
   }
   return out;
 }
