@@ -543,7 +543,8 @@ export class FollowSource extends Readable {
     for (const path of this.selector.list()) {
       let st;
       try {
-        st = statSync(path);
+        // bigint: a file index past 2^53 (NTFS, XFS) would round, and files next to each other would share a key.
+        st = statSync(path, { bigint: true });
       } catch {
         continue; // gone between listing and looking
       }
@@ -557,7 +558,7 @@ export class FollowSource extends Readable {
         if (!known.finished) known.rotatedAt = undefined;
         continue;
       }
-      if (this.options.ignoreOlderMs !== undefined && now - st.mtimeMs > this.options.ignoreOlderMs && this.options.checkpoints?.get(key) === undefined) continue;
+      if (this.options.ignoreOlderMs !== undefined && now - Number(st.mtimeMs) > this.options.ignoreOlderMs && this.options.checkpoints?.get(key) === undefined) continue;
       this.openTail(path, key, first);
     }
     for (const t of this.tails.values()) if (!seen.has(t.key) && t.rotatedAt === undefined) t.rotatedAt = now;
@@ -581,8 +582,9 @@ export class FollowSource extends Readable {
       this.emit('warning', `${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); trying again at the next scan`);
       return;
     }
-    const st = fstatSync(fd);
+    const st = fstatSync(fd, { bigint: true });
     const realKey = identityKey(st); // the file may have been replaced between stat and open
+    const size = Number(st.size);
     const fingerprint = readFingerprint(fd, this.options.fingerprintBytes);
     if (!firstScan && this.mayBeCopyInProgress(realKey, fingerprint)) {
       closeSync(fd);
@@ -590,10 +592,10 @@ export class FollowSource extends Readable {
       return;
     }
     this.waitingCopies.delete(realKey);
-    const start = this.startPlace(path, realKey, fingerprint, st.size, fd, firstScan);
-    const tail = new FileTail(realKey, path, fd, st.dev, st.ino, fingerprint, start, this.settings, (r) => this.pushRecord(r), this.tailEvents);
-    tail.size = st.size;
-    tail.modifiedAt = st.mtimeMs;
+    const start = this.startPlace(path, realKey, fingerprint, size, fd, firstScan);
+    const tail = new FileTail(realKey, path, fd, Number(st.dev), Number(st.ino), fingerprint, start, this.settings, (r) => this.pushRecord(r), this.tailEvents);
+    tail.size = size;
+    tail.modifiedAt = Number(st.mtimeMs);
     this.tails.set(realKey, tail);
     this.starts.set(realKey, { ...start });
     this.stats.inputs.push(tail.stats);
