@@ -30,6 +30,7 @@ import type { FtpLogRecord } from '../../model.js';
 import { FtplogError } from '../../errors.js';
 import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from './identity.js';
 import { FileTail, type FilePlace, type TailEvents, type TailSettings } from './tail.js';
+import { OpenFailures } from './open-failures.js';
 import { readLogsParallel, type ParallelLogsStream } from '../../parallel/read-parallel.js';
 import { AUTO_WORKERS_MIN_BYTES } from '../source.js';
 import type { EncodedRecords, OtlpEncoding } from '../../otlp/encoded.js';
@@ -184,6 +185,7 @@ export class FollowSource extends Readable {
   /** New files left for a later scan (see COPY_WAIT_MS), by key: when they were first seen. */
   private readonly waitingCopies = new Map<string, number>();
   private pumpScheduled = false;
+  private readonly openFailures = new OpenFailures();
 
   constructor(
     private readonly selector: FileSelector,
@@ -540,7 +542,9 @@ export class FollowSource extends Readable {
     const first = this.scans++ === 0;
     const seen = new Set<string>();
     const now = this.now();
-    for (const path of this.selector.list()) {
+    const listed = this.selector.list();
+    this.openFailures.keepOnly(new Set(listed));
+    for (const path of listed) {
       let st;
       try {
         // bigint: a file index past 2^53 (NTFS, XFS) would round, and files next to each other would share a key.
@@ -579,9 +583,11 @@ export class FollowSource extends Readable {
     try {
       fd = openSync(path, 'r');
     } catch (err) {
-      this.emit('warning', `${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); trying again at the next scan`);
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      if (this.openFailures.failed(path, reason)) this.emit('warning', `${path}: cannot open (${reason}); trying again at each scan, without saying so again unless the reason changes`);
       return;
     }
+    this.openFailures.opened(path);
     const st = fstatSync(fd, { bigint: true });
     const realKey = identityKey(st); // the file may have been replaced between stat and open
     const size = Number(st.size);
