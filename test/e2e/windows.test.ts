@@ -23,6 +23,8 @@ const EXAMPLES = join(projectRoot, 'examples', 'logs');
 const EFT_LOGS = 'C:\\ProgramData\\Globalscape\\EFT Server\\Logs';
 const PATTERN = `${EFT_LOGS}\\cl*.log`;
 const STATE_DIR = 'C:\\ProgramData\\ftplog-otel';
+/** The files a test's Windows processes are steered by. */
+const LANE = 'C:\\lane';
 
 /** The example EFT log's text. */
 const DAY1 = readFileSync(join(EXAMPLES, 'cl241118.log'), 'utf8');
@@ -76,8 +78,8 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     receiver = await startReceiver();
     agents = [];
     // Each test starts with no logs and no state of an earlier one.
-    for (const dir of [EFT_LOGS, STATE_DIR]) rmSync(win.linuxPath(dir), { recursive: true, force: true });
-    mkdirSync(win.linuxPath(EFT_LOGS), { recursive: true });
+    for (const dir of [EFT_LOGS, STATE_DIR, LANE]) rmSync(win.linuxPath(dir), { recursive: true, force: true });
+    for (const dir of [EFT_LOGS, LANE]) mkdirSync(win.linuxPath(dir), { recursive: true });
   });
   afterEach(async () => {
     await Promise.all(agents.map((a) => a.kill()));
@@ -91,8 +93,17 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     return a;
   }
 
+  /** Waits until `check` holds; a timeout says what the Windows process wrote. */
+  async function until(a: WinProcess, what: string, check: () => boolean): Promise<void> {
+    try {
+      await poll(what, () => (check() ? true : undefined), 30_000);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; the process's stderr:\n${a.stderr}`);
+    }
+  }
+
   async function records(n: number, a: WinProcess, what: string): Promise<void> {
-    await poll(`${n} records (${what}); the agent's stderr:\n${a.stderr}`, () => (receiver.records.length >= n ? true : undefined), 30_000);
+    await until(a, `${n} records (${what})`, () => receiver.records.length >= n);
   }
 
   /** Writes a file under C:\ from the Linux side. */
@@ -155,7 +166,7 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     const day2 = writeC(`${EFT_LOGS}\\cl241119.log`, crlf(dayAfter(DAY1, 1)).slice(0, 2000));
     appendFileSync(day1, crlf('2024-11-18 23:59:59; ftp; 192.0.2.7; 21; lucerne;; /late.txt; upload; 0; 0;\n'));
     const day2Full = crlf(dayAfter(DAY1, 1));
-    await poll('the second day\'s first lines', () => (receiver.records.length > 41 ? true : undefined), 30_000);
+    await until(a, 'the second day\'s first lines', () => receiver.records.length > 41);
     appendFileSync(day2, day2Full.slice(2000));
     await records(81, a, 'both days');
 
@@ -165,11 +176,14 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     const checkpointsFile = win.linuxPath(`${STATE_DIR}\\checkpoints.json`);
     const entries = (): { key: string; path: string; offset: number; size: number }[] => (JSON.parse(readFileSync(checkpointsFile, 'utf8')) as { files: { key: string; path: string; offset: number; size: number }[] }).files;
     const sizes = [readFileSync(day1).length, readFileSync(day2).length];
-    await poll('checkpoints at the end of both files', () => {
-      if (!existsSync(checkpointsFile)) return undefined;
-      const got = entries().map((e) => [e.key, e.path, e.offset]).sort();
-      const want = [[keys[0], `${EFT_LOGS}\\cl241118.log`, sizes[0]], [keys[1], `${EFT_LOGS}\\cl241119.log`, sizes[1]]];
-      return JSON.stringify(got) === JSON.stringify(want) ? true : undefined;
+    const byKey = (x: unknown[], y: unknown[]): number => String(x[0]).localeCompare(String(y[0]));
+    const want = JSON.stringify([[keys[0], `${EFT_LOGS}\\cl241118.log`, sizes[0]], [keys[1], `${EFT_LOGS}\\cl241119.log`, sizes[1]]].sort(byKey));
+    let got = '';
+    await until(a, `checkpoints at the end of both files: ${want}`, () => {
+      got = existsSync(checkpointsFile) ? JSON.stringify(entries().map((e) => [e.key, e.path, e.offset]).sort(byKey)) : 'none';
+      return got === want;
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\nthe checkpoints: ${got}`);
     });
 
     // A clean stop (Ctrl+C), more lines and a third day meanwhile, a restart: only what is new is sent.
@@ -205,7 +219,7 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     await a.kill();
     assert.ok(existsSync(win.linuxPath(`${STATE_DIR}\\lock`)));
     const b = agent();
-    await poll('the lock taken over', () => (/replaced the lock file/.test(b.stderr) ? true : undefined), 30_000);
+    await until(b, 'the lock taken over', () => /replaced the lock file/.test(b.stderr));
     assert.match(b.stderr, new RegExp(`^ftplog-otel ship: warning: state directory C:\\\\ProgramData\\\\ftplog-otel: replaced the lock file C:\\\\ProgramData\\\\ftplog-otel\\\\lock: process ${lock.pid} that took it is gone$`, 'm'));
     assert.equal(await b.interrupt(), 0, b.stderr);
   });
@@ -230,29 +244,29 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
   it('reads a file another Windows process holds open for writing and appends to', async () => {
     const file = `${EFT_LOGS}\\cl241121.log`;
     const lines = crlf(dayAfter(DAY1, 3)).split(/(?<=\n)/);
-    writeC('C:\\writer-input.log', lines.join(''));
+    writeC('C:\\lane\\writer-input.log', lines.join(''));
     const a = agent();
-    await poll('the agent to start', () => (/checkpoints in/.test(a.stderr) ? true : undefined), 30_000);
+    await until(a, 'the agent to start', () => /checkpoints in/.test(a.stderr));
     // Writes the first half, keeps the file open until C:\next exists, writes the rest, holds it until C:\stop exists.
     const writer = win.start([
       '-e',
       `const fs = require('fs');
-       const lines = fs.readFileSync('C:\\\\writer-input.log', 'latin1').split(/(?<=\\n)/);
+       const lines = fs.readFileSync('C:\\\\lane\\\\writer-input.log', 'latin1').split(/(?<=\\n)/);
        const fd = fs.openSync(process.argv[1], 'a');
        const half = Math.floor(lines.length / 2);
        for (const l of lines.slice(0, half)) fs.writeSync(fd, l, null, 'latin1');
        const until = (f, then) => { const t = setInterval(() => { if (fs.existsSync(f)) { clearInterval(t); then(); } }, 20); };
-       until('C:\\\\next', () => { for (const l of lines.slice(half)) fs.writeSync(fd, l, null, 'latin1'); until('C:\\\\stop', () => { fs.closeSync(fd); console.log('closed'); }); });`,
+       until('C:\\\\lane\\\\next', () => { for (const l of lines.slice(half)) fs.writeSync(fd, l, null, 'latin1'); until('C:\\\\lane\\\\stop', () => { fs.closeSync(fd); console.log('closed'); }); });`,
       '--',
       file,
     ]);
     const half = Math.floor(lines.length / 2);
     await records(half, a, 'the first half, written by a process that holds the file');
     assert.equal(await Promise.race([writer.exited, Promise.resolve('running')]), 'running');
-    writeC('C:\\next', '');
+    writeC('C:\\lane\\next', '');
     await records(lines.length, a, 'the rest');
     assert.equal(await Promise.race([writer.exited, Promise.resolve('running')]), 'running');
-    writeC('C:\\stop', '');
+    writeC('C:\\lane\\stop', '');
     assert.equal(await writer.exited, 0, writer.stderr);
     assert.equal(writer.stdout, 'closed\n');
     assert.equal(await a.interrupt(), 0, a.stderr);
@@ -260,8 +274,37 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     assert.deepEqual(sorted(receiver.records.map(comparable)), sorted(linux.map(comparable)));
   });
 
+  it('waits for a file another Windows process holds without sharing it, warning once, and reads it once released', async () => {
+    const file = `${EFT_LOGS}\\cl241122.log`;
+    writeC('C:\\lane\\writer-input.log', crlf(dayAfter(DAY1, 4)));
+    // 0x10000000 is libuv's UV_FS_O_EXLOCK (Node for Windows does not export it): share mode 0, no other opener at all.
+    const writer = win.start([
+      '-e',
+      `const fs = require('fs');
+       const c = fs.constants;
+       const fd = fs.openSync(process.argv[1], c.O_WRONLY | c.O_CREAT | c.O_APPEND | 0x10000000);
+       fs.writeSync(fd, fs.readFileSync('C:\\\\lane\\\\writer-input.log'));
+       const t = setInterval(() => { if (fs.existsSync('C:\\\\lane\\\\stop')) { clearInterval(t); fs.closeSync(fd); console.log('closed'); } }, 20);`,
+      '--',
+      file,
+    ]);
+    await until(writer, 'the writer to hold the file', () => existsSync(win.linuxPath(file)) && readFileSync(win.linuxPath(file)).length > 0);
+    const a = agent();
+    const warning = `ftplog-otel ship: warning: ${file}: cannot open (EBUSY); trying again at each scan, without saying so again unless the reason changes`;
+    await until(a, 'the sharing violation', () => a.stderr.includes(warning));
+    await new Promise((r) => setTimeout(r, 3000)); // a few more scans, each failing to open it
+    assert.equal(a.stderr.split('\n').filter((l) => l.includes('cannot open')).length, 1, a.stderr);
+    assert.equal(receiver.records.length, 0);
+    writeC('C:\\lane\\stop', '');
+    assert.equal(await writer.exited, 0, writer.stderr);
+    await records(40, a, 'the released file');
+    assert.equal(await a.interrupt(), 0, a.stderr);
+    const linux = await linuxRecords([win.linuxPath(file)]);
+    assert.deepEqual(sorted(receiver.records.map(comparable)), sorted(linux.map(comparable)));
+  });
+
   it('does not block a Windows process renaming or deleting files it follows; the renamed file is finished from its handle', async () => {
-    const day1 = writeC(`${EFT_LOGS}\\cl241118.log`, crlf(DAY1));
+    writeC(`${EFT_LOGS}\\cl241118.log`, crlf(DAY1));
     const day2 = writeC(`${EFT_LOGS}\\cl241119.log`, crlf(dayAfter(DAY1, 1)));
     const day2Text = readFileSync(day2);
     // Long enough for the line appended to the renamed file below to come before the agent closes it.
@@ -295,7 +338,6 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     writeFileSync(day2, day2Text);
     const linux = await linuxRecords([win.linuxPath(moved), day2, day3]);
     assert.deepEqual(sorted(receiver.records.map(comparable)), sorted(linux.map(comparable)));
-    void day1;
   });
 
   it('runs the command line of the Windows service recipe (examples/windows/ftplog-otel.xml) as written, and stops on Ctrl+C with its summary', async () => {
