@@ -43,7 +43,7 @@ find_wine() {
 }
 
 wine="$(find_wine)" || {
-  if [[ "$install" == no ]]; then say "wine64 is not installed (apt-get install --no-install-recommends wine64)"; exit 3; fi
+  if [[ "$install" == no ]]; then say "wine64 is not installed (npm run wine:setup installs it with apt-get)"; exit 3; fi
   command -v apt-get >/dev/null || { say "wine64 is not installed, and there is no apt-get to install it with"; exit 3; }
   say "installing wine64 (apt-get)"
   apt-get update -qq
