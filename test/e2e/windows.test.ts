@@ -87,8 +87,8 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
   });
 
   /** `ship --follow` of the EFT log folder, with the default state directory unless `extra` names one. */
-  function agent(extra: string[] = [], rotatedIdle = '500ms'): WinProcess {
-    const a = win.start([WineNode.BIN, 'ship', '--follow', '--endpoint', receiver.url, '--timezone', TIMEZONE, '--poll-interval', '50ms', '--rotated-idle', rotatedIdle, '--batch-delay', '20ms', ...extra, PATTERN]);
+  function agent(extra: string[] = [], rotatedIdle = '500ms', pattern = PATTERN): WinProcess {
+    const a = win.start([WineNode.BIN, 'ship', '--follow', '--endpoint', receiver.url, '--timezone', TIMEZONE, '--poll-interval', '50ms', '--rotated-idle', rotatedIdle, '--batch-delay', '20ms', ...extra, pattern]);
     agents.push(a);
     return a;
   }
@@ -224,13 +224,14 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     assert.equal(await b.interrupt(), 0, b.stderr);
   });
 
-  it('reads an ANSI (latin1) EFT file with CRLF line ends with --encoding latin1 as Linux does', async () => {
+  it('reads an ANSI (latin1) EFT file with CRLF line ends with --encoding latin1 as Linux does, through a pattern with forward slashes in another case', async () => {
     // The example's lines that latin1 can hold (its CJK file names it cannot).
     const text = DAY1.split('\n').filter((l) => l !== '' && [...l].every((c) => c.charCodeAt(0) <= 0xff)).map((l) => `${l}\r\n`).join('');
     const ansi = Buffer.from(text, 'latin1');
     assert.ok(ansi.includes(0xfc), 'the file holds ü as one latin1 byte');
     const file = writeC(`${EFT_LOGS}\\cl241118.log`, ansi);
-    const a = agent(['--encoding', 'latin1']);
+    // Forward slashes and another case: the same folder to Windows, and the same file to the pattern.
+    const a = agent(['--encoding', 'latin1'], '500ms', 'c:/programdata/globalscape/eft server/logs/CL*.LOG');
     const n = text.split('\r\n').length - 1;
     await records(n, a, 'the latin1 file');
     assert.equal(await a.interrupt(), 0, a.stderr);
@@ -238,6 +239,7 @@ describe('e2e: Windows lane, ftplog-otel as a Windows process (node.exe under Wi
     assert.equal(linux.length, n);
     assert.deepEqual(sorted(receiver.records.map(comparable)), sorted(linux.map(comparable)));
     assert.ok(receiver.records.some((r) => r.attributes['user.name'] === 'müller.k'));
+    assert.deepEqual([...new Set(receiver.records.map((r) => r.attributes['log.file.path']))], ['c:\\programdata\\globalscape\\eft server\\logs\\cl241118.log']);
     assert.doesNotMatch(a.stderr, /not valid UTF-8/);
   });
 
