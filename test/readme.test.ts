@@ -72,6 +72,11 @@ const expectedCommands: Readonly<Record<string, Expected>> = {
     code: 0,
     services: { 'eft-prod': 80 },
   },
+  'ftplog-otel stats --timezone America/Chicago examples/logs/': {
+    code: 0,
+    services: {},
+    check: (out) => assert.equal(out.stdout, readFileSync(join(projectRoot, 'test', 'fixtures', 'stats', 'examples.txt'), 'utf8')),
+  },
   "ftplog-otel ship --follow --state-dir /var/lib/ftplog-otel --timezone America/Chicago '/var/log/ncftpd/xfer.*'": {
     code: 0,
     services: { ncftpd: 40 },
@@ -177,7 +182,7 @@ describe('README.md code blocks', function () {
   }
 
   it('are known: each block by its language, every skip with its reason', () => {
-    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 4, text: 1, logql: 1, js: 1 });
+    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 5, text: 2, logql: 1, js: 1 });
     assert.deepEqual(
       blocks.filter((b) => b.note.skip !== undefined).map((b) => b.note.skip),
       ['npm ci reinstalls the dependencies the tests run on, and npm test runs the tests themselves'],

@@ -29,6 +29,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./parse.js')).parseCommand,
   },
   {
+    name: 'stats',
+    summary: 'sum up logs: operations, errors, top users and hosts, bytes per day, busiest hours',
+    load: async () => (await import('./stats.js')).statsCommand,
+  },
+  {
     name: 'receive',
     summary: 'run a local OTLP/HTTP logs receiver and print what arrives',
     load: async () => (await import('./receive.js')).receiveCommand,

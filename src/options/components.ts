@@ -273,3 +273,24 @@ export const RECEIVE_OPTIONS: OptionGroup = {
     { flag: 'json', key: 'json', kind: 'boolean', help: "one JSON object per record instead of the collector debug exporter's detailed layout" },
   ],
 };
+
+/** What `stats` reports, and how. */
+export const REPORT_OPTIONS: OptionGroup = {
+  title: 'Report',
+  options: [
+    { flag: 'json', key: 'json', kind: 'boolean', help: 'one JSON document instead of the table (its shape: docs/stats.md)' },
+    { flag: 'top', key: 'top', kind: 'int', min: 1, max: 1000, default: 10, placeholder: 'N', help: 'rows of each top list, and busiest hours shown' },
+    {
+      flag: 'capacity',
+      key: 'capacity',
+      kind: 'int',
+      min: 10,
+      max: 1_000_000,
+      default: 1000,
+      placeholder: 'N',
+      help: 'users, hosts, errors or reasons each top list keeps count of, at least --top;',
+      more: ['with more than that, counts are approximate and the report says by how much'],
+    },
+    { flag: 'days', key: 'days', kind: 'int', min: 1, max: 3660, default: 31, placeholder: 'N', help: 'UTC days shown: the N most recent with records (earlier ones added up); busiest hours: of the N × 24 most recent' },
+  ],
+};

@@ -17,7 +17,7 @@ describe('ftplog-otel (dispatch)', () => {
     assert.equal(help.code, 0);
     assert.deepEqual(
       COMMANDS.map((c) => c.name),
-      ['ship', 'parse', 'receive', 'explain', 'demo'],
+      ['ship', 'parse', 'stats', 'receive', 'explain', 'demo'],
     );
     for (const entry of COMMANDS) {
       assert.match(help.stdout, new RegExp(`^  ${entry.name} +${literal(entry.summary)}$`, 'm'));
@@ -57,6 +57,7 @@ describe('ftplog-otel (dispatch)', () => {
     const bad: Record<string, [string[], string]> = {
       ship: [['--batch-size', '0'], '--batch-size must be an integer from 1 to 1000000 (got "0")'],
       parse: [['--workers', 'x'], '--workers must be auto or an integer from 0 to 64 (got "x")'],
+      stats: [['--top', '0'], '--top must be an integer from 1 to 1000 (got "0")'],
       receive: [['--port', 'x'], '--port must be an integer from 0 to 65535 (got "x")'],
       explain: [['1', '2'], 'takes exactly one CODE (see --help)'],
       demo: [['--format', 'x'], '--format must be eft | ncftpd | auto (got "x")'],
@@ -68,6 +69,7 @@ describe('ftplog-otel (dispatch)', () => {
     const missing = '/nonexistent/cl241118.log';
     const runs: [string, string[]][] = [
       ['parse', ['parse', missing]],
+      ['stats', ['stats', missing]],
       ['ship', ['ship', '--endpoint', 'http://127.0.0.1:9', missing]],
     ];
     for (const [name, args] of runs) {
