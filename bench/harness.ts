@@ -136,6 +136,8 @@ export interface ChildSpec {
     counts: Counts;
     /** Count the lines the program prints instead of sending them to /dev/null (used by probes). */
     countOutput?: boolean;
+    /** The fewest lines the probe must see printed for a 40-line example log. @default one per line, less 2 */
+    minOutputLines?: number;
   };
   timeoutMs?: number;
 }

@@ -6,7 +6,7 @@
  *
  * Each reads `file` through the library's own source stage (so backpressure
  * and the splitter are measured), calls `ctx.start()` once setup is done, and
- * returns the counts. cliParseJsonl runs the CLI as a separate program.
+ * returns the counts. cliParseJsonl and cliStats run the CLI as a separate program.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -172,4 +172,16 @@ export function cliParseJsonl(file: string, lines: number): ChildSpec {
   const entry = cliEntry();
   if (!existsSync(entry)) throw new NotAvailableError(`${entry.slice(ROOT.length + 1)} does not exist`);
   return { args: [entry, 'parse', file], external: { counts: { lines, records: lines } } };
+}
+
+/**
+ * cli-stats: `node <package.json bin> stats FILE > /dev/null`, measured as
+ * cli-parse-jsonl is, to set its time and peak RSS beside parse over the same
+ * input: its memory must not grow with the input's users and hosts.
+ */
+export function cliStats(file: string, lines: number): ChildSpec {
+  const entry = cliEntry();
+  if (!existsSync(entry)) throw new NotAvailableError(`${entry.slice(ROOT.length + 1)} does not exist`);
+  // A report, not a line per record: the probe asks for its sections, not for one line per input line.
+  return { args: [entry, 'stats', file], external: { counts: { lines, records: lines }, minOutputLines: 20 } };
 }
