@@ -6,7 +6,7 @@ import { parseCommandArgs, commandHelp } from './args.js';
 import { elapsedSummary, formatCount, formatRate, noteTerminalStdin, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
 import { openSource, sourceConfig, type SourceOptions } from '../sources/source.js';
 import { INPUT_OPTIONS, OUTPUT_OPTIONS, REPORT_OPTIONS, SELECT_OPTIONS } from '../options/components.js';
-import { convertFlags, type OptionGroup } from '../options/spec.js';
+import { convertFlags, libraryOption, optionByKey, type OptionGroup } from '../options/spec.js';
 import { FtplogError } from '../errors.js';
 import { ReportAggregator } from '../report/aggregate.js';
 import { buildReport, reportJson, type InputCounts } from '../report/report.js';
@@ -63,10 +63,12 @@ export const statsCommand: Command = {
       return EXIT.OK;
     }
     const flags = convertFlags(GROUPS, values);
-    const top = (flags['top'] as number | undefined) ?? 10;
-    const capacity = (flags['capacity'] as number | undefined) ?? 1000;
+    // Defaulted by their one declaration.
+    const report = (key: string): number => libraryOption(optionByKey(REPORT_OPTIONS, key), flags[key]) as number;
+    const top = report('top');
+    const capacity = report('capacity');
     if (capacity < top) throw new FtplogError('ERR_INVALID_ARGUMENT', `--capacity (${capacity}) must be at least --top (${top})`);
-    const aggregator = new ReportAggregator({ capacity, days: (flags['days'] as number | undefined) ?? 31 });
+    const aggregator = new ReportAggregator({ capacity, days: report('days') });
 
     const cfg = sourceConfig({ ...(flags as SourceOptions), workers: 0 }, positionals, io.stdin);
     noteTerminalStdin(positionals, io.stdin, io.stderr, 'ftplog-otel stats');
@@ -89,8 +91,8 @@ export const statsCommand: Command = {
       stop();
     }
     const t = records.totals();
-    const report = buildReport(aggregator, inputCounts(records.stats.inputs.length, t), top);
-    io.stdout.write(values['json'] === true ? reportJson(report) : reportTable(report));
+    const summary = buildReport(aggregator, inputCounts(records.stats.inputs.length, t), top);
+    io.stdout.write(values['json'] === true ? reportJson(summary) : reportTable(summary));
     if (values['quiet'] !== true) {
       const ms = Date.now() - started;
       io.stderr.write(`${readSummary('ftplog-otel stats', records.stats.inputs.length, t)}; ${elapsedSummary(ms, t.records - t.dropped)}${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}\n`);

@@ -13,6 +13,8 @@
 import type { FtpLogRecord } from '../model.js';
 import { SpaceSaving } from './heavy-hitters.js';
 import { RecentBuckets } from './buckets.js';
+import { REPORT_OPTIONS } from '../options/components.js';
+import { libraryOption, optionByKey } from '../options/spec.js';
 
 export const PARSE_ERROR_EVENT = 'ftplog.parse_error';
 
@@ -22,15 +24,13 @@ export const OTHER_OPERATION = '(other)';
 /** The key of what has no value: a failure without error.type, a record without user or host. */
 export const NONE = '(none)';
 
+/** Checked and defaulted by their declaration in REPORT_OPTIONS (ERR_INVALID_OPTION naming the option). */
 export interface ReportOptions {
   /** Keys each top list tracks (users, hosts, errors, parse-error reasons). @default 1000 */
   readonly capacity?: number;
-  /** Most recent UTC days kept, and 24 × as many hours. @default 31 */
+  /** Most recent UTC days with records kept, and 24 × as many hours. @default 31 */
   readonly days?: number;
 }
-
-export const DEFAULT_CAPACITY = 1000;
-export const DEFAULT_DAYS = 31;
 
 /** What an error type means, as enrich decoded it. */
 export interface ErrorMeaning {
@@ -91,8 +91,9 @@ export class ReportAggregator {
   last: number | undefined;
 
   constructor(options: ReportOptions = {}) {
-    this.capacity = options.capacity ?? DEFAULT_CAPACITY;
-    const days = options.days ?? DEFAULT_DAYS;
+    const option = (key: keyof ReportOptions): number => libraryOption(optionByKey(REPORT_OPTIONS, key), options[key]) as number;
+    this.capacity = option('capacity');
+    const days = option('days');
     this.days = new RecentBuckets(days);
     this.hours = new RecentBuckets(days * 24);
     this.errors = new SpaceSaving(this.capacity);

@@ -176,3 +176,14 @@ describe('ReportAggregator', () => {
     assert.equal(agg.days.size, 0);
   });
 });
+
+describe('ReportAggregator options', () => {
+  it('takes the declared defaults, and refuses a value out of bounds naming the option', () => {
+    const agg = new ReportAggregator();
+    assert.equal(agg.capacity, 1000);
+    assert.equal(agg.days.limit, 31);
+    assert.equal(agg.hours.limit, 31 * 24);
+    assert.throws(() => new ReportAggregator({ capacity: 5 }), { code: 'ERR_INVALID_OPTION', message: /capacity/ });
+    assert.throws(() => new ReportAggregator({ days: 0 }), { code: 'ERR_INVALID_OPTION', message: /days/ });
+  });
+});
