@@ -91,7 +91,7 @@ export const statsCommand: Command = {
       stop();
     }
     const t = records.totals();
-    const summary = buildReport(aggregator, inputCounts(records.stats.inputs.length, t), top);
+    const summary = buildReport(aggregator, inputCounts(records.stats.inputs.length, t), top, code === EXIT.INTERRUPTED);
     io.stdout.write(values['json'] === true ? reportJson(summary) : reportTable(summary));
     if (values['quiet'] !== true) {
       const ms = Date.now() - started;

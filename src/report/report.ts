@@ -73,6 +73,8 @@ export interface InputCounts {
 
 export interface StatsReport {
   version: number;
+  /** The run was stopped (SIGINT, SIGTERM) before it had read every input: the report is of what it read. */
+  interrupted: boolean;
   /** Days and hours are of this zone. */
   timeZone: 'UTC';
   input: InputCounts;
@@ -106,7 +108,7 @@ function topList(t: SpaceSaving<undefined>, n: number): TopList {
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** The report of what `agg` has added up, with `top` rows per list. */
-export function buildReport(agg: ReportAggregator, input: InputCounts, top: number): StatsReport {
+export function buildReport(agg: ReportAggregator, input: InputCounts, top: number, interrupted = false): StatsReport {
   const operations = [...agg.operations.entries()]
     .map(([operation, c]) => ({ operation, records: c.success + c.failure + c.unknown, ...c }))
     .sort((a, b) => b.records - a.records || (a.operation < b.operation ? -1 : 1));
@@ -118,6 +120,7 @@ export function buildReport(agg: ReportAggregator, input: InputCounts, top: numb
     .map(([h, t]) => ({ hour: `${new Date(h * 3_600_000).toISOString().slice(0, 13)}:00Z`, ...t }));
   return {
     version: REPORT_VERSION,
+    interrupted,
     timeZone: 'UTC',
     input,
     records: agg.records,

@@ -97,6 +97,7 @@ function headline(r: StatsReport): string[] {
   const span = r.first !== null && r.last !== null ? [`from ${r.first.replace('T', ' ').replace('.000Z', 'Z')} to ${r.last.replace('T', ' ').replace('.000Z', 'Z')}`] : [];
   const untimed = r.untimed > 0 ? [`${count(r.untimed)} records without a time are in no day or hour`] : [];
   return [
+    ...(r.interrupted ? ['interrupted: the report is of what was read before the signal'] : []),
     `${count(i.inputs)} input(s), ${count(i.lines)} lines, ${count(r.records)} records, ${count(r.failures)} failures, ${count(r.parseErrors.count)} parse errors, ${formatBytes(r.bytes)} transferred`,
     ...span,
     ...untimed,

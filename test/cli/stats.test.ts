@@ -142,6 +142,20 @@ describe('ftplog-otel stats', () => {
     assert.equal(r.stdout.match(/^ {2}\(none\)$/gm)?.length, 9);
   });
 
+  it('reports what it read, and says so, when a signal stops it (exit 130)', async () => {
+    const stop = new AbortController();
+    stop.abort(new Error('received SIGINT'));
+    const json = await cli(['stats', '--json', '--quiet', EXAMPLES], { signal: stop.signal });
+    assert.equal(json.code, 130);
+    const report = JSON.parse(json.stdout) as StatsReport;
+    assert.equal(report.interrupted, true);
+    assert.equal(report.records, 0);
+    const table = await cli(['stats', EXAMPLES], { signal: stop.signal });
+    assert.equal(table.code, 130);
+    assert.equal(table.stdout.split('\n')[0], 'interrupted: the report is of what was read before the signal');
+    assert.match(table.stderr, / \(interrupted\)\n$/);
+  });
+
   it('refuses a --capacity below --top (exit 2)', async () => {
     const r = await cli(['stats', '--top', '50', '--capacity', '20', EXAMPLES]);
     assert.deepEqual(r, { code: 2, stdout: '', stderr: 'ftplog-otel stats: --capacity (20) must be at least --top (50)\n' });
