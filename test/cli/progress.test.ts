@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  TerminalBar,
+  deliveryRows,
+  etaMs,
+  formatBytes,
+  formatEta,
+  formatTable,
+  inputBytes,
+  progressBar,
+  progressLine,
+  startDeliveryProgress,
+  terminalText,
+  type DeliveryFigures,
+  type ProgressSnapshot,
+} from '../../src/cli/progress.js';
+import type { Delivery } from '../../src/cli/ship.js';
+import { openSource, sourceConfig } from '../../src/sources/source.js';
+import { otlpSink } from '../../src/sinks/otlp/sink.js';
+import { resolveOtlpConfig } from '../../src/sinks/otlp/config.js';
+import { startReceiver, type OtlpReceiver } from '../../src/receiver/receiver.js';
+import { eftLines } from '../helpers/lines.js';
+
+const AT_START: ProgressSnapshot = { bytes: 0, totalBytes: 6144, elapsedMs: 0, accepted: 0, queued: 0, retries: 0 };
+
+/** A stream that says it is a terminal `columns` wide, and keeps what is written to it. */
+function fakeTerminal(columns: number): { out: PassThrough; text: () => string } {
+  const out = new PassThrough();
+  Object.assign(out, { isTTY: true, columns });
+  const chunks: string[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  return { out, text: () => chunks.join('') };
+}
+
+describe('progress: formatting', () => {
+  it('sizes in bytes, then KiB, MiB, GiB with one decimal', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1024), '1.0 KiB');
+    assert.equal(formatBytes(11836), '11.6 KiB');
+    assert.equal(formatBytes(5 * 1024 * 1024 + 512 * 1024), '5.5 MiB');
+    assert.equal(formatBytes(3 * 1024 ** 3), '3.0 GiB');
+    assert.equal(formatBytes(2 * 1024 ** 5), '2048.0 TiB');
+  });
+
+  it('ETA as m:ss or h:mm:ss, seconds rounded up, --:-- without an estimate', () => {
+    assert.equal(formatEta(0), '0:00');
+    assert.equal(formatEta(1), '0:01');
+    assert.equal(formatEta(5000), '0:05');
+    assert.equal(formatEta(59_001), '1:00');
+    assert.equal(formatEta(754_000), '12:34');
+    assert.equal(formatEta(3_723_000), '1:02:03');
+    assert.equal(formatEta(undefined), '--:--');
+    assert.equal(formatEta(Infinity), '--:--');
+    assert.equal(formatEta(-1), '--:--');
+  });
+
+  it('bars at 0%, 50%, 100%, and clamped outside', () => {
+    assert.equal(progressBar(0, 10), '░░░░░░░░░░');
+    assert.equal(progressBar(0.5, 10), '█████░░░░░');
+    assert.equal(progressBar(0.59, 10), '█████░░░░░');
+    assert.equal(progressBar(1, 10), '██████████');
+    assert.equal(progressBar(1.5, 4), '████');
+    assert.equal(progressBar(-1, 4), '░░░░');
+    assert.equal(progressBar(NaN, 4), '░░░░');
+  });
+
+  it('ETA: the longer of reading the rest and delivering the queue; none without a rate', () => {
+    assert.equal(etaMs(AT_START), undefined);
+    assert.equal(etaMs({ ...AT_START, bytes: 1024, elapsedMs: 1000 }), 5000);
+    // Read to the end, 50 records queued, 25 accepted a second so far.
+    assert.equal(etaMs({ ...AT_START, bytes: 6144, elapsedMs: 2000, accepted: 50, queued: 50 }), 2000);
+    assert.equal(etaMs({ ...AT_START, bytes: 6144, elapsedMs: 2000, accepted: 0, queued: 50 }), undefined);
+    assert.equal(etaMs({ ...AT_START, bytes: 6144, elapsedMs: 2000, accepted: 80 }), 0);
+    assert.equal(etaMs({ ...AT_START, totalBytes: undefined, bytes: 10 }), undefined);
+  });
+
+  it('the line at 0%, 50% and 100%, on an 80-column terminal and a wide one', () => {
+    assert.equal(progressLine(AT_START, 80), '░░░░░░░░░░░░░░░░   0% 0 B/6.0 KiB · ETA --:-- · accepted 0, queued 0, retries 0');
+    assert.equal(progressLine({ ...AT_START, bytes: 3072, elapsedMs: 2000, accepted: 40, queued: 2 }, 80), '██████░░░░░░  50% 3.0 KiB/6.0 KiB · ETA 0:02 · accepted 40, queued 2, retries 0');
+    assert.equal(
+      progressLine({ ...AT_START, bytes: 3072, elapsedMs: 2000, accepted: 40, queued: 2 }, 120),
+      '███████████████░░░░░░░░░░░░░░░  50% 3.0 KiB/6.0 KiB · 20 records/s · ETA 0:02 · accepted 40, queued 2, retries 0',
+    );
+    assert.equal(
+      progressLine({ ...AT_START, bytes: 6144, elapsedMs: 4000, accepted: 80, retries: 1 }, 120),
+      '██████████████████████████████ 100% 6.0 KiB/6.0 KiB · 20 records/s · ETA 0:00 · accepted 80, queued 0, retries 1',
+    );
+    // Every line fits, one column to spare.
+    assert.ok(progressLine(AT_START, 80).length <= 79);
+  });
+
+  it('without a total (a pipe on stdin): bytes read and their rate, no bar, no ETA', () => {
+    assert.equal(
+      progressLine({ ...AT_START, totalBytes: undefined, bytes: 3 * 1024 * 1024, elapsedMs: 2000, accepted: 1234, queued: 10, retries: 3 }, 80),
+      '3.0 MiB read · 1.5 MiB/s · 617 records/s · accepted 1,234, queued 10, retries 3',
+    );
+    assert.equal(progressLine({ ...AT_START, totalBytes: undefined }, 80), '0 B read · 0 B/s · 0 records/s · accepted 0, queued 0, retries 0');
+  });
+
+  it('an empty input is done at once', () => {
+    assert.equal(progressLine({ ...AT_START, totalBytes: 0 }, 80), `${'█'.repeat(21)} 100% 0 B/0 B · ETA 0:00 · accepted 0, queued 0, retries 0`);
+  });
+
+  it('the summary table: aligned columns, every figure, optional rows only when they happened', () => {
+    const f: DeliveryFigures = {
+      inputs: 2,
+      read: { lines: 80, records: 80, success: 67, failure: 11, unknown: 0, parseErrors: 2, skippedHeader: 0, skippedBlank: 0, dropped: 0 },
+      records: 80,
+      accepted: 78,
+      rejected: 1,
+      deadLettered: 1,
+      undelivered: 0,
+      requests: 3,
+      retries: 12_345,
+      elapsedMs: 1500,
+    };
+    assert.equal(
+      formatTable('ftplog-otel ship: summary', deliveryRows(f)),
+      [
+        'ftplog-otel ship: summary',
+        '  inputs                      2',
+        '  lines                      80',
+        '  records                    80',
+        '    success                  67',
+        '    failure                  11',
+        '    unknown                   0',
+        '  parse errors                2',
+        '  accepted                   78',
+        '  rejected by collector       1',
+        '  dead-lettered               1',
+        '  not delivered               0',
+        '  requests                    3',
+        '  retries                12,345',
+        '  elapsed                  1.50 s',
+        '  rate                       52 records/s',
+        '',
+      ].join('\n'),
+    );
+    const rows = deliveryRows({ ...f, read: { ...f.read, skippedHeader: 1, skippedBlank: 2, dropped: 3, unrecognised: 4, invalidUtf8: 5 } });
+    assert.deepEqual(
+      rows.slice(7, 11),
+      [
+        ['lines skipped', '3', '(1 header, 2 blank)'],
+        ['dropped by transforms', '3'],
+        ['lines not FTP server logs', '4'],
+        ['lines not valid UTF-8', '5'],
+      ],
+    );
+  });
+
+  it('text for a terminal: control characters escaped on every line, line ends kept', () => {
+    assert.equal(terminalText('a\x1b[31mb\r\nc\x07\n'), 'a\\x1b[31mb\\x0d\nc\\x07\n');
+    assert.equal(terminalText('plain, é 日本\n'), 'plain, é 日本\n');
+  });
+
+  it('the total of the inputs: file sizes; unknown with a pipe on stdin', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ftplog-progress-'));
+    try {
+      writeFileSync(join(dir, 'a'), 'x'.repeat(100));
+      writeFileSync(join(dir, 'b'), 'y'.repeat(23));
+      assert.equal(inputBytes([join(dir, 'a'), join(dir, 'b')], undefined), 123);
+      assert.equal(inputBytes([join(dir, 'a'), '-'], new PassThrough()), undefined);
+      assert.equal(inputBytes([join(dir, 'gone')], undefined), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('progress: the bar on a terminal', () => {
+  it('puts a message above the bar (line cleared first, bar drawn again below), and clears the bar at the end', () => {
+    const t = fakeTerminal(40);
+    const bar = new TerminalBar(t.out, (columns) => `frame of ${columns}`, { draw: true });
+    bar.messages.write('ftplog-otel ship: warning: a \x1b[31mred\x1b[0m name\n');
+    bar.stop();
+    bar.stop();
+    bar.messages.write('after\x07\n');
+    assert.equal(
+      t.text(),
+      // column 1, clear the line, the message; column 1, the frame, clear to its right; at stop: column 1, clear down.
+      '\x1b[1G\x1b[2Kftplog-otel ship: warning: a \\x1b[31mred\\x1b[0m name\n' + '\x1b[1Gframe of 40\x1b[0K' + '\x1b[1G\x1b[0J' + 'after\\x07\n',
+    );
+  });
+
+  it('without the bar (--no-progress, --quiet) messages still reach the terminal escaped, with no cursor moves', () => {
+    const t = fakeTerminal(40);
+    const bar = new TerminalBar(t.out, () => 'never drawn', { draw: false });
+    bar.messages.write('one \x1b]0;title\x07\n');
+    bar.stop();
+    assert.equal(t.text(), 'one \\x1b]0;title\\x07\n');
+  });
+});
+
+describe('progress: a delivery', () => {
+  let receiver: OtlpReceiver;
+  let dir: string;
+  beforeEach(async () => {
+    receiver = await startReceiver();
+    dir = mkdtempSync(join(tmpdir(), 'ftplog-progress-'));
+  });
+  afterEach(async () => {
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A Delivery of `file` to the receiver, as ship sets it up. */
+  function delivery(file: string): Delivery {
+    const cfg = sourceConfig({ timezone: 'UTC', workers: 0 }, [file]);
+    return {
+      started: Date.now(),
+      records: openSource(cfg, { stdin: new PassThrough(), output: 'http/protobuf' }),
+      sink: otlpSink({ config: resolveOtlpConfig({ endpoint: receiver.url }, {}), resource: {}, deadLetter: join(dir, 'dead.jsonl'), backoff: { initialMs: 20, maxMs: 50 } }),
+    };
+  }
+
+  it('not a terminal: plain lines, no escape sequence, the bytes read being the file size at the end', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(30));
+    const d = delivery(f);
+    const lines: string[] = [];
+    const out = new PassThrough();
+    let seen: () => void = () => {};
+    const sawLine = new Promise<void>((resolve) => (seen = resolve));
+    out.on('data', (c: Buffer) => {
+      lines.push(c.toString('utf8'));
+      seen();
+    });
+    // Refused until a progress line was written: the run cannot end before one.
+    let released = false;
+    void sawLine.then(() => (released = true));
+    receiver.setBehavior(() => (released ? {} : { status: 503 }));
+    const p = startDeliveryProgress(d, { out, prefix: 'ftplog-otel ship', progress: true, quiet: false, totalBytes: inputBytes([f], undefined), plainIntervalMs: 20 });
+    assert.equal(p.stderr, out);
+    assert.equal(p.table, false);
+    await pipeline(d.records, d.sink);
+    p.stop();
+    const text = lines.join('');
+    assert.doesNotMatch(text, /\x1b/);
+    assert.ok(text.endsWith('\n') && text.length > 0, 'at least one plain line');
+    for (const line of text.split('\n').slice(0, -1)) {
+      assert.match(line, /^ftplog-otel ship: read \d+ lines, accepted (0|30) records \([\d,]+\/s\), queued \d+, retries \d+(, last error: HTTP 503)?$/);
+    }
+    assert.equal(d.sink.stats.accepted, 30);
+    assert.equal(d.records.totals().bytes, Buffer.byteLength(eftLines(30)));
+  });
+
+  it('--quiet: no progress line even with --progress; not a terminal: no table', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(5));
+    const d = delivery(f);
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const p = startDeliveryProgress(d, { out, prefix: 'ftplog-otel ship', progress: true, quiet: true, totalBytes: undefined, plainIntervalMs: 1 });
+    await pipeline(d.records, d.sink);
+    await new Promise((r) => setTimeout(r, 20));
+    p.stop();
+    assert.equal(Buffer.concat(chunks).length, 0);
+    assert.equal(receiver.records.length, 5);
+  });
+});
