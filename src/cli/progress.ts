@@ -49,16 +49,38 @@ export interface ProgressSnapshot {
 
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB'] as const;
 
-/** `512 B`, `1.5 KiB`, `12.0 MiB`. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${Math.max(0, Math.round(n))} B`;
-  let v = n / 1024;
+/** The unit `n` bytes are shown in: 0 for bytes, then 1 for KiB and so on. */
+function byteUnit(n: number): number {
   let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
+  while (n >= 1024 && u < UNITS.length) {
+    n /= 1024;
     u++;
   }
-  return `${v.toFixed(1)} ${UNITS[u]}`;
+  return u;
+}
+
+function inUnit(n: number, u: number): string {
+  return u === 0 ? String(Math.max(0, Math.round(n))) : (n / 1024 ** u).toFixed(1);
+}
+
+/** `512 B`, `1.5 KiB`, `12.0 MiB`. */
+export function formatBytes(n: number): string {
+  const u = byteUnit(n);
+  return `${inUnit(n, u)} ${u === 0 ? 'B' : UNITS[u - 1]}`;
+}
+
+/** Done of total in the total's unit: `21.9/35.6 MiB`, `0.7/35.6 MiB`. */
+export function formatBytesOf(done: number, total: number): string {
+  const u = byteUnit(total);
+  return `${inUnit(done, u)}/${inUnit(total, u)} ${u === 0 ? 'B' : UNITS[u - 1]}`;
+}
+
+/** A count in at most 5 characters for the bar: `9,999`, `16.7k`, `129k`, `1.2M`, never rounded up. */
+export function formatShortCount(n: number): string {
+  if (n < 10_000) return formatCount(n);
+  const [d, u] = n < 1e6 ? [1e3, 'k'] : n < 1e9 ? [1e6, 'M'] : [1e9, 'G'];
+  const v = n / d;
+  return v < 100 ? `${(Math.floor(v * 10) / 10).toFixed(1)}${u}` : `${Math.floor(v)}${u}`;
 }
 
 /** `0:05`, `12:34`, `1:02:03`; `--:--` when there is no estimate yet. Seconds round up: `0:00` only when done. */
@@ -95,11 +117,12 @@ export function etaMs(s: ProgressSnapshot): number | undefined {
 
 /** The widest and narrowest bar, in cells; between them it takes what the terminal has left. */
 const BAR_MAX = 30;
-const BAR_MIN = 10;
+const BAR_MIN = 6;
 
 /**
- * One frame: with a total, `██████░░░░  50% 3.0 KiB/6.0 KiB · 1,234 records/s ·
- * ETA 0:03 · accepted 40, queued 2, retries 0`; without one, bytes read and
+ * One frame: with a total, `██████░░░░  50% 3.0/6.0 KiB · 1,234 records/s ·
+ * ETA 0:03 · accepted 40, queued 2, retries 0` (counts from 10,000 on as
+ * 16.7k, 129k, 1.2M, so that the line fits 80 columns); without one, bytes read and
  * their rate instead of the bar, percentage and ETA. The bar shrinks to fit
  * `columns` (one column is kept free so that no terminal wraps), and below
  * its narrowest the rate is left out; what still does not fit is cut by the
@@ -107,7 +130,8 @@ const BAR_MIN = 10;
  */
 export function progressLine(s: ProgressSnapshot, columns = 80): string {
   const rate = `${formatRate(s.accepted, s.elapsedMs)} records/s`;
-  const state = `accepted ${formatCount(s.accepted)}, queued ${formatCount(s.queued)}, retries ${formatCount(s.retries)}`;
+  const n = formatShortCount;
+  const state = `accepted ${n(s.accepted)}, queued ${n(s.queued)}, retries ${n(s.retries)}`;
   if (s.totalBytes === undefined) {
     const byteRate = formatBytes((s.bytes * 1000) / Math.max(s.elapsedMs, 1));
     return `${formatBytes(s.bytes)} read · ${byteRate}/s · ${rate} · ${state}`;
@@ -115,7 +139,7 @@ export function progressLine(s: ProgressSnapshot, columns = 80): string {
   const fraction = s.totalBytes === 0 ? 1 : s.bytes / s.totalBytes;
   const percent = `${String(Math.floor(Math.min(1, fraction) * 100)).padStart(3)}%`;
   const eta = `ETA ${formatEta(etaMs(s))}`;
-  const head = ` ${percent} ${formatBytes(s.bytes)}/${formatBytes(s.totalBytes)}`;
+  const head = ` ${percent} ${formatBytesOf(s.bytes, s.totalBytes)}`;
   const tail = ` · ${eta} · ${state}`;
   let rest = `${head} · ${rate}${tail}`;
   // On a narrow terminal the rate goes first: the summary has it.
@@ -315,7 +339,7 @@ export interface DeliveryProgressOptions {
   out: Writable;
   /** `ftplog-otel ship`. */
   prefix: string;
-  /** --progress / --no-progress; undefined: on when `out` is a terminal. */
+  /** --progress; undefined (not given): on when `out` is a terminal. */
   progress: boolean | undefined;
   /** --quiet: no progress at all. */
   quiet: boolean;

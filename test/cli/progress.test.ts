@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,9 +8,12 @@ import { join } from 'node:path';
 import {
   TerminalBar,
   deliveryRows,
+  deliverySnapshot,
   etaMs,
   formatBytes,
+  formatBytesOf,
   formatEta,
+  formatShortCount,
   formatTable,
   inputBytes,
   progressBar,
@@ -25,6 +29,7 @@ import { otlpSink } from '../../src/sinks/otlp/sink.js';
 import { resolveOtlpConfig } from '../../src/sinks/otlp/config.js';
 import { startReceiver, type OtlpReceiver } from '../../src/receiver/receiver.js';
 import { eftLines } from '../helpers/lines.js';
+import { projectRoot } from '../helpers/paths.js';
 
 const AT_START: ProgressSnapshot = { bytes: 0, totalBytes: 6144, elapsedMs: 0, accepted: 0, queued: 0, retries: 0 };
 
@@ -46,6 +51,25 @@ describe('progress: formatting', () => {
     assert.equal(formatBytes(5 * 1024 * 1024 + 512 * 1024), '5.5 MiB');
     assert.equal(formatBytes(3 * 1024 ** 3), '3.0 GiB');
     assert.equal(formatBytes(2 * 1024 ** 5), '2048.0 TiB');
+  });
+
+  it('done of total in the total\'s unit', () => {
+    assert.equal(formatBytesOf(0, 6144), '0.0/6.0 KiB');
+    assert.equal(formatBytesOf(786_330, 37_278_000), '0.7/35.6 MiB');
+    assert.equal(formatBytesOf(500, 1000), '500/1000 B');
+    assert.equal(formatBytesOf(0, 0), '0/0 B');
+  });
+
+  it('counts on the bar: exact below 10,000, then k, M, G with three figures, never rounded up', () => {
+    assert.equal(formatShortCount(0), '0');
+    assert.equal(formatShortCount(9999), '9,999');
+    assert.equal(formatShortCount(10_000), '10.0k');
+    assert.equal(formatShortCount(16_712), '16.7k');
+    assert.equal(formatShortCount(99_999), '99.9k');
+    assert.equal(formatShortCount(129_275), '129k');
+    assert.equal(formatShortCount(999_999), '999k');
+    assert.equal(formatShortCount(1_234_567), '1.2M');
+    assert.equal(formatShortCount(2e9), '2.0G');
   });
 
   it('ETA as m:ss or h:mm:ss, seconds rounded up, --:-- without an estimate', () => {
@@ -81,18 +105,21 @@ describe('progress: formatting', () => {
   });
 
   it('the line at 0%, 50% and 100%, on an 80-column terminal and a wide one', () => {
-    assert.equal(progressLine(AT_START, 80), '░░░░░░░░░░░░░░░░   0% 0 B/6.0 KiB · ETA --:-- · accepted 0, queued 0, retries 0');
-    assert.equal(progressLine({ ...AT_START, bytes: 3072, elapsedMs: 2000, accepted: 40, queued: 2 }, 80), '██████░░░░░░  50% 3.0 KiB/6.0 KiB · ETA 0:02 · accepted 40, queued 2, retries 0');
+    assert.equal(progressLine(AT_START, 80), '░░░░░░░░░░░░░░░░   0% 0.0/6.0 KiB · ETA --:-- · accepted 0, queued 0, retries 0');
+    assert.equal(progressLine({ ...AT_START, bytes: 3072, elapsedMs: 2000, accepted: 40, queued: 2 }, 80), '████████░░░░░░░░  50% 3.0/6.0 KiB · ETA 0:02 · accepted 40, queued 2, retries 0');
     assert.equal(
       progressLine({ ...AT_START, bytes: 3072, elapsedMs: 2000, accepted: 40, queued: 2 }, 120),
-      '███████████████░░░░░░░░░░░░░░░  50% 3.0 KiB/6.0 KiB · 20 records/s · ETA 0:02 · accepted 40, queued 2, retries 0',
+      '███████████████░░░░░░░░░░░░░░░  50% 3.0/6.0 KiB · 20 records/s · ETA 0:02 · accepted 40, queued 2, retries 0',
     );
     assert.equal(
       progressLine({ ...AT_START, bytes: 6144, elapsedMs: 4000, accepted: 80, retries: 1 }, 120),
-      '██████████████████████████████ 100% 6.0 KiB/6.0 KiB · 20 records/s · ETA 0:00 · accepted 80, queued 0, retries 1',
+      '██████████████████████████████ 100% 6.0/6.0 KiB · 20 records/s · ETA 0:00 · accepted 80, queued 0, retries 1',
     );
-    // Every line fits, one column to spare.
-    assert.ok(progressLine(AT_START, 80).length <= 79);
+    // A big run on 80 columns: counts shortened, the rate left out (the summary has it), one column to spare.
+    assert.equal(
+      progressLine({ bytes: 22_963_814, totalBytes: 37_329_305, elapsedMs: 6000, accepted: 129_275, queued: 16_712, retries: 0 }, 80),
+      '████░░░░  61% 21.9/35.6 MiB · ETA 0:04 · accepted 129k, queued 16.7k, retries 0',
+    );
   });
 
   it('without a total (a pipe on stdin): bytes read and their rate, no bar, no ETA', () => {
@@ -104,7 +131,7 @@ describe('progress: formatting', () => {
   });
 
   it('an empty input is done at once', () => {
-    assert.equal(progressLine({ ...AT_START, totalBytes: 0 }, 80), `${'█'.repeat(21)} 100% 0 B/0 B · ETA 0:00 · accepted 0, queued 0, retries 0`);
+    assert.equal(progressLine({ ...AT_START, totalBytes: 0 }, 80), '█████████ 100% 0/0 B · 0 records/s · ETA 0:00 · accepted 0, queued 0, retries 0');
   });
 
   it('the summary table: aligned columns, every figure, optional rows only when they happened', () => {
@@ -188,7 +215,7 @@ describe('progress: the bar on a terminal', () => {
     );
   });
 
-  it('without the bar (--no-progress, --quiet) messages still reach the terminal escaped, with no cursor moves', () => {
+  it('without the bar (--quiet) messages still reach the terminal escaped, with no cursor moves', () => {
     const t = fakeTerminal(40);
     const bar = new TerminalBar(t.out, () => 'never drawn', { draw: false });
     bar.messages.write('one \x1b]0;title\x07\n');
@@ -210,8 +237,8 @@ describe('progress: a delivery', () => {
   });
 
   /** A Delivery of `file` to the receiver, as ship sets it up. */
-  function delivery(file: string): Delivery {
-    const cfg = sourceConfig({ timezone: 'UTC', workers: 0 }, [file]);
+  function delivery(file: string, workers = 0): Delivery {
+    const cfg = sourceConfig({ timezone: 'UTC', workers }, [file]);
     return {
       started: Date.now(),
       records: openSource(cfg, { stdin: new PassThrough(), output: 'http/protobuf' }),
@@ -250,6 +277,17 @@ describe('progress: a delivery', () => {
     assert.equal(d.records.totals().bytes, Buffer.byteLength(eftLines(30)));
   });
 
+  it('worker threads: the bytes read are those of the blocks done, the file size at the end', async () => {
+    const f = join(dir, 'cl.log');
+    writeFileSync(f, eftLines(2000));
+    const d = delivery(f, 2);
+    assert.equal(d.records.totals().bytes, 0);
+    await pipeline(d.records, d.sink);
+    assert.equal(d.records.totals().bytes, Buffer.byteLength(eftLines(2000)));
+    assert.match(progressLine({ ...deliverySnapshot(d, inputBytes([f], undefined)), elapsedMs: 1000 }, 200), /^█{30} 100% 201\.0\/201\.0 KiB · 2,000 records\/s · ETA 0:00 · accepted 2,000, queued 0, retries 0$/);
+    assert.equal(d.sink.stats.accepted, 2000);
+  });
+
   it('--quiet: no progress line even with --progress; not a terminal: no table', async () => {
     const f = join(dir, 'cl.log');
     writeFileSync(f, eftLines(5));
@@ -263,5 +301,128 @@ describe('progress: a delivery', () => {
     p.stop();
     assert.equal(Buffer.concat(chunks).length, 0);
     assert.equal(receiver.records.length, 5);
+  });
+});
+
+/**
+ * What a person sees: ship in a tmux pane (a real pseudo-terminal), the
+ * screen read with capture-pane. Each test waits for states on the screen,
+ * never for a time: the receiver refuses until the bar has been seen.
+ */
+describe('progress: ship on a real terminal (tmux)', function () {
+  // tmux is in Debian; .ci/run installs it where it is missing.
+  const socket = `ftplog-progress-${process.pid}`;
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
+  const bin = join(projectRoot, 'dist', 'src', 'cli', 'bin.js');
+  const examples = join(projectRoot, 'examples', 'logs');
+  let receiver: OtlpReceiver;
+  let dir: string;
+  let session = 0;
+
+  before(() => {
+    assert.equal(spawnSync('tmux', ['-V']).status, 0, 'this test needs tmux');
+  });
+  beforeEach(async () => {
+    receiver = await startReceiver();
+    dir = mkdtempSync(join(tmpdir(), 'ftplog-progress-'));
+  });
+  afterEach(async () => {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts `ship ARGS` in a new 120×40 pane; the pane prints EXIT=code when it ends and stays. */
+  function ship(args: string[]): string {
+    const name = `s${++session}`;
+    const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, bin, 'ship', ...args].map(quote).join(' ');
+    tmux('-u', 'new-session', '-d', '-s', name, '-x', '120', '-y', '40', `${command}; echo "EXIT=$?"; exec sleep 600`);
+    return name;
+  }
+
+  /** The pane's lines (a line the terminal wrapped joined again), right-trimmed, without the empty ones. */
+  function screen(name: string): string[] {
+    return tmux('capture-pane', '-p', '-J', '-t', name)
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '');
+  }
+
+  async function waitFor(name: string, what: string, done: (lines: string[]) => boolean): Promise<string[]> {
+    for (let i = 0; i < 600; i++) {
+      const lines = screen(name);
+      if (done(lines)) return lines;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`the screen never showed ${what}:\n${screen(name).join('\n')}`);
+  }
+
+  const exited = (lines: string[]): boolean => lines.some((l) => l.startsWith('EXIT='));
+  const BAR = /^(█+) 100% 11\.6\/11\.6 KiB · 0 records\/s · ETA --:-- · accepted 0, queued 80, retries ([1-9]\d*)$/;
+
+  it('a bar while the collector refuses, its messages above the bar, then the table with the figures of the examples', async () => {
+    let released = false;
+    receiver.setBehavior(() => (released ? {} : { status: 503 }));
+    const name = ship(['--endpoint', receiver.url, '--timezone', 'America/Chicago', '--retry-initial', '50ms', '--retry-max', '100ms', examples]);
+
+    const during = await waitFor(name, 'the bar of a run being retried', (l) => BAR.test(l.at(-1) ?? ''));
+    released = true;
+    // Everything read (both files, 11,836 bytes), nothing accepted yet; 120 columns leave room for the widest bar.
+    const [, cells, retries] = BAR.exec(during.at(-1)!)!;
+    assert.equal(cells!.length, 30);
+    assert.equal(during.at(-1), `${'█'.repeat(30)} 100% 11.6/11.6 KiB · 0 records/s · ETA --:-- · accepted 0, queued 80, retries ${retries}`);
+    assert.deepEqual(during.slice(0, -1).map((l) => l.replace(/[\d.]+ s/, 'T s')), [
+      `ftplog-otel ship: sending to ${receiver.url}/v1/logs (http/protobuf)`,
+      'ftplog-otel ship: collector unreachable or refusing for now: HTTP 503; retrying in T s and until it answers, nothing is dropped',
+    ]);
+
+    const after = await waitFor(name, 'the end of the run', exited);
+    assert.equal(after.at(-1), 'EXIT=0');
+    assert.equal(after.filter((l) => /[█░]/.test(l)).length, 0, 'the bar is cleared');
+    assert.match(after[2]!, /^ftplog-otel ship: collector accepting again after [\d.]+ s \(\d+ retries\)$/);
+    const table = after.slice(after.indexOf('ftplog-otel ship: summary') + 1, -1);
+    const expected: [string, RegExp][] = [
+      ['inputs', /^2$/],
+      ['lines', /^80$/],
+      ['records', /^80$/],
+      ['  success', /^67$/],
+      ['  failure', /^11$/],
+      ['  unknown', /^0$/],
+      ['parse errors', /^2$/],
+      ['accepted', /^80$/],
+      ['rejected by collector', /^0$/],
+      ['dead-lettered', /^0$/],
+      ['not delivered', /^0$/],
+      ['requests', /^\d+$/],
+      ['retries', /^[1-9]\d*$/],
+      ['elapsed', /^\d+\.\d\d s$/],
+      ['rate', /^[\d,]+ records\/s$/],
+    ];
+    assert.equal(table.length, expected.length, table.join('\n'));
+    // Labels from column 3; values end in one column, units after them.
+    const valueEnd = table.map((row) => row.replace(/ (s|records\/s)$/, '').length);
+    assert.deepEqual(new Set(valueEnd).size, 1, table.join('\n'));
+    table.forEach((row, i) => {
+      const [label, value] = expected[i]!;
+      assert.ok(row.startsWith(`  ${label} `), row);
+      assert.match(row.slice(2 + label.length).trim(), value, row);
+    });
+  });
+
+  it('--quiet: nothing at all on the terminal', async () => {
+    const name = ship(['--endpoint', receiver.url, '--timezone', 'UTC', '--quiet', examples]);
+    assert.deepEqual(await waitFor(name, 'the end of the run', exited), ['EXIT=0']);
+    assert.equal(receiver.records.length, 80);
+  });
+
+  it("the collector's words reach the terminal with their control characters escaped", async () => {
+    receiver.setBehavior({ partialSuccess: { rejected: 1, message: 'bad \x1b[31mred\x1b[0m \x07record' } });
+    const name = ship(['--endpoint', receiver.url, '--timezone', 'UTC', '--dead-letter', join(dir, 'dead.jsonl'), join(examples, 'xfer.20241118')]);
+    const lines = await waitFor(name, 'the end of the run', exited);
+    assert.equal(lines.at(-1), 'EXIT=1');
+    assert.ok(lines.includes('ftplog-otel ship: the collector rejected records: bad \\x1b[31mred\\x1b[0m \\x07record'), lines.join('\n'));
+    assert.match(lines.find((l) => l.startsWith('  rejected by collector'))!, /^  rejected by collector +1$/);
+    assert.equal(lines.filter((l) => /[█░]/.test(l)).length, 0, 'the bar is cleared');
   });
 });
