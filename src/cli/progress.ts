@@ -4,18 +4,18 @@
  *
  * On a terminal: one bar line on stderr, redrawn in place every 150 ms, with
  * bytes read of the inputs' total, records accepted a second, ETA and the
- * delivery state; any
- * other message goes above it (the bar is cleared first and drawn again
- * below), and the bar is cleared at the end, where a table of the figures
- * follows. Elsewhere (a file, a pipe, a CI log): with --progress, one plain
+ * delivery state; any other message goes above it (the bar is cleared first
+ * and drawn again below), and the bar is cleared at the end, where a table
+ * of the figures follows. Elsewhere (a file, a pipe, a CI log): with --progress, one plain
  * line every 5 s, the same text as always, since scripts read it; and the
  * plain summary lines.
  *
  * The drawing is cli-progress's (a MultiBar of one bar, for its log() that
  * puts messages above the bar): it owns the redraw timer, the cursor moves,
- * clearing and cutting the line to the terminal's width. The text of the line
- * is ours (progressLine(), a pure function), since cli-progress's format
- * tokens know of no total-less mode and no delivery state.
+ * clearing and cutting the line to the terminal's width. (log-update, the
+ * other common choice, needs Node 22 from version 8 on.) The text of the
+ * line is ours (progressLine(), a pure function), since cli-progress's
+ * format tokens know of no total-less mode and no delivery state.
  *
  * Text from outside (file names, the collector's messages, the reasons of
  * errors) is written to a terminal with its control characters escaped, so a

@@ -30,6 +30,7 @@ import { resolveOtlpConfig } from '../../src/sinks/otlp/config.js';
 import { startReceiver, type OtlpReceiver } from '../../src/receiver/receiver.js';
 import { eftLines } from '../helpers/lines.js';
 import { projectRoot } from '../helpers/paths.js';
+import { cli } from '../helpers/cli.js';
 
 const AT_START: ProgressSnapshot = { bytes: 0, totalBytes: 6144, elapsedMs: 0, accepted: 0, queued: 0, retries: 0 };
 
@@ -277,6 +278,20 @@ describe('progress: a delivery', () => {
     assert.equal(d.records.totals().bytes, Buffer.byteLength(eftLines(30)));
   });
 
+  it('ship, stderr not a terminal, --progress: the plain summary lines as ever, no escape sequence, no table', async () => {
+    const r = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'America/Chicago', '--progress', join(projectRoot, 'examples', 'logs')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /\x1b|[█░]|summary/);
+    const lines = r.stderr.split('\n');
+    assert.deepEqual(lines.slice(0, 2), [
+      `ftplog-otel ship: sending to ${receiver.url}/v1/logs (http/protobuf)`,
+      'ftplog-otel ship: 2 input(s), 80 lines, 80 records (success 67, failure 11, unknown 0, parse errors 2)',
+    ]);
+    assert.match(lines[2]!, /^ftplog-otel ship: accepted 80, rejected by collector 0, dead-lettered 0, not delivered 0; 2 requests, 0 retries, \d+\.\d\d s, [\d,]+ records\/s$/);
+    assert.equal(lines.length, 4);
+    assert.equal(lines[3], '');
+  });
+
   it('worker threads: the bytes read are those of the blocks done, the file size at the end', async () => {
     const f = join(dir, 'cl.log');
     writeFileSync(f, eftLines(2000));
@@ -337,7 +352,8 @@ describe('progress: ship on a real terminal (tmux)', function () {
     const name = `s${++session}`;
     const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
     const command = [process.execPath, bin, 'ship', ...args].map(quote).join(' ');
-    tmux('-u', 'new-session', '-d', '-s', name, '-x', '120', '-y', '40', `${command}; echo "EXIT=$?"; exec sleep 600`);
+    // The shell traps Ctrl-C so that it outlives ship and prints its exit code.
+    tmux('-u', 'new-session', '-d', '-s', name, '-x', '120', '-y', '40', `trap ':' INT; ${command}; echo "EXIT=$?"; exec sleep 600`);
     return name;
   }
 
@@ -424,5 +440,26 @@ describe('progress: ship on a real terminal (tmux)', function () {
     assert.ok(lines.includes('ftplog-otel ship: the collector rejected records: bad \\x1b[31mred\\x1b[0m \\x07record'), lines.join('\n'));
     assert.match(lines.find((l) => l.startsWith('  rejected by collector'))!, /^  rejected by collector +1$/);
     assert.equal(lines.filter((l) => /[█░]/.test(l)).length, 0, 'the bar is cleared');
+  });
+
+  it('Ctrl-C: the stopping message above the bar, then the table of what was settled, exit 130', async () => {
+    receiver.setBehavior({ status: 503 });
+    const dead = join(dir, 'dead.jsonl');
+    const name = ship(['--endpoint', receiver.url, '--timezone', 'UTC', '--retry-initial', '50ms', '--retry-max', '100ms', '--shutdown-timeout', '1s', '--dead-letter', dead, examples]);
+    await waitFor(name, 'the bar of a run being retried', (l) => BAR.test(l.at(-1) ?? ''));
+    tmux('send-keys', '-t', name, 'C-c');
+    const stopping = 'ftplog-otel ship: stopping: no more input is read; delivering 80 queued records (up to 1 s); what is not delivered by then goes to the dead-letter file. Interrupt again to stop at once.';
+    const during = await waitFor(name, 'the stopping message above the bar', (l) => l.at(-2) === stopping && BAR.test(l.at(-1) ?? ''));
+    assert.equal(during.length, 4, during.join('\n'));
+
+    const after = await waitFor(name, 'the end of the run', exited);
+    assert.equal(after.at(-1), 'EXIT=130');
+    assert.equal(after.filter((l) => /[█░]/.test(l)).length, 0, 'the bar is cleared');
+    const row = (label: string): string => after.find((l) => l.startsWith(`  ${label} `))!.slice(2 + label.length).trim();
+    assert.deepEqual(
+      ['records', 'accepted', 'rejected by collector', 'dead-lettered', 'not delivered'].map(row),
+      ['80', '0', '0', '80', '0'],
+    );
+    assert.ok(after.includes(`ftplog-otel ship: to send them again: ftplog-otel ship --input jsonl ${dead}`), after.join('\n'));
   });
 });
