@@ -254,9 +254,15 @@ export const shipCommand: Command = {
     if (!quiet) stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
     noteTerminalStdin(positionals, io.stdin, stderr, 'ftplog-otel ship');
     const unreport = reportDeliveryEvents(d.sink, stderr, 'ftplog-otel ship');
-    const { error, interrupted } = await runDelivery(d, { ...io, stderr }, opts.shutdownMs);
-    unreport();
-    progress.stop();
+    let outcome: Awaited<ReturnType<typeof runDelivery>>;
+    try {
+      outcome = await runDelivery(d, { ...io, stderr }, opts.shutdownMs);
+    } finally {
+      // The bar's redraw timer would otherwise keep the process alive.
+      unreport();
+      progress.stop();
+    }
+    const { error, interrupted } = outcome;
     if (error !== undefined) stderr.write(`ftplog-otel ship: ${error.message}\n`);
     if (!quiet || error !== undefined) deliverySummary('ship', d, stderr, { table: progress.table });
     return deliveryExitCode(d, error, interrupted);
