@@ -326,8 +326,8 @@ describe('progress: a delivery', () => {
  */
 describe('progress: ship on a real terminal (tmux)', function () {
   // tmux is in Debian; .ci/run installs it where it is missing.
-  const socket = `ftplog-progress-${process.pid}`;
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
+  // A tmux server of its own for each test, its socket in the test's folder: a server still shutting down after the last test must not take the next one's session.
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', join(dir, 'tmux'), '-f', '/dev/null', ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
   const bin = join(projectRoot, 'dist', 'src', 'cli', 'bin.js');
   const examples = join(projectRoot, 'examples', 'logs');
   let receiver: OtlpReceiver;
@@ -338,18 +338,19 @@ describe('progress: ship on a real terminal (tmux)', function () {
     assert.equal(spawnSync('tmux', ['-V']).status, 0, 'this test needs tmux');
   });
   beforeEach(async () => {
+    session++;
     receiver = await startReceiver();
     dir = mkdtempSync(join(tmpdir(), 'ftplog-progress-'));
   });
   afterEach(async () => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    spawnSync('tmux', ['-S', join(dir, 'tmux'), 'kill-server']);
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   /** Starts `ship ARGS` in a new 120×40 pane; the pane prints EXIT=code when it ends and stays. */
   function ship(args: string[]): string {
-    const name = `s${++session}`;
+    const name = `s${session}`;
     const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
     const command = [process.execPath, bin, 'ship', ...args].map(quote).join(' ');
     // The shell traps Ctrl-C so that it outlives ship and prints its exit code.
