@@ -106,7 +106,7 @@ export const parseCommand: Command = {
     // The view needs record objects: without an output asked for, the source reads on the main thread.
     const records = openSource(cfg, { stdin: io.stdin, ...(pretty ? {} : { output: 'jsonl' as const }) });
     reportSourceWarnings(records, io.stderr, 'ftplog-otel parse');
-    const stop = progressWanted(values['progress'] as boolean | undefined, io.stderr)
+    const stop = values['quiet'] !== true && progressWanted(values['progress'] as boolean | undefined, io.stderr)
       ? startProgress(io.stderr, 5000, () => {
           const t = records.totals();
           return `ftplog-otel parse: ${formatCount(t.lines)} lines, ${formatCount(t.records)} records, ${formatRate(t.lines, Date.now() - started)} lines/s`;

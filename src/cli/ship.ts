@@ -12,7 +12,8 @@ import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OT
 import { convertFlags, optionByKey, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { DEFAULT_DEAD_LETTER_FILE, checkDeadLetterPath } from '../sinks/otlp/dead-letter.js';
 import { resourceAttributes } from '../otel/resource.js';
-import { elapsedSummary, formatCount, formatRate, noteTerminalStdin, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, noteTerminalStdin, readSummary, reportSourceWarnings } from './summary.js';
+import { deliveryTable, inputBytes, startDeliveryProgress } from './progress.js';
 import { FtplogError } from '../errors.js';
 import type { Writable } from 'node:stream';
 
@@ -144,15 +145,18 @@ export function reportDeliveryEvents(sink: OtlpSink, out: Writable, prefix: stri
   };
 }
 
-export function deliverySummary(command: string, d: Delivery, out: Writable): void {
+/** The end-of-run summary: the plain lines, or with `table` (on a terminal) the same figures as a table; then what needs doing. */
+export function deliverySummary(command: string, d: Delivery, out: Writable, options: { table?: boolean } = {}): void {
   const t = d.records.totals();
   const s = d.sink.stats;
   const ms = Date.now() - d.started;
   const p = `ftplog-otel ${command}`;
   out.write(
-    `${readSummary(p, d.records.stats.inputs.length, t, s.received)}\n` +
-      `${p}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
-      `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ${elapsedSummary(ms, s.accepted)}\n`,
+    options.table === true
+      ? deliveryTable(p, d)
+      : `${readSummary(p, d.records.stats.inputs.length, t, s.received)}\n` +
+          `${p}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
+          `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ${elapsedSummary(ms, s.accepted)}\n`,
   );
   if (s.deadLettered > 0) {
     const reasons = Object.entries(s.deadLetterReasons).map(([reason, n]) => `${formatCount(n)} ${reason}`);
@@ -243,26 +247,24 @@ export const shipCommand: Command = {
       return runAgent({ cfg, patterns: positionals, values: v, makeSink, protocol: encodingOf(config.protocol), shutdownMs: opts.shutdownMs, quiet }, io);
     }
     const d: Delivery = { started: Date.now(), records: openSource(cfg, { stdin: io.stdin, output: encodingOf(config.protocol) }), sink: makeSink() };
-    reportSourceWarnings(d.records, io.stderr, 'ftplog-otel ship');
-    if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
-    noteTerminalStdin(positionals, io.stdin, io.stderr, 'ftplog-otel ship');
-    const stop = progressWanted(v['progress'] as boolean | undefined, io.stderr)
-      ? startProgress(io.stderr, 5000, () => {
-          const s = d.sink.stats;
-          const t = d.records.totals();
-          return (
-            `ftplog-otel ship: read ${formatCount(t.lines)} lines, accepted ${formatCount(s.accepted)} records ` +
-            `(${formatRate(s.accepted, Date.now() - d.started)}/s), queued ${formatCount(s.queuedRecords)}, retries ${formatCount(s.retries)}` +
-            (s.lastError !== undefined ? `, last error: ${s.lastError}` : '')
-          );
-        })
-      : () => {};
-    const unreport = reportDeliveryEvents(d.sink, io.stderr, 'ftplog-otel ship');
-    const { error, interrupted } = await runDelivery(d, io, opts.shutdownMs);
-    unreport();
-    stop();
-    if (error !== undefined) io.stderr.write(`ftplog-otel ship: ${error.message}\n`);
-    if (!quiet || error !== undefined) deliverySummary('ship', d, io.stderr);
+    const progress = startDeliveryProgress(d, { out: io.stderr, prefix: 'ftplog-otel ship', progress: v['progress'] as boolean | undefined, quiet, totalBytes: inputBytes(cfg.inputs, io.stdin) });
+    // Every message of the run goes through progress.stderr: above the bar on a terminal.
+    const stderr = progress.stderr;
+    reportSourceWarnings(d.records, stderr, 'ftplog-otel ship');
+    if (!quiet) stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);
+    noteTerminalStdin(positionals, io.stdin, stderr, 'ftplog-otel ship');
+    const unreport = reportDeliveryEvents(d.sink, stderr, 'ftplog-otel ship');
+    let outcome: Awaited<ReturnType<typeof runDelivery>>;
+    try {
+      outcome = await runDelivery(d, { ...io, stderr }, opts.shutdownMs);
+    } finally {
+      // The bar's redraw timer would otherwise keep the process alive.
+      unreport();
+      progress.stop();
+    }
+    const { error, interrupted } = outcome;
+    if (error !== undefined) stderr.write(`ftplog-otel ship: ${error.message}\n`);
+    if (!quiet || error !== undefined) deliverySummary('ship', d, stderr, { table: progress.table });
     return deliveryExitCode(d, error, interrupted);
   },
 };

@@ -222,8 +222,8 @@ export const FOLLOW_OPTIONS: OptionGroup = {
 export const OUTPUT_OPTIONS: OptionGroup = {
   title: 'Output',
   options: [
-    { flag: 'progress', key: 'progress', kind: 'boolean', defaultText: 'on when stderr is a terminal', help: 'progress to stderr every 5 s' },
-    { flag: 'quiet', key: 'quiet', kind: 'boolean', help: 'no summary' },
+    { flag: 'progress', key: 'progress', kind: 'boolean', defaultText: 'on when stderr is a terminal', help: 'progress on stderr: a line every 5 s, or for ship on a terminal a bar' },
+    { flag: 'quiet', key: 'quiet', kind: 'boolean', help: 'no summary, no progress' },
   ],
 };
 

@@ -152,6 +152,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
 
   const snapshot = (): void => {
     if (current === undefined || currentStats === undefined) return;
+    const bytes = source === undefined ? currentStats.bytes : (source as Readable & { bytesRead?: number }).bytesRead ?? currentStats.bytes;
     if (!('split' in current.stats)) {
       const j = current.stats;
       Object.assign(currentStats, {
@@ -163,12 +164,13 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
         failure: j.failure,
         unknown: j.unknown,
         dropped: droppedSum(jsonDropped),
+        bytes,
       });
       return;
     }
     Object.assign(currentStats, recordsCounts(current.stats), {
       format: current.stats.parse.format,
-      bytes: source === undefined ? 0 : (source as Readable & { bytesRead?: number }).bytesRead ?? currentStats.bytes,
+      bytes,
     });
   };
 
