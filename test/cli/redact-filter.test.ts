@@ -1,7 +1,7 @@
 /** --redact-* and --drop-*: record transforms on the command line, the same on the main thread and on worker threads, drops counted by reason in the summary. */
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -121,6 +121,31 @@ describe('--redact-* and --drop-* (redact and filter transforms)', () => {
     assert.ok(entries.some((e) => e.record.attributes['user.name'] === hashOfMueller));
     // Attributes not listed stay as they are: a home directory still names its user (list file.path too to hide it).
     assert.ok(entries.some((e) => String(e.record.attributes['file.path']).startsWith('/home/webadmin/')));
+  });
+
+  it('ship --state-dir (the agent): the summary counts drops by reason too', async () => {
+    const r = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--state-dir', join(dir, 'state'), '--dead-letter', join(dir, 'dead.jsonl'), '--drop-outcome', 'failure', '--quiet', EXAMPLES]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const verbose = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--state-dir', join(dir, 'state2'), '--dead-letter', join(dir, 'dead.jsonl'), '--drop-outcome', 'failure', EXAMPLES]);
+    assert.equal(verbose.code, 0, verbose.stderr);
+    assert.ok(
+      verbose.stderr.includes('ftplog-otel ship: 2 input(s), 80 lines, 69 records (success 67, failure 11, unknown 0, parse errors 2), 11 records dropped by transforms (11 filter drop outcome=failure)\n'),
+      verbose.stderr,
+    );
+    assert.equal(receiver.records.length, 2 * 69);
+  });
+
+  it('ship --input jsonl: records read back are filtered and redacted too, drops counted by reason', async () => {
+    const parsed = await cli(['parse', '--timezone', 'UTC', EXAMPLES]);
+    const f = join(dir, 'records.jsonl');
+    writeFileSync(f, parsed.stdout);
+    const r = await cli(['ship', '--endpoint', receiver.url, '--input', 'jsonl', '--dead-letter', join(dir, 'dead.jsonl'), '--drop-outcome', 'success', ...REDACT, f], { env: ENV });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(', 67 records dropped by transforms (67 filter drop outcome=success)\n'), r.stderr);
+    assert.equal(receiver.records.length, 13);
+    const names = receiver.records.map((x) => x.attributes['user.name']).filter((v) => v !== undefined);
+    assert.ok(names.length > 0 && names.every((v) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v)), JSON.stringify(names));
   });
 
   it('refuses a missing or short key with exit 2, naming the variable and not its value', async () => {
