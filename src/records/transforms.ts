@@ -15,7 +15,7 @@
 import type { AttributeValue, FtpLogRecord } from '../model.js';
 import { ATTRIBUTE_TYPES } from '../schema.js';
 import { FtplogError } from '../errors.js';
-import { compileRedact, resolveRedactKey, type RedactTransform } from './redact.js';
+import { checkRedact, compileRedact, resolveRedactKey, type RedactTransform } from './redact.js';
 import { createFilter, type FilterTransform } from './filter.js';
 
 /** Sets the same attributes on every record. */
@@ -69,8 +69,9 @@ export function compileTransforms(specs: readonly TransformSpec[] | undefined, e
 export function resolveTransformKeys(specs: readonly TransformSpec[], env: NodeJS.ProcessEnv = process.env): TransformSpec[] {
   return specs.map((spec) => {
     if (spec.type !== 'redact' || spec.key !== undefined || spec.hash === undefined || spec.hash.length === 0) return spec;
-    if (typeof spec.keyEnv !== 'string' || spec.keyEnv.trim() === '') return spec; // the step's own check says what is missing
-    return { ...spec, key: resolveRedactKey(spec.keyEnv, env) };
+    // A bad spec is refused for what is wrong with it before any variable is read.
+    checkRedact(spec);
+    return { ...spec, key: resolveRedactKey(spec.keyEnv!, env) };
   });
 }
 

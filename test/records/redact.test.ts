@@ -116,6 +116,8 @@ describe('redact', () => {
     // Printing or serialising the resolved spec shows nothing of the key.
     assert.doesNotMatch(inspect(specs, { depth: 10, showHidden: true }), /test-key|0123456789abcdef/);
     assert.equal(JSON.stringify(specs), '[{"type":"redact","hash":["user.name"],"keyEnv":"MY_KEY","key":{}}]');
+    // A bad spec is refused for itself before any variable is read.
+    assert.throws(() => resolveTransformKeys([{ type: 'redact', hash: ['server.port'], keyEnv: 'UNSET_0' }], {}), { code: 'ERR_INVALID_OPTION', message: /^redact: hash\[0\]: "server.port"/ });
     // compileTransforms() resolves what is not resolved yet, from the environment it is given.
     assert.throws(() => compileTransforms([{ type: 'redact', hash: ['user.name'], keyEnv: 'MY_KEY' }], {}), { code: 'ERR_CONFIG' });
   });
