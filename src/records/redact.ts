@@ -39,7 +39,7 @@
  * or serialising it shows nothing of the key), not the variable.
  */
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import type { AttributeValue, FtpLogRecord } from '../model.js';
+import type { AttributeValue, Attributes, FtpLogRecord } from '../model.js';
 import { ATTRIBUTE_TYPES, type AttributeType } from '../schema.js';
 import { FtplogError } from '../errors.js';
 import { isSpecError, specError } from './spec-path.js';
@@ -93,7 +93,7 @@ export function resolveRedactKey(name: string, env: NodeJS.ProcessEnv): KeyObjec
 
 /** The hash of one value's text under `key`, as the redact step writes it. */
 export function redactHash(key: KeyObject, text: string): string {
-  return createHmac('sha256', key).update(text, 'utf8').digest('hex').slice(0, REDACT_HASH_HEX_DIGITS);
+  return createHmac('sha256', key).update(text, 'utf8').digest().toString('hex', 0, REDACT_HASH_HEX_DIGITS / 2);
 }
 
 /**
@@ -154,6 +154,7 @@ export function compileRedact(spec: RedactTransform): (r: FtpLogRecord) => FtpLo
   checkRedact(spec);
   const drop = spec.drop ?? [];
   const hash = spec.hash ?? [];
+  const attributes = new RedactedAttributes(new Set(drop), new Map(hash.map((name, i) => [name, i])));
   const key = spec.key;
   if (hash.length > 0 && key === undefined) throw new FtplogError('ERR_INTERNAL', 'redact: the key was not resolved before the step was built');
   const cache = new Map<string, string>();
@@ -166,25 +167,111 @@ export function compileRedact(spec: RedactTransform): (r: FtpLogRecord) => FtpLo
     }
     return h;
   };
+  const hashValue = (v: AttributeValue): AttributeValue => (Array.isArray(v) ? v.map((x) => hashOf(x)) : hashOf(String(v)));
   return (r) => {
-    if (r.eventName === PARSE_ERROR_EVENT) return redactParseError(r, drop, hash, hashOf);
-    const a: Record<string, AttributeValue> = r.attributes;
+    const a = r.attributes;
+    const hashes: AttributeValue[] = [];
+    let changed = false;
+    for (let i = 0; i < hash.length; i++) {
+      const v = a[hash[i]!];
+      if (v === undefined) continue;
+      hashes[i] = hashValue(v);
+      changed = true;
+    }
+    if (r.eventName === PARSE_ERROR_EVENT) return redactParseError(r, changed || drop.some((name) => name in a) ? attributes.build(a, hashes) : a);
     const rw: Rewrites = { from: [], to: [] };
     for (const name of drop) {
       const v = a[name];
       if (v === undefined) continue;
       note(rw, v, () => REDACTED);
-      delete a[name];
+      changed = true;
     }
-    for (const name of hash) {
-      const v = a[name];
-      if (v === undefined) continue;
-      note(rw, v, hashOf);
-      a[name] = Array.isArray(v) ? v.map((x) => hashOf(x)) : hashOf(String(v));
+    for (let i = 0; i < hash.length; i++) {
+      const v = a[hash[i]!];
+      if (v !== undefined) note(rw, v, hashOf);
     }
+    if (changed) r.attributes = attributes.build(a, hashes);
     if (rw.from.length > 0) r.body = replaceEach(r.body, rw);
     return r;
   };
+}
+
+/**
+ * Builds the redacted attributes of a record as a new object, from a single
+ * object literal: the dropped attributes left out, the hashed ones with
+ * their hashes, in the record's order. Not changed in place: `delete` turns
+ * the record's object into a dictionary, new values stored into the
+ * enricher's objects deprecate their maps, and adding twenty-odd attributes
+ * one by one to `{}` gives a dictionary too (V8 gives up on fast properties
+ * after a dozen added by computed name); every encoder after this step then
+ * reads the record slowly (the JSONL encoder took two to eight times as
+ * long). As the enricher does, one small function per combination of keys
+ * builds the object; the last one is kept, as consecutive records mostly
+ * share their keys. Where code generation is not allowed, or past
+ * MAX_SHAPES combinations, the object is built key by key, with the same
+ * result.
+ */
+class RedactedAttributes {
+  private readonly builders = new Map<string, Builder>();
+  private lastKeys: readonly string[] = [];
+  private last: Builder | undefined;
+  private codegen = true;
+
+  constructor(
+    private readonly drop: ReadonlySet<string>,
+    /** Hashed attributes, by name: the index of the hash in the values passed to build(). */
+    private readonly hashed: ReadonlyMap<string, number>,
+  ) {}
+
+  /** `a` redacted; `hashes[i]` is the hashed value of the i-th attribute of the hash list. */
+  build(a: Attributes, hashes: readonly AttributeValue[]): Attributes {
+    const keys = Object.keys(a);
+    if (this.last !== undefined && sameKeys(keys, this.lastKeys)) return this.last(a, hashes);
+    const id = keys.join('\u0000');
+    const builder = this.builders.get(id) ?? this.compile(keys, id);
+    if (builder === undefined) return this.buildSlowly(a, hashes, keys);
+    this.lastKeys = keys;
+    this.last = builder;
+    return builder(a, hashes);
+  }
+
+  private compile(keys: readonly string[], id: string): Builder | undefined {
+    if (!this.codegen || this.builders.size >= MAX_SHAPES) return undefined;
+    const props: string[] = [];
+    for (const k of keys) {
+      if (this.drop.has(k)) continue;
+      const i = this.hashed.get(k);
+      props.push(`${JSON.stringify(k)}: ${i === undefined ? `a[${JSON.stringify(k)}]` : `h[${i}]`}`);
+    }
+    try {
+      const builder = new Function('a', 'h', `return { ${props.join(', ')} };`) as Builder;
+      this.builders.set(id, builder);
+      return builder;
+    } catch {
+      this.codegen = false; // e.g. --disallow-code-generation-from-strings
+      return undefined;
+    }
+  }
+
+  private buildSlowly(a: Attributes, hashes: readonly AttributeValue[], keys: readonly string[]): Attributes {
+    const out: Attributes = {};
+    for (const k of keys) {
+      if (this.drop.has(k)) continue;
+      const i = this.hashed.get(k);
+      out[k] = i === undefined ? a[k]! : hashes[i]!;
+    }
+    return out;
+  }
+}
+
+type Builder = (a: Attributes, h: readonly AttributeValue[]) => Attributes;
+
+const MAX_SHAPES = 256;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Notes the string values of `v` (not numbers or booleans: they are not names or addresses) for the body. */
@@ -199,19 +286,13 @@ function note(rw: Rewrites, v: AttributeValue, replacement: (text: string) => st
 
 /**
  * The line of a parse-error record cannot be redacted value by value: the
- * body goes, and so do the line's parts quoted in the reason. Its own
- * attributes (if a `set` gave it listed ones) are redacted as for any record.
+ * body goes, and so do the line's parts quoted in the reason. `attributes`
+ * are its own, already redacted (if a `set` gave it listed ones).
  */
-function redactParseError(r: FtpLogRecord, drop: readonly string[], hash: readonly string[], hashOf: (t: string) => string): FtpLogRecord {
-  const a: Record<string, AttributeValue> = r.attributes;
-  for (const name of drop) delete a[name];
-  for (const name of hash) {
-    const v = a[name];
-    if (v !== undefined) a[name] = Array.isArray(v) ? v.map((x) => hashOf(x)) : hashOf(String(v));
-  }
+function redactParseError(r: FtpLogRecord, attributes: Attributes): FtpLogRecord {
   r.body = REDACTED;
-  const reason = a['ftplog.error'];
-  if (typeof reason === 'string') a['ftplog.error'] = reason.replace(/".*"/s, `"${REDACTED}"`);
+  const reason = attributes['ftplog.error'];
+  r.attributes = typeof reason === 'string' && reason.includes('"') ? { ...attributes, 'ftplog.error': reason.replace(/".*"/s, `"${REDACTED}"`) } : attributes;
   return r;
 }
 
@@ -225,7 +306,9 @@ export function replaceEach(text: string, rw: Rewrites): string {
   const from = order.map((i) => rw.from[i]!);
   const to = order.map((i) => rw.to[i]!);
   const next = from.map((f) => text.indexOf(f));
-  let out = '';
+  // Parts joined at the end: the result is one flat string, where `+=` would
+  // leave a rope that each encoder has to flatten again to write it.
+  const parts: string[] = [];
   let at = 0;
   for (;;) {
     let best = -1;
@@ -234,10 +317,12 @@ export function replaceEach(text: string, rw: Rewrites): string {
       if (next[i]! >= 0 && (best < 0 || next[i]! < next[best]!)) best = i;
     }
     if (best < 0) break;
-    out += text.slice(at, next[best]) + to[best];
+    parts.push(text.slice(at, next[best]), to[best]!);
     at = next[best]! + from[best]!.length;
   }
-  return at === 0 ? text : out + text.slice(at);
+  if (at === 0) return text;
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { checkRedact, createRedact, redactFromFlags, redactHash, replaceEach, resolveRedactKey, REDACTED, type RedactTransform } from '../../src/records/redact.js';
@@ -7,6 +8,7 @@ import { applyTransforms, compileTransforms, newTransformStats, resolveTransform
 import { createEnricher, parseErrorRecord } from '../../src/enrich/enrich.js';
 import { parseLine } from '../../src/formats/detect.js';
 import type { FtpLogRecord, LogFormat } from '../../src/model.js';
+import { projectRoot } from '../helpers/paths.js';
 
 const KEY = 'test-key-0123456789abcdef';
 const ENV = { FTPLOG_OTEL_REDACT_KEY: KEY };
@@ -185,6 +187,28 @@ describe('redact', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('builds the same records where code generation is not allowed (each object key by key)', () => {
+    const script = [
+      "import { createRedact } from './dist/src/records/redact.js';",
+      "import { createEnricher } from './dist/src/enrich/enrich.js';",
+      "import { parseLine } from './dist/src/formats/detect.js';",
+      'const enrich = createEnricher({ timezone: "UTC", now: () => 0 });',
+      `const step = createRedact({ type: 'redact', drop: ['user.email'], hash: ['user.name'], keyEnv: 'K' }, { K: ${JSON.stringify(KEY)} });`,
+      `const text = ${JSON.stringify(NCFTPD)};`,
+      'const p = parseLine("ncftpd", text);',
+      'const out = [];',
+      'for (let i = 0; i < 3; i++) out.push(step(enrich({ kind: "entry", entry: p.entry, line: { text, position: { line: 1, offset: 1 } } })));',
+      'console.log(JSON.stringify(out));',
+    ].join('\n');
+    const run = (flags: string[]): string => execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { cwd: projectRoot, encoding: 'utf8' });
+    const generated = run([]);
+    const keyByKey = run(['--disallow-code-generation-from-strings']);
+    assert.equal(keyByKey, generated);
+    const [first] = JSON.parse(generated) as FtpLogRecord[];
+    assert.deepEqual(Object.keys(first!.attributes), Object.keys(recordOf('ncftpd', NCFTPD).attributes).filter((k) => k !== 'user.email'));
+    assert.equal(first!.attributes['user.name'], '4b164ec410828aaf9f88a3687d101a92');
   });
 
   it('replaceEach: one pass, left to right, longest first where several start together', () => {
