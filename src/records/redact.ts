@@ -29,7 +29,8 @@
  * attributes to say where the values are in its line: its body becomes
  * `[redacted]`, and the parts of its `ftplog.error` quoted from the line
  * (between the first and last `"`) become `"[redacted]"`, so that no redact
- * step ever lets a raw line through. Other attributes are left as they are:
+ * step ever lets a raw line through (log.file.record_number still says
+ * which line of its file to look at). Other attributes are left as they are:
  * list them too when they may hold the values (file.path under home
  * directories, say).
  *
