@@ -68,6 +68,9 @@ describe('--redact-* and --drop-* (redact and filter transforms)', () => {
       const [b, a] = [before[i]!, after[i]!];
       if (b.eventName === 'ftplog.parse_error') {
         assert.equal(a.body, '[redacted]');
+        // Still found in its file by its number.
+        assert.equal(typeof a.attributes['log.file.record_number'], 'number');
+        assert.equal(a.attributes['log.file.record_number'], b.attributes['log.file.record_number']);
         continue;
       }
       for (const name of ['user.name', 'client.address', 'server.address']) {
