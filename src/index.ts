@@ -64,7 +64,11 @@ export {
   type RecoveryInfo,
   type RetryInfo,
 } from './sinks/otlp/sink.js';
-export type { TransformSpec, SetTransform } from './records/transforms.js';
+export { resolveTransformKeys, type TransformSpec, type SetTransform, type TransformResult } from './records/transforms.js';
+export { createRedact, checkRedact, redactHash, type RedactTransform } from './records/redact.js';
+export { createFilter, checkFilter, type FilterTransform, type Match } from './records/filter.js';
+export { transformFromConfig, TRANSFORM_JSON_SCHEMA } from './records/transform-config.js';
+export type { SpecError, SpecPath } from './records/spec-path.js';
 export { pipelineComponents, sinkComponent, unaccounted, type ComponentStats } from './stats.js';
 export { resolveOtlpConfig, type OtlpConfig, type OtlpFlags, type OtlpProtocol } from './sinks/otlp/config.js';
 export { DeadLetterFile, DEFAULT_DEAD_LETTER_FILE } from './sinks/otlp/dead-letter.js';

@@ -9,12 +9,13 @@ import { projectRoot } from './helpers/paths.js';
 // a decision about the API: the main one is small and stays stable; internals
 // may change in any release.
 const MAIN = [
-  'ATTRIBUTE_TYPES', 'DEFAULT_DEAD_LETTER_FILE', 'DeadLetterFile', 'FtplogError', 'SeverityNumber', 'attributeType',
-  'createEnricher', 'decodeEftCode', 'decodeNcftpdStatus', 'detectFormat', 'detectLineFormat', 'encodeLogsJson',
+  'ATTRIBUTE_TYPES', 'DEFAULT_DEAD_LETTER_FILE', 'DeadLetterFile', 'FtplogError', 'SeverityNumber', 'TRANSFORM_JSON_SCHEMA', 'attributeType',
+  'checkFilter', 'checkRedact', 'createEnricher', 'createFilter', 'createRedact', 'decodeEftCode', 'decodeNcftpdStatus', 'detectFormat', 'detectLineFormat', 'encodeLogsJson',
   'encodeLogsProtobuf', 'enrich', 'explainCode', 'fromJsonLines', 'fromJsonRecord', 'isEftHeaderLine', 'isEncodedRecords',
   'logRecords', 'loggerSink', 'looksLikeEft', 'looksLikeNcftpd', 'otlpSink', 'parse', 'parseEftLine', 'parseLine',
-  'parseNcftpdLine', 'parseResourceAttributes', 'pipelineComponents', 'readLogs', 'readLogsParallel', 'resolveOtlpConfig',
-  'resourceAttributes', 'sinkComponent', 'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord', 'unaccounted',
+  'parseNcftpdLine', 'parseResourceAttributes', 'pipelineComponents', 'readLogs', 'readLogsParallel', 'redactHash', 'resolveOtlpConfig',
+  'resolveTransformKeys', 'resourceAttributes', 'sinkComponent', 'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord',
+  'transformFromConfig', 'unaccounted',
 ];
 const INTERNALS = [
   'EncodedRecordsBuilder', 'JsonLineWriter', 'LineCutter', 'createCivilToEpoch', 'formatStatusLine', 'localTimeZone',

@@ -30,6 +30,7 @@ import { parse as parseYaml } from 'yaml';
 import { codeBlocks, commands, parseNote, type CodeBlock, type Command } from './helpers/readme-blocks.js';
 import { projectRoot } from './helpers/paths.js';
 import { startReceiver, type OtlpReceiver, type ReceivedLogRecord } from '../src/receiver/receiver.js';
+import { transformFromConfig } from '../src/records/transform-config.js';
 
 const README = join(projectRoot, 'README.md');
 const CLI = join(projectRoot, 'dist', 'src', 'cli', 'bin.js');
@@ -182,7 +183,7 @@ describe('README.md code blocks', function () {
   }
 
   it('are known: each block by its language, every skip with its reason', () => {
-    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 5, text: 2, logql: 1, js: 1 });
+    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 5, text: 2, logql: 1, js: 1, yaml: 1 });
     assert.deepEqual(
       blocks.filter((b) => b.note.skip !== undefined).map((b) => b.note.skip),
       ['npm ci reinstalls the dependencies the tests run on, and npm test runs the tests themselves'],
@@ -206,6 +207,11 @@ describe('README.md code blocks', function () {
   it('yaml and json blocks parse', () => {
     for (const b of byLang('yaml', 'yml')) assert.doesNotThrow(() => parseYaml(b.code), `README.md:${b.line}`);
     for (const b of byLang('json')) assert.doesNotThrow(() => JSON.parse(b.code), `README.md:${b.line}`);
+    // A `transforms:` list is read as transformFromConfig() reads each entry.
+    for (const b of byLang('yaml', 'yml')) {
+      const doc = parseYaml(b.code) as { transforms?: unknown[] };
+      doc.transforms?.forEach((e, i) => assert.doesNotThrow(() => transformFromConfig(e, `transforms[${i}]`), `README.md:${b.line}`));
+    }
   });
 
   for (const command of shellCommands.filter((c): c is Command & { run: string } => c.run !== undefined)) {

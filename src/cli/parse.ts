@@ -99,7 +99,7 @@ export const parseCommand: Command = {
       io.stdout.write(HELP + '\n');
       return EXIT.OK;
     }
-    const cfg = sourceConfig(convertFlags(GROUPS, values) as SourceOptions, positionals, io.stdin);
+    const cfg = sourceConfig(convertFlags(GROUPS, values) as SourceOptions, positionals, io.stdin, io.env);
     noteTerminalStdin(positionals, io.stdin, io.stderr, 'ftplog-otel parse');
     const started = Date.now();
     const pretty = values['pretty'] === true;
@@ -135,7 +135,7 @@ export const parseCommand: Command = {
     if (values['quiet'] !== true) {
       const t = records.totals();
       const ms = Date.now() - started;
-      io.stderr.write(`${readSummary('ftplog-otel parse', records.stats.inputs.length, t)}; ${elapsedSummary(ms, t.records - t.dropped)}${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}\n`);
+      io.stderr.write(`${readSummary('ftplog-otel parse', records.stats.inputs.length, { ...t, droppedBy: records.stats.droppedBy })}; ${elapsedSummary(ms, t.records - t.dropped)}${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}\n`);
     }
     return code;
   },

@@ -217,7 +217,11 @@ export function deliveryRows(f: DeliveryFigures): TableRow[] {
   const t = f.read;
   const optional: TableRow[] = [];
   if (t.skippedHeader + t.skippedBlank > 0) optional.push(['lines skipped', n(t.skippedHeader + t.skippedBlank), `(${n(t.skippedHeader)} header, ${n(t.skippedBlank)} blank)`]);
-  if (t.dropped > 0) optional.push(['dropped by transforms', n(t.dropped)]);
+  if (t.dropped > 0) {
+    optional.push(['dropped by transforms', n(t.dropped)]);
+    // One row a reason, as the plain summary names them.
+    for (const [reason, k] of Object.entries(t.droppedBy ?? {})) optional.push([`  ${escapeControls(reason)}`, n(k)]);
+  }
   if ((t.unrecognised ?? 0) > 0) optional.push(['lines not FTP server logs', n(t.unrecognised!)]);
   if ((t.invalidUtf8 ?? 0) > 0) optional.push(['lines not valid UTF-8', n(t.invalidUtf8!)]);
   return [
@@ -248,7 +252,7 @@ export function deliveryTable(prefix: string, d: Delivery): string {
     `${prefix}: summary`,
     deliveryRows({
       inputs: d.records.stats.inputs.length,
-      read: d.records.totals(),
+      read: { ...d.records.totals(), droppedBy: d.records.stats.droppedBy },
       records: s.received,
       accepted: s.accepted,
       rejected: s.rejected,

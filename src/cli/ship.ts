@@ -154,7 +154,7 @@ export function deliverySummary(command: string, d: Delivery, out: Writable, opt
   out.write(
     options.table === true
       ? deliveryTable(p, d)
-      : `${readSummary(p, d.records.stats.inputs.length, t, s.received)}\n` +
+      : `${readSummary(p, d.records.stats.inputs.length, { ...t, droppedBy: d.records.stats.droppedBy }, s.received)}\n` +
           `${p}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
           `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ${elapsedSummary(ms, s.accepted)}\n`,
   );
@@ -222,7 +222,7 @@ export const shipCommand: Command = {
     const v = convertFlags(GROUPS, values);
     const agent = v['follow'] === true || v['stateDir'] !== undefined;
     // The agent's patterns are expanded as it runs (files may appear later), not here.
-    const cfg = sourceConfig(v as SourceOptions, agent ? [] : positionals, io.stdin);
+    const cfg = sourceConfig(v as SourceOptions, agent ? [] : positionals, io.stdin, io.env);
     const config = otlpConfigFrom(v, io.env);
     const opts = deliveryOptions(v);
     checkedDeadLetter(opts.deadLetter);

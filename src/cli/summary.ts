@@ -33,6 +33,8 @@ export interface ReadCounts {
   skippedHeader: number;
   skippedBlank: number;
   dropped: number;
+  /** `dropped` by reason, when the reader keeps them apart. */
+  droppedBy?: Readonly<Record<string, number>> | undefined;
   /** Lines of inputs left out as not FTP server logs. */
   unrecognised?: number;
   /** Lines whose bytes are not valid UTF-8. */
@@ -48,13 +50,21 @@ export interface ReadCounts {
  */
 export function readSummary(prefix: string, inputs: number, t: ReadCounts, records = t.records - t.dropped): string {
   const skipped = t.skippedHeader + t.skippedBlank > 0 ? `, ${formatCount(t.skippedHeader)} header and ${formatCount(t.skippedBlank)} blank lines skipped` : '';
-  const dropped = t.dropped > 0 ? `, ${formatCount(t.dropped)} records dropped by transforms` : '';
+  const dropped = t.dropped > 0 ? `, ${formatCount(t.dropped)} records dropped by transforms${droppedReasons(t.droppedBy)}` : '';
   const unrecognised = (t.unrecognised ?? 0) > 0 ? `, ${formatCount(t.unrecognised!)} lines of files that are not FTP server logs left out` : '';
   const invalidUtf8 = (t.invalidUtf8 ?? 0) > 0 ? `, ${formatCount(t.invalidUtf8!)} lines not valid UTF-8` : '';
   return (
     `${prefix}: ${inputs} input(s), ${formatCount(t.lines)} lines, ${formatCount(records)} records ` +
     `(success ${formatCount(t.success)}, failure ${formatCount(t.failure)}, unknown ${formatCount(t.unknown)}, parse errors ${formatCount(t.parseErrors)})${skipped}${dropped}${unrecognised}${invalidUtf8}`
   );
+}
+
+/** ` (2 filter "quiet-listings"; 1 filter drop outcome=success)`: most first, then by reason; '' without reasons. */
+export function droppedReasons(by: Readonly<Record<string, number>> | undefined): string {
+  const reasons = Object.entries(by ?? {}).filter(([, n]) => n > 0);
+  if (reasons.length === 0) return '';
+  reasons.sort(([ra, a], [rb, b]) => b - a || (ra < rb ? -1 : ra > rb ? 1 : 0));
+  return ` (${reasons.map(([reason, n]) => `${formatCount(n)} ${reason}`).join('; ')})`;
 }
 
 /**

@@ -64,6 +64,18 @@ export const TRANSFORM_OPTIONS: OptionGroup = {
       placeholder: 'KEY=VALUE',
       help: 'set a string attribute on every record, repeatable (e.g. deployment.environment.name=prod)',
     },
+    { flag: 'drop-outcome', key: 'dropOutcome', kind: 'list', placeholder: 'O', help: 'drop the records of this outcome: success | failure | unknown | parse_error, repeatable' },
+    { flag: 'drop-operation', key: 'dropOperation', kind: 'list', placeholder: 'OP', help: 'drop the records of this operation (download, upload, list …), repeatable' },
+    { flag: 'redact-drop', key: 'redactDrop', kind: 'list', placeholder: 'ATTR', help: 'remove this attribute, and its value from the body, repeatable (e.g. user.email)' },
+    {
+      flag: 'redact-hash',
+      key: 'redactHash',
+      kind: 'list',
+      placeholder: 'ATTR',
+      help: 'replace the value of this attribute, in the body too, by its keyed hash, repeatable',
+      more: ['(HMAC-SHA256, 32 hex digits: the same value, the same hash; needs --redact-key-env)'],
+    },
+    { flag: 'redact-key-env', key: 'redactKeyEnv', kind: 'string', placeholder: 'VAR', help: 'environment variable holding the key of --redact-hash (16 bytes or more; never printed)' },
   ],
 };
 

@@ -77,6 +77,8 @@ export interface JobResult {
   gaveUp?: boolean;
   /** Number (in the input) of the block's first line that is not valid UTF-8, when it has one (counts.invalidUtf8 counts them). */
   firstInvalidUtf8Line?: number;
+  /** Records the transforms dropped, by reason, when they dropped any (counts.dropped is their sum). */
+  dropped?: Record<string, number>;
 }
 
 /**
@@ -214,6 +216,7 @@ export function runJob(
   const result: JobResult = { seq: job.seq, format: pipeline.stats.parse.format, counts: recordsCounts(pipeline.stats) };
   if (parser.skipping && job.skipAll !== true) result.gaveUp = true;
   if (pipeline.stats.split.invalidUtf8 > 0) result.firstInvalidUtf8Line = pipeline.stats.split.firstInvalidUtf8Line;
+  if (result.counts.dropped > 0) result.dropped = pipeline.stats.transform.dropped;
   if (jsonl !== undefined) {
     result.jsonl = jsonl.take();
   } else {

@@ -35,7 +35,7 @@ import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../split/line-cutter.js';
 import { validateFormat } from '../formats/line-parser.js';
-import { compileTransforms, type TransformSpec } from '../records/transforms.js';
+import { addDropped, compileTransforms, resolveTransformKeys, type TransformSpec } from '../records/transforms.js';
 import { FtplogError, invalidOption, positiveIntOption } from '../errors.js';
 
 export interface ReadLogsParallelOptions {
@@ -201,7 +201,9 @@ function resolveParallel(options: ReadLogsParallelOptions): ParallelSettings {
   const maxLineBytes = positiveIntOption('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
   const encoding = options.encoding ?? 'utf8';
   if (encoding !== 'utf8' && encoding !== 'latin1') throw invalidOption('encoding', '"utf8" or "latin1"', encoding);
-  const settings: JobSettings = { output, encoding, maxLineBytes, ...(options.transforms !== undefined && options.transforms.length > 0 ? { transforms: options.transforms } : {}) };
+  // Keys are read here, on the main thread: the threads get them resolved.
+  const transforms = resolveTransformKeys(options.transforms ?? []);
+  const settings: JobSettings = { output, encoding, maxLineBytes, ...(transforms.length > 0 ? { transforms } : {}) };
   compileTransforms(settings.transforms); // a bad spec fails here, not in every thread
   return {
     output,
@@ -230,7 +232,9 @@ function resolveParallel(options: ReadLogsParallelOptions): ParallelSettings {
 class ParallelReader {
   readonly out: ParallelLogsStream;
   private readonly queue: (string | RangeInput)[];
-  private readonly stats: ReadLogsStats = { inputs: [] };
+  /** Records the transforms dropped, by reason, added up block by block in their turn. */
+  private readonly droppedBy: Record<string, number> = {};
+  private readonly stats: ReadLogsStats = { inputs: [], droppedBy: this.droppedBy };
   private readonly slots: Slot[] = [];
   /** Input, size and input slab of each block out, by sequence number. */
   private readonly blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array; startLine: number }>();
@@ -467,6 +471,7 @@ class ParallelReader {
     if (r.format !== undefined && s.format === undefined) s.format = r.format;
     const firstInvalidUtf8 = s.invalidUtf8 === 0 && r.firstInvalidUtf8Line !== undefined;
     for (const k of Object.keys(c) as (keyof JobCounts)[]) if (k !== 'invalidUtf8' || !input.gaveUp) s[k] += c[k];
+    if (r.dropped !== undefined) addDropped(this.droppedBy, r.dropped);
     s.bytes += inputBytes;
     if (input.emittedLines !== startLine) {
       // The block was numbered from a count of line ends that its parse does not agree with: a bug, never a wrong number sent on.

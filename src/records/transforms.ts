@@ -5,12 +5,18 @@
  * thread and in every worker thread from settings passed by message, and
  * run where the records are: after enrich, before encode.
  *
- * `set` is the first: static attributes on every record (such as
- * `deployment.environment.name`). Pure.
+ * `set`: static attributes on every record (such as
+ * `deployment.environment.name`). `redact` (redact.ts): attributes dropped
+ * or replaced by a keyed hash, the body rewritten to match. `filter`
+ * (filter.ts): records kept or dropped by outcome, operation, status kind or
+ * attribute. Pure, but for the one reading of a redact key from the
+ * environment given to resolveTransformKeys().
  */
 import type { AttributeValue, FtpLogRecord } from '../model.js';
 import { ATTRIBUTE_TYPES } from '../schema.js';
 import { FtplogError } from '../errors.js';
+import { checkRedact, compileRedact, resolveRedactKey, type RedactTransform } from './redact.js';
+import { createFilter, type FilterTransform } from './filter.js';
 
 /** Sets the same attributes on every record. */
 export interface SetTransform {
@@ -18,7 +24,8 @@ export interface SetTransform {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-export type TransformSpec = SetTransform;
+export type TransformSpec = SetTransform | RedactTransform | FilterTransform;
+export type { RedactTransform, FilterTransform };
 
 /** Records a chain dropped, by reason. */
 export interface TransformStats {
@@ -34,10 +41,14 @@ export type TransformResult = FtpLogRecord | { readonly dropped: string };
 
 export type RecordTransform = (r: FtpLogRecord) => TransformResult;
 
-/** The chain of specs as one function; undefined for no transforms (the caller then skips the step). */
-export function compileTransforms(specs: readonly TransformSpec[] | undefined): RecordTransform | undefined {
+/**
+ * The chain of specs as one function; undefined for no transforms (the
+ * caller then skips the step). A redact key not yet resolved is read from
+ * `env` (see resolveTransformKeys()).
+ */
+export function compileTransforms(specs: readonly TransformSpec[] | undefined, env: NodeJS.ProcessEnv = process.env): RecordTransform | undefined {
   if (specs === undefined || specs.length === 0) return undefined;
-  const steps = specs.map(compileOne);
+  const steps = resolveTransformKeys(specs, env).map(compileOne);
   if (steps.length === 1) return steps[0];
   return (r) => {
     let out: TransformResult = r;
@@ -47,6 +58,26 @@ export function compileTransforms(specs: readonly TransformSpec[] | undefined): 
     }
     return out;
   };
+}
+
+/**
+ * The specs with the key of every redact step that hashes resolved from
+ * `env` (once, on the main thread: worker threads get the key object by
+ * message and never see `env`). ERR_CONFIG naming a variable that is unset,
+ * empty or too short; its value is never shown.
+ */
+export function resolveTransformKeys(specs: readonly TransformSpec[], env: NodeJS.ProcessEnv = process.env): TransformSpec[] {
+  return specs.map((spec) => {
+    if (spec.type !== 'redact' || spec.key !== undefined || spec.hash === undefined || spec.hash.length === 0) return spec;
+    // A bad spec is refused for what is wrong with it before any variable is read.
+    checkRedact(spec);
+    return { ...spec, key: resolveRedactKey(spec.keyEnv!, env) };
+  });
+}
+
+/** Adds the drops of `from` into `into`, by reason. */
+export function addDropped(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [reason, n] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + n;
 }
 
 /** Runs the chain on a record; a drop is counted in `stats`. */
@@ -63,6 +94,10 @@ function compileOne(spec: TransformSpec): RecordTransform {
   switch (spec.type) {
     case 'set':
       return setAttributes(spec.attributes);
+    case 'redact':
+      return compileRedact(spec);
+    case 'filter':
+      return createFilter(spec);
     default:
       throw new FtplogError('ERR_INVALID_OPTION', `unknown transform type ${JSON.stringify((spec as { type?: unknown }).type)}`);
   }

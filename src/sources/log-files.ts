@@ -13,7 +13,7 @@ import { logRecords, type LogRecordsOptions, type LogRecordsStats, type LogRecor
 import { fromJsonLines, type FromJsonLinesStream } from '../transforms/json-lines.js';
 import { FtplogError } from '../errors.js';
 import { expandInputs } from './glob.js';
-import { applyTransforms, compileTransforms, newTransformStats, type TransformStats } from '../records/transforms.js';
+import { addDropped, applyTransforms, compileTransforms, newTransformStats, type TransformStats } from '../records/transforms.js';
 
 function droppedSum(t: TransformStats): number {
   return Object.values(t.dropped).reduce((n, k) => n + k, 0);
@@ -58,6 +58,8 @@ export interface InputStats {
 
 export interface ReadLogsStats {
   inputs: InputStats[];
+  /** Records the transforms dropped, by reason, over every input read so far (readers that keep them apart). */
+  readonly droppedBy?: Readonly<Record<string, number>>;
 }
 
 export type InputTotals = Omit<InputStats, 'input' | 'format'>;
@@ -131,7 +133,16 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
   const { stdin = process.stdin, readChunkBytes = 262144, input: inputKind = 'log', skipUnrecognised = [], ...recordOptions } = options;
   const skippable = new Set(skipUnrecognised);
   const queue = [...inputs];
-  const stats: ReadLogsStats = { inputs: [] };
+  /** The transforms' drops of each input opened so far. */
+  const drops: TransformStats[] = [];
+  const stats: ReadLogsStats = {
+    inputs: [],
+    get droppedBy() {
+      const all: Record<string, number> = {};
+      for (const d of drops) addDropped(all, d.dropped);
+      return all;
+    },
+  };
   let current: LogRecordsStream | FromJsonLinesStream | undefined;
   let stopping = false;
   let currentStats: InputStats | undefined;
@@ -219,6 +230,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
     current = stage;
     currentStats = inputStats;
     jsonDropped = newTransformStats();
+    drops.push('split' in stage.stats ? stage.stats.transform : jsonDropped);
     source = src;
     stage.on('readable', () => {
       if (waiting && current === stage) {

@@ -18,7 +18,9 @@ import { readLogsParallel } from '../parallel/read-parallel.js';
 import type { JobOutput } from '../parallel/job.js';
 import { INPUT_KIND_OPTIONS, INPUT_OPTIONS, SELECT_OPTIONS } from '../options/components.js';
 import { libraryOption, optionByKey } from '../options/spec.js';
-import { setFromFlags, type TransformSpec } from '../records/transforms.js';
+import { resolveTransformKeys, setFromFlags, type TransformSpec } from '../records/transforms.js';
+import { redactFromFlags } from '../records/redact.js';
+import { filtersFromFlags } from '../records/filter.js';
 import { localTimeZone, validateTimeZone } from '../enrich/timezone.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { LineEncoding } from '../split/line-cutter.js';
@@ -74,8 +76,15 @@ export interface SourceOptions {
   workers?: string | number;
   input?: string;
   transforms?: TransformSpec[];
-  /** KEY=VALUE texts of --attribute: a set transform added after `transforms`. */
+  /** KEY=VALUE texts of --attribute: a set transform added after `transforms` (and the filters of dropOutcome, dropOperation). */
   attributes?: string[];
+  /** Outcomes and operations whose records are dropped: a filter each, after `transforms`. */
+  dropOutcome?: string[];
+  dropOperation?: string[];
+  /** Attributes a redact step, last of all, drops or hashes with the key in the variable redactKeyEnv. */
+  redactDrop?: string[];
+  redactHash?: string[];
+  redactKeyEnv?: string;
   /** Globs of input files to leave out: by file name, or by full path when the glob has a separator (see SELECT_OPTIONS). */
   exclude?: string[];
   /** Leave out files last modified longer ago than this many milliseconds. */
@@ -135,8 +144,12 @@ export function workersOption(value: string | number | undefined, inputs: readon
   return n;
 }
 
-/** Resolves the input options and the inputs (`[]` is stdin); `stdin` is what `-` reads (for workers: 'auto'). */
-export function sourceConfig(options: SourceOptions, inputs: readonly string[], stdin?: Readable): SourceConfig {
+/**
+ * Resolves the input options and the inputs (`[]` is stdin); `stdin` is
+ * what `-` reads (for workers: 'auto'); `env` holds the keys of redact steps
+ * (read here, once: see resolveTransformKeys()).
+ */
+export function sourceConfig(options: SourceOptions, inputs: readonly string[], stdin?: Readable, env: NodeJS.ProcessEnv = process.env): SourceConfig {
   // Checked and defaulted by their one declaration (INPUT_OPTIONS, INPUT_KIND_OPTIONS, SELECT_OPTIONS).
   const input = (key: string, group = INPUT_OPTIONS): unknown => libraryOption(optionByKey(group, key), options[key as keyof SourceOptions]);
   const exclude = input('exclude', SELECT_OPTIONS) as string[] | undefined;
@@ -158,10 +171,21 @@ export function sourceConfig(options: SourceOptions, inputs: readonly string[], 
     maxLineBytes: input('maxLineBytes') as number,
     workers: workersOption(options.workers, resolved, stdinBytes),
     input: input('input', INPUT_KIND_OPTIONS) as 'log' | 'jsonl',
-    transforms: [...(options.transforms ?? []), ...(options.attributes !== undefined && options.attributes.length > 0 ? [setFromFlags(options.attributes)] : [])],
+    transforms: resolveTransformKeys(transformsOf(options), env),
     skipUnrecognised: format === 'auto' ? resolved.filter((f) => f !== '-' && !named.has(f)) : [],
     notices,
   };
+}
+
+/** The transforms of the options: `transforms`, then those of the flags (filters, set, redact). */
+function transformsOf(options: SourceOptions): TransformSpec[] {
+  const redact = redactFromFlags(options.redactDrop, options.redactHash, options.redactKeyEnv);
+  return [
+    ...(options.transforms ?? []),
+    ...filtersFromFlags({ dropOutcome: options.dropOutcome, dropOperation: options.dropOperation }),
+    ...(options.attributes !== undefined && options.attributes.length > 0 ? [setFromFlags(options.attributes)] : []),
+    ...(redact !== undefined ? [redact] : []),
+  ];
 }
 
 /**

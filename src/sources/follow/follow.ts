@@ -32,6 +32,7 @@ import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from 
 import { FileTail, type FilePlace, type TailEvents, type TailSettings } from './tail.js';
 import { OpenFailures } from './open-failures.js';
 import { readLogsParallel, type ParallelLogsStream } from '../../parallel/read-parallel.js';
+import { addDropped } from '../../records/transforms.js';
 import { AUTO_WORKERS_MIN_BYTES } from '../source.js';
 import type { EncodedRecords, OtlpEncoding } from '../../otlp/encoded.js';
 import type { FormatOption } from '../../formats/detect.js';
@@ -157,7 +158,11 @@ interface CatchUp {
 
 export class FollowSource extends Readable {
   readonly output = 'records' as const;
-  readonly stats: ReadLogsStats = { inputs: [] };
+  readonly stats: ReadLogsStats;
+  /** Every file read, finished ones too (as stats.inputs), for the drops by reason. */
+  private readonly everyTail: FileTail[] = [];
+  /** What the transforms dropped on the worker threads, by reason, counted when each catch-up is done (as its other counts). */
+  private readonly catchUpDropped: Record<string, number> = {};
   /** Bytes lost to copytruncate's window (written after the copy, truncated before they were read), as far as they were seen. */
   copyTruncateLostBytes = 0;
   private readonly tails = new Map<string, FileTail>();
@@ -194,6 +199,15 @@ export class FollowSource extends Readable {
     super({ objectMode: true, highWaterMark: 1024 });
     this.now = options.now ?? Date.now;
     this.settings = { ...options, readBuffer: Buffer.allocUnsafe(options.readChunkBytes ?? 262144), now: this.now };
+    const { everyTail, catchUpDropped } = this;
+    this.stats = {
+      inputs: [],
+      get droppedBy() {
+        const all = { ...catchUpDropped };
+        for (const t of everyTail) addDropped(all, t.droppedBy());
+        return all;
+      },
+    };
   }
 
   /** Counts of every file read, added up. */
@@ -435,6 +449,7 @@ export class FollowSource extends Readable {
   private catchUpDone(c: CatchUp): void {
     if (this.catchUp !== c) return;
     this.catchUp = undefined;
+    addDropped(this.catchUpDropped, c.stream.stats.droppedBy ?? {});
     [...c.stretches.values()].forEach(({ tail, start, end }, i) => {
       const { input: _i, format, bytes: _b, ...read } = c.stream.stats.inputs[i]!;
       tail.continueAt({ offset: end, line: start.line + read.lines }, read, format);
@@ -605,6 +620,7 @@ export class FollowSource extends Readable {
     this.tails.set(realKey, tail);
     this.starts.set(realKey, { ...start });
     this.stats.inputs.push(tail.stats);
+    this.everyTail.push(tail);
     if (realKey !== key) this.scanWanted = true;
     this.saveCheckpoint(tail);
   }

@@ -21,7 +21,7 @@ import { LineParser } from '../../formats/line-parser.js';
 import type { FormatOption } from '../../formats/detect.js';
 import { createCountingEnricher } from '../../enrich/enrich.js';
 import { RecordsPipeline } from '../../records/pipeline.js';
-import { compileTransforms, type TransformSpec } from '../../records/transforms.js';
+import { addDropped, compileTransforms, type TransformSpec } from '../../records/transforms.js';
 import { readFingerprint } from './identity.js';
 import { newInputStats, recordsCounts, type InputStats } from '../log-files.js';
 
@@ -85,6 +85,8 @@ export class FileTail {
   private cutLine = 0;
   /** Counts of pipelines the file had before a restart from its start. */
   private earlier = newInputStats('', undefined);
+  /** What the transforms of those pipelines dropped, by reason. */
+  private readonly earlierDropped: Record<string, number> = {};
   /** A line not valid UTF-8 was reported (once per file, whichever thread read it). */
   private invalidUtf8Reported = false;
 
@@ -144,6 +146,13 @@ export class FileTail {
     this.lastActivity = this.settings.now();
     this.startPipeline(this.done);
     this.snapshot();
+  }
+
+  /** Records the transforms dropped from the file on this thread, by reason (the worker threads' drops are the reader's to count). */
+  droppedBy(): Record<string, number> {
+    const all = { ...this.earlierDropped };
+    addDropped(all, this.pipeline.stats.transform.dropped);
+    return all;
   }
 
   /** Bytes held for an incomplete last line. */
@@ -255,6 +264,7 @@ export class FileTail {
   /** Before the pipeline is replaced: its counts so far (and `read`, counted elsewhere) go into `earlier`. Bytes are the caller's to keep. */
   private keepCounts(read?: Omit<InputStats, 'input' | 'format' | 'bytes'>): void {
     this.snapshot();
+    addDropped(this.earlierDropped, this.pipeline.stats.transform.dropped);
     const { input: _i, format: _f, bytes: _b, ...counts } = this.stats;
     for (const k of Object.keys(counts) as (keyof typeof counts)[]) this.earlier[k] = counts[k] + (read?.[k] ?? 0);
   }

@@ -387,6 +387,42 @@ describe('sources/follow: backlogs on worker threads', function () {
     assert.deepEqual(seen, [expected, expected]);
   });
 
+  it('drops by the transforms are counted by reason, on the worker threads and after them on this thread, as without threads', async () => {
+    const f = join(dir, 'xfer.log');
+    const line = (n: number): string => (n % 10 === 0 ? xferLine('w', n).replace(',webadmin,', ',quiet,') : xferLine('w', n));
+    let text = '';
+    for (let i = 0; i < 140_000; i++) text += line(i);
+    // The last line, without its LF, is read after the workers' stretch, on this thread.
+    writeFileSync(f, text + line(140_000).trimEnd());
+    assert.ok(statSync(f).size > CATCH_UP_MIN_BYTES);
+    const seen: { droppedBy: unknown; dropped: number; records: number; passed: number }[] = [];
+    for (const workers of [2, 0]) {
+      const transforms: FollowOptions['transforms'] = [{ type: 'filter', name: 'quiet-user', drop: { attributes: { 'user.name': 'quiet' } } }];
+      const source = followLogs(folder(dir, /^xfer/), { ...BASE, transforms, follow: false, workers, protocol: 'http/protobuf' });
+      let passed = 0;
+      let encoded = 0;
+      await pipeline(
+        source,
+        new Writable({
+          objectMode: true,
+          write(x: EncodedRecords | FtpLogRecord, _e, cb) {
+            if (isEncodedRecords(x)) {
+              encoded += x.count;
+              x.release?.();
+            } else passed++;
+            cb();
+          },
+        }),
+      );
+      assert.equal(encoded > 0, workers > 0, 'the backlog went to the workers (with workers)');
+      passed += encoded;
+      const t = source.totals();
+      seen.push({ droppedBy: source.stats.droppedBy, dropped: t.dropped, records: t.records, passed });
+    }
+    const expected = { droppedBy: { 'filter "quiet-user"': 14_001 }, dropped: 14_001, records: 140_001, passed: 126_000 };
+    assert.deepEqual(seen, [expected, expected]);
+  });
+
   it('a slow consumer gets every record of two long files (NcFTPd and EFT) as encoded runs from one pool, at most a few waiting in the source, with positions that run on', async () => {
     const files = { [join(dir, 'xfer.log')]: 140_000, [join(dir, 'xfer.eft')]: 170_000 };
     let text = '';
