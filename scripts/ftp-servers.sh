@@ -18,7 +18,7 @@
 #
 # start writes DIR/servers.env: the ports (FTP_VSFTPD_PORT, FTP_PROFTPD_PORT,
 # FTP_PUREFTPD_PORT, from the environment or 2121..2123), the log paths and
-# the pids. Each server runs in the foreground of a background job with its
+# the pids. The logs, and only they, are in DIR/logs. Each server runs in the foreground of a background job with its
 # output in DIR/<name>.out; start waits until all three accept connections.
 set -euo pipefail
 
@@ -168,7 +168,7 @@ WtmpLog off
 UseReverseDNS off
 RequireValidShell off
 AuthOrder mod_auth_unix.c
-SystemLog $dir/logs/proftpd.system.log
+SystemLog $dir/proftpd.system.log
 TransferLog $dir/logs/proftpd.xferlog
 Umask 022
 AllowOverwrite on
@@ -225,8 +225,8 @@ FTP_PUREFTPD_XFERLOG=$dir/logs/pureftpd.xferlog
 EOF
   start_one "$dir" vsftpd "$FTP_VSFTPD_PORT" "$bin/usr/sbin/vsftpd" "$dir/vsftpd.conf"
   start_one "$dir" proftpd "$FTP_PROFTPD_PORT" "$bin/usr/sbin/proftpd" --nodaemon --config "$dir/proftpd.conf"
-  # -O xferlog: the classic transfer log; -l unix: local users from /etc/passwd; -A: no chroot needed, paths as they are.
-  start_one "$dir" pureftpd "$FTP_PUREFTPD_PORT" "$bin/usr/sbin/pure-ftpd" -S "127.0.0.1,$FTP_PUREFTPD_PORT" -l unix -O "xferlog:$dir/logs/pureftpd.xferlog" -p 41000:41999 -g "$dir/pureftpd.pid"
+  # -O xferlog: the classic transfer log; -l unix: local users from /etc/passwd; -H: client addresses, not resolved names.
+  start_one "$dir" pureftpd "$FTP_PUREFTPD_PORT" "$bin/usr/sbin/pure-ftpd" -S "127.0.0.1,$FTP_PUREFTPD_PORT" -l unix -H -O "xferlog:$dir/logs/pureftpd.xferlog" -p 41000:41999 -g "$dir/pureftpd.pid"
   # One that does not come up stops the others: start leaves all three running or none.
   if ! (wait_for "$dir" vsftpd "$FTP_VSFTPD_PORT" && wait_for "$dir" proftpd "$FTP_PROFTPD_PORT" && wait_for "$dir" pureftpd "$FTP_PUREFTPD_PORT"); then
     stop "$dir"
