@@ -48,7 +48,9 @@ install_libraries() {
   command -v curl >/dev/null || missing+=(curl)
   if (( ${#missing[@]} > 0 )); then
     say "installing ${missing[*]}"
+    # Package lists may be stale (a download then fails): update once and try again.
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$cache_root/apt.log" 2>&1 ||
+      { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$cache_root/apt.log" 2>&1; } ||
       die "apt-get install failed: $(tail -n 20 "$cache_root/apt.log")"
   fi
 }
@@ -57,7 +59,9 @@ unpack() {
   local dir="$1" tmp
   tmp="$(mktemp -d "$cache_root/.ftp-servers-XXXXXX")"
   # Downloaded as root into a private folder, which apt's sandbox user could not write.
-  (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "${packages[@]}" >&2)
+  (cd "$tmp" && { apt-get download -qq -o APT::Sandbox::User=root "${packages[@]}" >&2 ||
+    { apt-get update -qq >&2 && apt-get download -qq -o APT::Sandbox::User=root "${packages[@]}" >&2; }; }) ||
+    { rm -rf "$tmp"; die "apt-get download ${packages[*]} failed"; }
   mkdir -p "$tmp/root"
   for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$tmp/root"; done
   rm -f "$tmp"/*.deb
