@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { detectFormat, detectLineFormat, lineTime, parseLine } from '../../src/formats/detect.js';
 import { LineParser } from '../../src/formats/line-parser.js';
 import type { ParsedLine } from '../../src/model.js';
+import { generateFtpdLines } from '../../bench/generate-ftpd.js';
 
 const XFERLOG = 'Sat Dec 05 21:41:59 2026 0 127.0.0.1 13 /home/u/a;b.txt b _ i r u ftp 0 * c';
 const VSFTPD = 'Sat Dec  5 21:41:54 2026 [pid 8386] [ftplog] OK LOGIN: Client "127.0.0.1"';
@@ -41,4 +42,18 @@ describe('format detection', () => {
   it('rejects an unknown --format value, naming the five', () => {
     assert.throws(() => new LineParser('wuftpd' as never), { code: 'ERR_INVALID_OPTION', message: /one of "eft", "ncftpd", "xferlog", "vsftpd", "auto"/ });
   });
+});
+
+describe('the benchmark generator for xferlog and vsftpd (bench/generate-ftpd.ts)', () => {
+  for (const format of ['xferlog', 'vsftpd'] as const) {
+    it(`${format}: every generated line is detected and parses, but for the malformed share, which is a parse error`, () => {
+      const clean = [...generateFtpdLines(format, 5000, 7, { malformedRate: 0 })];
+      assert.equal(clean.length, 5000);
+      assert.equal(detectFormat(clean), format);
+      assert.deepEqual(clean.filter((l) => parseLine(format, l).kind !== 'entry'), []);
+      const mixed = [...generateFtpdLines(format, 20000, 1)];
+      assert.equal(mixed.filter((l) => parseLine(format, l).kind === 'error').length, format === 'xferlog' ? 95 : 102);
+      assert.deepEqual([...generateFtpdLines(format, 50, 3)], [...generateFtpdLines(format, 50, 3)]);
+    });
+  }
 });
