@@ -12,8 +12,8 @@ const MAIN = [
   'ATTRIBUTE_TYPES', 'DEFAULT_DEAD_LETTER_FILE', 'DeadLetterFile', 'FtplogError', 'SeverityNumber', 'attributeType',
   'createEnricher', 'decodeEftCode', 'decodeNcftpdStatus', 'detectFormat', 'detectLineFormat', 'encodeLogsJson',
   'encodeLogsProtobuf', 'enrich', 'explainCode', 'fromJsonLines', 'fromJsonRecord', 'isEftHeaderLine', 'isEncodedRecords',
-  'logRecords', 'loggerSink', 'looksLikeEft', 'looksLikeNcftpd', 'otlpSink', 'parse', 'parseEftLine', 'parseLine',
-  'parseNcftpdLine', 'parseResourceAttributes', 'pipelineComponents', 'readLogs', 'readLogsParallel', 'resolveOtlpConfig',
+  'logRecords', 'loggerSink', 'looksLikeEft', 'looksLikeNcftpd', 'looksLikeVsftpd', 'looksLikeXferlog', 'otlpSink', 'parse',
+  'parseEftLine', 'parseLine', 'parseNcftpdLine', 'parseResourceAttributes', 'parseVsftpdLine', 'parseXferlogLine', 'pipelineComponents', 'readLogs', 'readLogsParallel', 'resolveOtlpConfig',
   'resourceAttributes', 'sinkComponent', 'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord', 'unaccounted',
 ];
 const INTERNALS = [
