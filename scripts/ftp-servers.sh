@@ -11,10 +11,13 @@
 # installed: `apt-get download` fetches them and `dpkg-deb -x` unpacks them
 # into one folder outside the repository,
 # ${FTPLOG_FTP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftplog-otel}/ftp-servers-<versions>/,
-# where they run from. Their shared libraries are installed normally. Setup
-# also makes a local user (ftplog, password ftplog, home
-# /var/lib/ftplog-otel-ftp/home), the anonymous user `ftp` when there is none,
-# and a PAM service for vsftpd; all of it needs root.
+# where they run from. Their shared libraries (and curl) are installed
+# normally. Setup also makes a local user (ftplog, password ftplog, home
+# /var/lib/ftplog-otel-ftp/home), the anonymous user `ftp` when there is none
+# (home /var/lib/ftplog-otel-ftp/anon; an existing one keeps its home, which
+# is made root-owned, mode 755, and gets a welcome.txt), and the PAM service
+# /etc/pam.d/ftplog-otel-ftp for vsftpd; all of it needs root. Meant for test
+# machines: it changes the system.
 #
 # start writes DIR/servers.env: the ports (FTP_VSFTPD_PORT, FTP_PROFTPD_PORT,
 # FTP_PUREFTPD_PORT, from the environment or 2121..2123), the log paths and
