@@ -211,6 +211,16 @@ describe('real FTP servers: their logs shipped as they are written', function ()
       `ftp.download success INFO - me@example.com /welcome.txt - 31 binary`,
     ]);
     assert.deepEqual([...new Set(vsx.map((r) => r.resource['service.name']))], ['ftp-server']);
+    // The abort as it arrived: the schema's types on the wire, and a description that claims no cause.
+    const abort = vsx.find((r) => r.attributes['ftp.outcome'] === 'failure' && r.attributes['file.path'] === `${home}/big.bin`)!;
+    assert.deepEqual(
+      [abort.attributes['error.type'], abort.attributes['ftp.status.description'], abort.attributes['client.address'], abort.attributes['ftp.access_mode'], abort.attributes['network.protocol.name']],
+      ['incomplete', 'transfer incomplete; the log does not say why', '127.0.0.1', 'real', 'ftp'],
+    );
+    assert.deepEqual(
+      [abort.attributeKinds['ftp.transfer.bytes'], abort.attributeKinds['ftp.transfer.duration'], abort.severityNumber],
+      ['int', 'double', 13],
+    );
 
     // ProFTPD: no record for the missing file, the delete as direction d, real paths.
     home = `${env['FTP_HOME']}/${folder}-proftpd`;
@@ -275,5 +285,7 @@ describe('real FTP servers: their logs shipped as they are written', function ()
       `ftp.download success INFO ftp - /welcome.txt - 31 -`,
     ]);
     assert.deepEqual([...new Set(vs.map((r) => r.resource['service.name']))], ['vsftpd']);
+    const failedLogin = vs.find((r) => r.eventName === 'ftp.login' && r.attributes['ftp.outcome'] === 'failure')!;
+    assert.deepEqual([failedLogin.attributes['error.type'], failedLogin.attributeKinds['process.pid'], failedLogin.severityNumber], ['login_failed', 'int', 17]);
   });
 });
