@@ -57,6 +57,7 @@ const X_TYPE = slotOf(XFERLOG_ATTRIBUTES, 'ftp.transfer.type');
 const X_CONVERSIONS = slotOf(XFERLOG_ATTRIBUTES, 'ftp.transfer.conversions');
 const X_FILE_PATH = slotOf(XFERLOG_ATTRIBUTES, 'log.file.path');
 const X_FILE_NAME = slotOf(XFERLOG_ATTRIBUTES, 'log.file.name');
+const X_RECORD_NUMBER = slotOf(XFERLOG_ATTRIBUTES, 'log.file.record_number');
 
 // Made on first use: this module and enrich.ts import each other, and
 // AttributeShapes is not yet defined while this module is first evaluated.
@@ -124,6 +125,10 @@ export function xferlogRecord(e: XferlogEntry, line: LogLine, toEpoch: CivilToEp
     v[X_FILE_PATH] = file;
     v[X_FILE_NAME] = fileName(file);
   }
+  if (line.position.line > 0) {
+    m |= 1 << X_RECORD_NUMBER;
+    v[X_RECORD_NUMBER] = line.position.line;
+  }
   const severity: SeverityText = severityOf(status.outcome, status.transient);
   return entryRecord(shapes.build(m), line, toEpoch(e.time), observed, severity, n.eventName, status.outcome, counts);
 }
@@ -149,6 +154,7 @@ const V_MESSAGE = slotOf(VSFTPD_ATTRIBUTES, 'ftp.message');
 const V_PID = slotOf(VSFTPD_ATTRIBUTES, 'process.pid');
 const V_FILE_PATH = slotOf(VSFTPD_ATTRIBUTES, 'log.file.path');
 const V_FILE_NAME = slotOf(VSFTPD_ATTRIBUTES, 'log.file.name');
+const V_RECORD_NUMBER = slotOf(VSFTPD_ATTRIBUTES, 'log.file.record_number');
 
 /** vsftpd's action words to the normalized operations (RMDIR is a delete, as EFT's rmdir). */
 const VSFTPD_OPERATIONS: Record<string, Names> = {
@@ -234,6 +240,10 @@ export function vsftpdRecord(e: VsftpdEntry, line: LogLine, toEpoch: CivilToEpoc
     m |= (1 << V_FILE_PATH) | (1 << V_FILE_NAME);
     v[V_FILE_PATH] = file;
     v[V_FILE_NAME] = fileName(file);
+  }
+  if (line.position.line > 0) {
+    m |= 1 << V_RECORD_NUMBER;
+    v[V_RECORD_NUMBER] = line.position.line;
   }
   return entryRecord(shapes.build(m), line, toEpoch(e.time), observed, severity, n.eventName, outcome, counts);
 }

@@ -24,8 +24,8 @@ function vsftpd(text: string): FtpLogRecord {
   return enrich({ kind: 'entry', entry: (r as unknown as { entry: never }).entry, line: line(text, '/var/log/vsftpd.log') } as ParsedLine, counts);
 }
 
-const XFERLOG_FILE = { 'log.file.path': '/var/log/xferlog', 'log.file.name': 'xferlog' };
-const VSFTPD_FILE = { 'log.file.path': '/var/log/vsftpd.log', 'log.file.name': 'vsftpd.log' };
+const XFERLOG_FILE = { 'log.file.path': '/var/log/xferlog', 'log.file.name': 'xferlog', 'log.file.record_number': 1 };
+const VSFTPD_FILE = { 'log.file.path': '/var/log/vsftpd.log', 'log.file.name': 'vsftpd.log', 'log.file.record_number': 1 };
 // 21:41:54 in Chicago (CST, UTC-6).
 const TIMESTAMP = Date.parse('2026-12-06T03:41:54.000Z');
 
