@@ -53,7 +53,7 @@ function parse(argv: string[]): { scenario: string; args: ChildArgs } {
     const value = rest[i + 1];
     if (value === undefined) throw new Error(`${rest[i]}: missing value`);
     if (rest[i] === '--file') file = value;
-    else if (rest[i] === '--format' && (value === 'eft' || value === 'ncftpd')) format = value;
+    else if (rest[i] === '--format' && (value === 'eft' || value === 'ncftpd' || value === 'xferlog' || value === 'vsftpd')) format = value;
     else if (rest[i] === '--url') url = value;
     else throw new Error(`unexpected argument ${rest[i]} ${value}`);
   }

@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { generateFtpdLines, type FtpdGeneratorFormat, type FtpdGeneratorOptions } from './generate-ftpd.js';
 
 /** Bump when the output for a given seed and options changes (invalidates cached bench files). */
 export const GENERATOR_VERSION = 2;
@@ -992,7 +993,7 @@ function ncftpdMalformed(rng: Random, previous: string, prefix: string): string 
 export type GeneratorFormat = 'eft' | 'ncftpd';
 
 export interface WriteLogOptions {
-  format: GeneratorFormat;
+  format: GeneratorFormat | FtpdGeneratorFormat;
   /** Number of lines (may be Infinity when `bytes` is set). */
   lines: number;
   /** Stop once the file holds at least this many bytes. */
@@ -1001,6 +1002,7 @@ export interface WriteLogOptions {
   crlf?: boolean;
   eft?: EftGeneratorOptions;
   ncftpd?: NcftpdGeneratorOptions;
+  ftpd?: FtpdGeneratorOptions;
 }
 
 export interface WriteLogResult {
@@ -1011,6 +1013,7 @@ export interface WriteLogResult {
 const CHUNK_BYTES = 256 * 1024;
 
 function linesOf(o: WriteLogOptions): Generator<string> {
+  if (o.format === 'xferlog' || o.format === 'vsftpd') return generateFtpdLines(o.format, o.lines, o.seed, o.ftpd);
   return o.format === 'eft' ? generateEftLines(o.lines, o.seed, o.eft) : generateNcftpdLines(o.lines, o.seed, o.ncftpd);
 }
 
@@ -1129,12 +1132,12 @@ export function writeExamples(dir: string): void {
 // ---------------------------------------------------------------------------
 // CLI
 
-const HELP = `Usage: node dist/bench/generate.js --format eft|ncftpd (--lines N | --bytes B) --out FILE [options]
+const HELP = `Usage: node dist/bench/generate.js --format eft|ncftpd|xferlog|vsftpd (--lines N | --bytes B) --out FILE [options]
        node dist/bench/generate.js --examples DIR
 
 Writes a deterministic, realistic log: the same seed and options give the same bytes.
 
-  --format eft|ncftpd     log format (required)
+  --format F              eft, ncftpd, xferlog or vsftpd (required)
   --lines N               number of lines
   --bytes B               stop once the file reaches B bytes (suffixes K, M, G: --bytes 1G)
   --seed S                seed, a number or any text (default 1)
@@ -1165,7 +1168,7 @@ function parsePositiveInt(name: string, text: string | undefined): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let format: GeneratorFormat | undefined;
+  let format: GeneratorFormat | FtpdGeneratorFormat | undefined;
   let lines: number | undefined;
   let bytes: number | undefined;
   let seed: string = '1';
@@ -1188,7 +1191,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case '--format': {
         const v = value();
-        if (v !== 'eft' && v !== 'ncftpd') throw new Error(`--format: expected eft or ncftpd, got ${JSON.stringify(v)}`);
+        if (v !== 'eft' && v !== 'ncftpd' && v !== 'xferlog' && v !== 'vsftpd') throw new Error(`--format: expected eft, ncftpd, xferlog or vsftpd, got ${JSON.stringify(v)}`);
         format = v;
         break;
       }
@@ -1258,6 +1261,7 @@ async function main(argv: string[]): Promise<number> {
     crlf,
     eft: { ...common, ...eft },
     ncftpd: { ...common },
+    ftpd: { ...common },
   });
   const mb = (result.bytes / 1024 / 1024).toFixed(1);
   process.stderr.write(`${out}: ${result.lines} lines, ${mb} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -13,9 +13,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GENERATOR_VERSION, writeLogFile, type GeneratorFormat } from './generate.js';
+import type { FtpdGeneratorFormat } from './generate-ftpd.js';
 
-export type Format = GeneratorFormat;
-export const FORMATS: readonly Format[] = ['eft', 'ncftpd'];
+export type Format = GeneratorFormat | FtpdGeneratorFormat;
+/** The formats of the published figures: their inputs stay as they are. */
+export const FORMATS: readonly GeneratorFormat[] = ['eft', 'ncftpd'];
+/** Every format the project reads; the runner's --formats picks among them. */
+export const ALL_FORMATS: readonly Format[] = ['eft', 'ncftpd', 'xferlog', 'vsftpd'];
 
 /** dist/bench/ at run time. */
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { GENERATOR_VERSION } from './generate.js';
 import {
   BENCH_DIR,
+  ALL_FORMATS,
   FORMATS,
   NotAvailableError,
   OUT_DIR,
@@ -126,6 +127,8 @@ interface Options {
   rssRuns: number;
   only: string[] | undefined;
   seed: string;
+  /** The formats to run on. @default eft and ncftpd, the formats of the published figures */
+  formats: readonly Format[];
 }
 
 const HELP = `Usage: node dist/bench/run.js [options]      (or: npm run bench -- [options])
@@ -141,6 +144,8 @@ Options:
   --only a,b        scenarios or groups to run (default: all)
   --quick           smoke check: 100000 lines, 2 runs, 64 MiB for rss-1gb
   --seed S          generator seed (default 1)
+  --formats a,b     formats to run on: eft, ncftpd, xferlog, vsftpd (default eft,ncftpd);
+                    baselines read eft and ncftpd only
   --rss-bytes B     size of the rss-1gb inputs (default 1G; suffixes K, M, G)
   --rss-runs N      runs per rss-1gb mode (default 1)
   --help            this text
@@ -168,7 +173,7 @@ function positiveInt(name: string, text: string | undefined): number {
 }
 
 function parseOptions(argv: string[]): Options | undefined {
-  const o: Options = { runs: 5, lines: 1_000_000, rssBytes: 1024 ** 3, rssRuns: 1, only: undefined, seed: '1' };
+  const o: Options = { runs: 5, lines: 1_000_000, rssBytes: 1024 ** 3, rssRuns: 1, only: undefined, seed: '1', formats: FORMATS };
   let quick = false;
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -200,6 +205,13 @@ function parseOptions(argv: string[]): Options | undefined {
       case '--seed':
         o.seed = value();
         break;
+      case '--formats': {
+        const list = value().split(',').map((f) => f.trim());
+        const bad = list.filter((f) => !(ALL_FORMATS as readonly string[]).includes(f));
+        if (bad.length > 0 || list.length === 0) throw new Error(`--formats: expected some of ${ALL_FORMATS.join(', ')}, got ${JSON.stringify(bad.join(','))}`);
+        o.formats = list as Format[];
+        break;
+      }
       case '--rss-bytes':
         o.rssBytes = parseSize(value());
         explicit.add('rssBytes');
@@ -310,13 +322,20 @@ async function runOnce(p: Planned, url: string | undefined, label: string): Prom
   process.stderr.write(`${label}: ${formatRate(rateOf(s, report))} ${s.unit}/s, ${(report.wallMs / 1000).toFixed(2)} s, RSS ${report.maxRssMB.toFixed(0)} MB${lost}\n`);
 }
 
+/** Small real logs of each format, for probe(). */
+const PROBE_FILES: Record<Format, string> = {
+  eft: join(ROOT, 'examples', 'logs', 'cl241118.log'),
+  ncftpd: join(ROOT, 'examples', 'logs', 'xfer.20241118'),
+  xferlog: join(ROOT, 'test', 'fixtures', 'xferlog', 'vsftpd-3.0.3.xferlog'),
+  vsftpd: join(ROOT, 'test', 'fixtures', 'vsftpd', 'vsftpd-3.0.3.log'),
+};
+
 /**
  * Runs a project scenario once on the small example log, so that a scenario
  * the project cannot run yet is reported before any large input is generated.
  */
 async function probe(s: ScenarioDef, format: Format, url: string | undefined): Promise<string | undefined> {
-  const path = join(ROOT, 'examples', 'logs', format === 'eft' ? 'cl241118.log' : 'xfer.20241118');
-  const input: InputFile = { path, format, lines: 40, bytes: 0, seed: 'example' };
+  const input: InputFile = { path: PROBE_FILES[format], format, lines: format === 'eft' || format === 'ncftpd' ? 40 : 10, bytes: 0, seed: 'example' };
   try {
     const spec = s.spec(input, url);
     if (spec.external === undefined) return (await runChild(spec)).skipped;
@@ -355,16 +374,16 @@ async function main(argv: string[]): Promise<number> {
 
     // Project scenarios that cannot run yet are reported without generating anything for them.
     const unavailable = new Map<string, string>();
-    for (const s of scenarios.filter((x) => x.kind === 'project')) {
-      for (const format of FORMATS) {
-        const why = await probe(s, format, url);
+    for (const s of scenarios) {
+      for (const format of o.formats) {
+        const why = s.kind === 'project' ? await probe(s, format, url) : format === 'eft' || format === 'ncftpd' ? undefined : 'the baselines read EFT and NcFTPd logs only';
         if (why !== undefined) unavailable.set(`${s.name}/${format}`, why);
       }
     }
 
     const planned: Planned[] = [];
     for (const s of scenarios) {
-      for (const format of FORMATS) {
+      for (const format of o.formats) {
         const result: Result = { scenario: s.name, kind: s.kind, format, unit: s.unit, input: { path: '', lines: 0, bytes: 0 }, runs: [] };
         results.push(result);
         const why = unavailable.get(`${s.name}/${format}`);
@@ -420,7 +439,7 @@ async function main(argv: string[]): Promise<number> {
   const json = {
     date: started.toISOString(),
     machine,
-    options: { runs: o.runs, lines: o.lines, rssBytes: o.rssBytes, rssRuns: o.rssRuns, seed: o.seed, only: o.only ?? null },
+    options: { runs: o.runs, lines: o.lines, rssBytes: o.rssBytes, rssRuns: o.rssRuns, seed: o.seed, only: o.only ?? null, formats: o.formats },
     generatorVersion: GENERATOR_VERSION,
     inputs: [...inputs.values()],
     results,

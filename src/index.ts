@@ -13,6 +13,8 @@ export type {
   EftEntry,
   NcftpdEntry,
   NcftpdEntryType,
+  XferlogEntry,
+  VsftpdEntry,
   FormatEntry,
   ParseResult,
   ParseSkip,
@@ -31,6 +33,8 @@ export { ATTRIBUTE_TYPES, attributeType, type AttributeName, type AttributeType 
 // Pure parsing and decoding
 export { parseEftLine, isEftHeaderLine, looksLikeEft } from './formats/eft.js';
 export { parseNcftpdLine, looksLikeNcftpd } from './formats/ncftpd.js';
+export { parseXferlogLine, looksLikeXferlog } from './formats/xferlog.js';
+export { parseVsftpdLine, looksLikeVsftpd } from './formats/vsftpd.js';
 export { detectFormat, detectLineFormat, parseLine, type FormatOption } from './formats/detect.js';
 export { decodeEftCode, decodeNcftpdStatus, explainCode } from './codes/decode.js';
 export type { DecodedStatus, StatusKind, Outcome } from './codes/types.js';

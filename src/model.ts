@@ -5,7 +5,7 @@
  *   bytes --splitLines--> LogLine --parse--> ParsedLine --enrich--> FtpLogRecord
  */
 
-export type LogFormat = 'eft' | 'ncftpd';
+export type LogFormat = 'eft' | 'ncftpd' | 'xferlog' | 'vsftpd';
 
 /** Where a line came from; `offset` is the byte offset just past the line's terminator. */
 export interface SourcePosition {
@@ -118,7 +118,74 @@ export interface NcftpdEntry {
   extra?: string;
 }
 
-export type FormatEntry = EftEntry | NcftpdEntry;
+/**
+ * One line of the classic xferlog (man 5 xferlog), as vsftpd, ProFTPD,
+ * Pure-FTPd and wu-ftpd write it. The one-letter fields are kept as logged.
+ */
+export interface XferlogEntry {
+  readonly format: 'xferlog';
+  time: CivilTime;
+  /** Transfer time in seconds (whole seconds in every server seen; a fraction is read too). */
+  duration: number;
+  /** Remote host as logged: an address, or a name where the server resolves it. */
+  host: string;
+  /** File size in bytes: what was transferred. */
+  size: number;
+  /** File name as logged (the servers write spaces in it as `_`). */
+  path: string;
+  /** `a` ascii, `b` binary. */
+  transferType: string;
+  /** Special action flags: `_` none, else letters of `C` compressed, `U` uncompressed, `T` tar. */
+  actions: string;
+  /** `o` outgoing (download), `i` incoming (upload), `d` deleted. */
+  direction: string;
+  /** `a` anonymous, `g` guest, `r` real. */
+  accessMode: string;
+  /** User name; for anonymous users the identification string they gave ('' when none). */
+  user: string;
+  /** Service name, e.g. `ftp`, `ftps`, `sftp`. */
+  service: string;
+  /** Authentication method: `0` none, `1` RFC 931. */
+  authMethod: string;
+  /** Authenticated user id, `*` when unknown. */
+  authUser: string;
+  /** `c` complete, `i` incomplete. */
+  status: string;
+}
+
+/**
+ * One line of vsftpd's own log (`vsftpd_log_file`). Every key is set on every
+ * entry, undefined where the line has no such part.
+ */
+export interface VsftpdEntry {
+  readonly format: 'vsftpd';
+  time: CivilTime;
+  pid: number;
+  /** The user in brackets; undefined before login (CONNECT, and commands before USER). */
+  user: string | undefined;
+  /** `OK` or `FAIL`; undefined for CONNECT and the protocol lines. */
+  result: 'OK' | 'FAIL' | undefined;
+  /** As logged: `LOGIN`, `UPLOAD`, `DOWNLOAD`, `MKDIR`, `RMDIR`, `DELETE`, `RENAME`, `CHMOD`, `CONNECT`, `FTP command`, `FTP response`, or another word. */
+  action: string;
+  /** The client's address. */
+  client: string;
+  /** The path (for RENAME the source). */
+  path: string | undefined;
+  /** RENAME's target. */
+  target: string | undefined;
+  /** CHMOD's mode, octal as logged. */
+  mode: string | undefined;
+  /** Bytes transferred (UPLOAD, DOWNLOAD; not logged for a download of a file that could not be opened). */
+  size: number | undefined;
+  /** Transfer rate in Kbyte/s as logged. */
+  rate: number | undefined;
+  /** The password an anonymous user gave (LOGIN). */
+  anonPassword: string | undefined;
+  /** The command or reply of an `FTP command`/`FTP response` line. */
+  message: string | undefined;
+}
+
+export type FormatEntry = EftEntry | NcftpdEntry | XferlogEntry | VsftpdEntry;
 
 /** A line a parser chose not to turn into a record (counted, not an error). */
 export interface ParseSkip {

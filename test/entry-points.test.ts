@@ -12,10 +12,11 @@ const MAIN = [
   'ATTRIBUTE_TYPES', 'DEFAULT_DEAD_LETTER_FILE', 'DeadLetterFile', 'FtplogError', 'SeverityNumber', 'TRANSFORM_JSON_SCHEMA', 'attributeType',
   'checkFilter', 'checkRedact', 'createEnricher', 'createFilter', 'createRedact', 'decodeEftCode', 'decodeNcftpdStatus', 'detectFormat', 'detectLineFormat', 'encodeLogsJson',
   'encodeLogsProtobuf', 'enrich', 'explainCode', 'fromJsonLines', 'fromJsonRecord', 'isEftHeaderLine', 'isEncodedRecords',
-  'logRecords', 'loggerSink', 'looksLikeEft', 'looksLikeNcftpd', 'otlpSink', 'parse', 'parseEftLine', 'parseLine',
-  'parseNcftpdLine', 'parseResourceAttributes', 'pipelineComponents', 'readLogs', 'readLogsParallel', 'redactHash', 'resolveOtlpConfig',
-  'resolveTransformKeys', 'resourceAttributes', 'sinkComponent', 'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord',
-  'transformFromConfig', 'unaccounted',
+  'logRecords', 'loggerSink', 'looksLikeEft', 'looksLikeNcftpd', 'looksLikeVsftpd', 'looksLikeXferlog', 'otlpSink', 'parse',
+  'parseEftLine', 'parseLine', 'parseNcftpdLine', 'parseResourceAttributes', 'parseVsftpdLine', 'parseXferlogLine',
+  'pipelineComponents', 'readLogs', 'readLogsParallel', 'redactHash', 'resolveOtlpConfig', 'resolveTransformKeys',
+  'resourceAttributes', 'sinkComponent', 'splitLines', 'toJsonLines', 'toJsonRecord', 'toOtelLogRecord', 'transformFromConfig',
+  'unaccounted',
 ];
 const INTERNALS = [
   'EncodedRecordsBuilder', 'JsonLineWriter', 'LineCutter', 'createCivilToEpoch', 'formatStatusLine', 'localTimeZone',

@@ -83,6 +83,26 @@ const expectedCommands: Readonly<Record<string, Expected>> = {
     services: { ncftpd: 40 },
     follow: true,
   },
+  'ftplog-otel parse --pretty --timezone Europe/Berlin /var/log/xferlog /var/log/vsftpd.log': {
+    code: 0,
+    services: {},
+    check: (out) => assert.match(out.stderr, /2 input\(s\), 71 lines, 71 records \(success 64, failure 7, unknown 0, parse errors 0\)/),
+  },
+  'ftplog-otel ship --follow --state-dir /var/lib/ftplog-otel --timezone Europe/Berlin /var/log/xferlog /var/log/vsftpd.log': {
+    code: 0,
+    services: { 'ftp-server': 10, vsftpd: 61 },
+    follow: true,
+  },
+  'ftplog-otel ship --follow --state-dir /var/lib/ftplog-otel --timezone Europe/Berlin /var/log/proftpd/xferlog': {
+    code: 0,
+    services: { 'ftp-server': 10 },
+    follow: true,
+  },
+  "ftplog-otel ship --follow --state-dir /var/lib/ftplog-otel --timezone Europe/Berlin '/var/log/pure-ftpd/transfer.log*'": {
+    code: 0,
+    services: { 'ftp-server': 9 },
+    follow: true,
+  },
 };
 
 /** The JavaScript and TypeScript blocks, in README order: where each runs and what it must do. */
@@ -183,7 +203,7 @@ describe('README.md code blocks', function () {
   }
 
   it('are known: each block by its language, every skip with its reason', () => {
-    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 5, text: 2, logql: 1, js: 1, yaml: 1 });
+    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 6, text: 2, logql: 1, js: 1, yaml: 1 });
     assert.deepEqual(
       blocks.filter((b) => b.note.skip !== undefined).map((b) => b.note.skip),
       ['npm ci reinstalls the dependencies the tests run on, and npm test runs the tests themselves'],

@@ -1,5 +1,5 @@
 /** Decoded meaning of a status code. Pure types. */
-export type StatusKind = 'ftp_reply' | 'sftp' | 'http' | 'winsock' | 'eft' | 'ncftpd' | 'unknown';
+export type StatusKind = 'ftp_reply' | 'sftp' | 'http' | 'winsock' | 'eft' | 'ncftpd' | 'xferlog' | 'vsftpd' | 'unknown';
 export type Outcome = 'success' | 'failure' | 'unknown';
 
 export interface DecodedStatus {

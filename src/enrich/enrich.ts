@@ -21,6 +21,7 @@ import { decodeEftCode, decodeNcftpdStatus } from '../codes/decode.js';
 import { createCivilToEpoch, localTimeZone, type CivilToEpoch } from './timezone.js';
 import { FtplogError, invalidOption } from '../errors.js';
 import { EFT_ATTRIBUTES, NCFTPD_ATTRIBUTES, slotOf } from '../schema.js';
+import { vsftpdRecord, xferlogRecord } from './ftpd.js';
 
 export interface EnrichOptions {
   /** IANA zone the log's wall-clock times are read in. @default the machine's local zone */
@@ -29,7 +30,7 @@ export interface EnrichOptions {
   now?: () => number;
 }
 
-export const FORMAT_ATTRIBUTE: Record<LogFormat, string> = { eft: 'eft.client', ncftpd: 'ncftpd.xfer' };
+export const FORMAT_ATTRIBUTE: Record<LogFormat, string> = { eft: 'eft.client', ncftpd: 'ncftpd.xfer', xferlog: 'xferlog', vsftpd: 'vsftpd.log' };
 export const PARSE_ERROR_EVENT = 'ftplog.parse_error';
 
 /** EFT operation words to the normalized operation names. */
@@ -199,9 +200,16 @@ export function createCountingEnricher(options: EnrichOptions = {}): CountingEnr
       return record;
     }
     const entry = parsed.entry;
-    return entry.format === 'eft'
-      ? eftRecord(entry, parsed.line, toEpoch, observed, counts)
-      : ncftpdRecord(entry, parsed.line, toEpoch, observed, counts);
+    switch (entry.format) {
+      case 'eft':
+        return eftRecord(entry, parsed.line, toEpoch, observed, counts);
+      case 'ncftpd':
+        return ncftpdRecord(entry, parsed.line, toEpoch, observed, counts);
+      case 'xferlog':
+        return xferlogRecord(entry, parsed.line, toEpoch, observed, counts);
+      default:
+        return vsftpdRecord(entry, parsed.line, toEpoch, observed, counts);
+    }
   };
 }
 
@@ -209,7 +217,7 @@ let lastFile = '';
 let lastFileName = '';
 
 /** Base name of a path, either separator; memoized for the file being read. */
-function fileName(file: string): string {
+export function fileName(file: string): string {
   if (file !== lastFile) {
     const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     lastFile = file;
@@ -390,7 +398,7 @@ function severityNumber(severity: SeverityText): number {
 }
 
 /** The record of a parsed entry, once its attributes are built; counted into `counts` under `outcome`. */
-function entryRecord(
+export function entryRecord(
   a: Attributes,
   line: LogLine,
   timestamp: number,

@@ -5,13 +5,18 @@
 import type { CivilTime, FormatEntry, LogFormat, ParseResult } from '../model.js';
 import { eftLineTime, isEftHeaderLine, looksLikeEft, parseEftLine } from './eft.js';
 import { looksLikeNcftpd, ncftpdLineTime, parseNcftpdLine } from './ncftpd.js';
+import { looksLikeVsftpd, parseVsftpdLine, vsftpdLineTime } from './vsftpd.js';
+import { looksLikeXferlog, parseXferlogLine, xferlogLineTime } from './xferlog.js';
 
 export type FormatOption = LogFormat | 'auto';
-export const FORMAT_OPTIONS: readonly FormatOption[] = ['eft', 'ncftpd', 'auto'];
+export const FORMAT_OPTIONS: readonly FormatOption[] = ['eft', 'ncftpd', 'xferlog', 'vsftpd', 'auto'];
 
 /** The format one line shows, or undefined when it shows neither. */
 export function detectLineFormat(text: string): LogFormat | undefined {
   if (looksLikeNcftpd(text)) return 'ncftpd';
+  // Both start with the same time stamp; vsftpd's own log has `[pid N]` after it, xferlog a number.
+  if (looksLikeVsftpd(text)) return 'vsftpd';
+  if (looksLikeXferlog(text)) return 'xferlog';
   if (looksLikeEft(text) || isEftHeaderLine(text)) return 'eft';
   return undefined;
 }
@@ -26,10 +31,28 @@ export function detectFormat(lines: Iterable<string>): LogFormat | undefined {
 }
 
 export function parseLine(format: LogFormat, text: string): ParseResult<FormatEntry> {
-  return format === 'eft' ? parseEftLine(text) : parseNcftpdLine(text);
+  switch (format) {
+    case 'eft':
+      return parseEftLine(text);
+    case 'ncftpd':
+      return parseNcftpdLine(text);
+    case 'xferlog':
+      return parseXferlogLine(text);
+    default:
+      return parseVsftpdLine(text);
+  }
 }
 
 /** The time a line that does not parse still shows where its format puts the time; undefined when it shows none. */
 export function lineTime(format: LogFormat, text: string): CivilTime | undefined {
-  return format === 'eft' ? eftLineTime(text) : ncftpdLineTime(text);
+  switch (format) {
+    case 'eft':
+      return eftLineTime(text);
+    case 'ncftpd':
+      return ncftpdLineTime(text);
+    case 'xferlog':
+      return xferlogLineTime(text);
+    default:
+      return vsftpdLineTime(text);
+  }
 }

@@ -27,7 +27,7 @@ export const DETECT_WINDOW = 16;
 
 export function validateFormat(format: unknown): FormatOption {
   if (typeof format !== 'string' || !(FORMAT_OPTIONS as readonly string[]).includes(format)) {
-    throw invalidOption('format', 'one of "eft", "ncftpd", "auto"', format);
+    throw invalidOption('format', 'one of ' + FORMAT_OPTIONS.map((f) => `"${f}"`).join(', '), format);
   }
   return format as FormatOption;
 }

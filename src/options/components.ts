@@ -13,7 +13,7 @@ const MiB = 1024 * 1024;
 export const INPUT_OPTIONS: OptionGroup = {
   title: 'Input',
   options: [
-    { flag: 'format', key: 'format', kind: 'enum', values: ['eft', 'ncftpd', 'auto'], default: 'auto', placeholder: 'F', help: 'eft | ncftpd | auto (auto: detected per file from its first lines)' },
+    { flag: 'format', key: 'format', kind: 'enum', values: ['eft', 'ncftpd', 'xferlog', 'vsftpd', 'auto'], default: 'auto', placeholder: 'F', help: 'eft | ncftpd | xferlog | vsftpd | auto (auto: detected per file from its first lines)' },
     { flag: 'timezone', key: 'timezone', kind: 'string', placeholder: 'TZ', defaultText: `this machine's, ${localTimeZone()}`, help: "IANA zone the logs' times are written in, e.g. Europe/Berlin" },
     { flag: 'encoding', key: 'encoding', kind: 'enum', values: ['utf8', 'latin1'], default: 'utf8', placeholder: 'E', help: 'utf8 | latin1 (ANSI-encoded Windows files)' },
     // 32 KiB: a record repeats its line's fields in its attributes, and

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import type { Attributes, LogFormat } from '../model.js';
 import { FtplogError } from '../errors.js';
 
-export const DEFAULT_SERVICE_NAMES: Record<LogFormat, string> = { eft: 'eft-server', ncftpd: 'ncftpd' };
+export const DEFAULT_SERVICE_NAMES: Record<LogFormat, string> = { eft: 'eft-server', ncftpd: 'ncftpd', xferlog: 'ftp-server', vsftpd: 'vsftpd' };
 
 /**
  * Parses OTEL_RESOURCE_ATTRIBUTES (`key1=value1,key2=value2`, values
@@ -58,5 +58,16 @@ export function resourceAttributes(options: ResourceOptions = {}): Attributes {
 /** Format of a record from its `ftp.log.format` attribute. */
 export function recordFormat(attributes: Attributes): LogFormat | undefined {
   const f = attributes['ftp.log.format'];
-  return f === 'eft.client' ? 'eft' : f === 'ncftpd.xfer' ? 'ncftpd' : undefined;
+  switch (f) {
+    case 'eft.client':
+      return 'eft';
+    case 'ncftpd.xfer':
+      return 'ncftpd';
+    case 'xferlog':
+      return 'xferlog';
+    case 'vsftpd.log':
+      return 'vsftpd';
+    default:
+      return undefined;
+  }
 }

@@ -60,7 +60,7 @@ describe('ftplog-otel (dispatch)', () => {
       stats: [['--top', '0'], '--top must be an integer from 1 to 1000 (got "0")'],
       receive: [['--port', 'x'], '--port must be an integer from 0 to 65535 (got "x")'],
       explain: [['1', '2'], 'takes exactly one CODE (see --help)'],
-      demo: [['--format', 'x'], '--format must be eft | ncftpd | auto (got "x")'],
+      demo: [['--format', 'x'], '--format must be eft | ncftpd | xferlog | vsftpd | auto (got "x")'],
     };
     assert.deepEqual(Object.keys(bad).sort(), COMMANDS.map((c) => c.name).sort());
     for (const [name, [args, message]] of Object.entries(bad)) {

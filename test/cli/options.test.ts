@@ -52,6 +52,6 @@ describe('command options', () => {
     const record = (stdout: string): unknown => ({ ...JSON.parse(stdout), observedTimestamp: undefined });
     assert.deepEqual(record(upper.stdout), record(lower.stdout));
     const bad = await cli(['parse', '--format', 'XFER']);
-    assert.deepEqual([bad.code, bad.stderr], [2, 'ftplog-otel parse: --format must be eft | ncftpd | auto (got "XFER")\n']);
+    assert.deepEqual([bad.code, bad.stderr], [2, 'ftplog-otel parse: --format must be eft | ncftpd | xferlog | vsftpd | auto (got "XFER")\n']);
   });
 });

@@ -220,7 +220,7 @@ describe('ftplog-otel parse', () => {
     assert.match(help.stdout, /^Usage: ftplog-otel parse/);
     const cases: [string[], number, RegExp][] = [
       [['parse', '--bogus'], 2, /^ftplog-otel parse: Unknown option '--bogus'\n$/],
-      [['parse', '--format', 'xml'], 2, /^ftplog-otel parse: --format must be eft \| ncftpd \| auto \(got "xml"\)\n$/],
+      [['parse', '--format', 'xml'], 2, /^ftplog-otel parse: --format must be eft \| ncftpd \| xferlog \| vsftpd \| auto \(got "xml"\)\n$/],
       [['parse', '--timezone', 'Nowhere/City', '-'], 2, /IANA time zone/],
       [['parse', join(dir, 'missing.log')], 1, /missing\.log: no such file or directory\n$/],
       [['frobnicate'], 2, /unknown command "frobnicate"/],

@@ -76,7 +76,7 @@ describe('options declared once', () => {
     assert.equal(convertFlag(find('timeout'), '250ms'), 250);
     assert.throws(() => convertFlag(find('timeout'), '10'), { code: 'ERR_INVALID_ARGUMENT', message: '--timeout needs a unit, e.g. 10s or 10ms (got "10")' });
     assert.equal(convertFlag(find('format'), 'EFT'), 'eft');
-    assert.throws(() => convertFlag(find('format'), 'xferlog'), { code: 'ERR_INVALID_ARGUMENT', message: '--format must be eft | ncftpd | auto (got "xferlog")' });
+    assert.throws(() => convertFlag(find('format'), 'wuftpd'), { code: 'ERR_INVALID_ARGUMENT', message: '--format must be eft | ncftpd | xferlog | vsftpd | auto (got "wuftpd")' });
     assert.throws(() => convertFlag(find('max-in-flight'), '0'), { message: '--max-in-flight must be an integer from 1 to 64 (got "0")' });
     assert.throws(() => convertFlag(find('batch-delay'), 'soon'), { message: '--batch-delay must be a duration such as 500ms, 30s, 5m, 1h or 7d from 0s to 1h (got "soon")' });
     assert.deepEqual(convertFlags(GROUPS, { 'batch-size': '10', header: ['a=b'], quiet: true, nothing: 'x' }), { maxBatchRecords: 10, headers: ['a=b'], quiet: true });
