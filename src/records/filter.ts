@@ -46,14 +46,14 @@ export interface FilterTransform {
 export const PARSE_ERROR_OUTCOME = 'parse_error';
 export const FILTER_OUTCOMES = ['success', 'failure', 'unknown', PARSE_ERROR_OUTCOME] as const satisfies readonly (Outcome | typeof PARSE_ERROR_OUTCOME)[];
 /**
- * The operations ftplog-otel names (EFT's operation words and NcFTPd's
- * entry types map to these). An EFT word it does not know is kept,
+ * The operations ftplog-otel names (EFT's operation words, NcFTPd's entry
+ * types, xferlog's directions and vsftpd's actions map to these). An EFT word it does not know is kept,
  * lowercased: match it by `attributes: { ftp.operation: … }`.
  */
-export const FILTER_OPERATIONS = ['download', 'upload', 'list', 'delete', 'mkdir', 'chmod', 'symlink', 'rename'] as const;
-export const FILTER_STATUS_KINDS = ['ftp_reply', 'sftp', 'http', 'winsock', 'eft', 'ncftpd', 'unknown'] as const satisfies readonly StatusKind[];
+export const FILTER_OPERATIONS = ['download', 'upload', 'list', 'delete', 'mkdir', 'chmod', 'symlink', 'rename', 'login', 'connect', 'command', 'response'] as const;
+export const FILTER_STATUS_KINDS = ['ftp_reply', 'sftp', 'http', 'winsock', 'eft', 'ncftpd', 'xferlog', 'vsftpd', 'unknown'] as const satisfies readonly StatusKind[];
 // Every StatusKind is listed: a kind added to the type without being added here fails to compile.
-const _allKinds: Record<StatusKind, true> = { ftp_reply: true, sftp: true, http: true, winsock: true, eft: true, ncftpd: true, unknown: true };
+const _allKinds: Record<StatusKind, true> = { ftp_reply: true, sftp: true, http: true, winsock: true, eft: true, ncftpd: true, xferlog: true, vsftpd: true, unknown: true };
 void _allKinds;
 
 const PARSE_ERROR_EVENT = 'ftplog.parse_error';

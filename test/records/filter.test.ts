@@ -125,8 +125,8 @@ describe('filter', () => {
     bad({}, 'filter: give keep, drop or both', []);
     bad({ keep: {} }, 'filter: keep: has no condition (it would match every record)', ['keep']);
     bad({ drop: { outcome: ['success', 'failed'] } }, 'filter: drop.outcome[1]: "failed" is not one of success, failure, unknown, parse_error', ['drop', 'outcome', 1]);
-    bad({ drop: { operation: ['get'] } }, 'filter: drop.operation[0]: "get" is not one of download, upload, list, delete, mkdir, chmod, symlink, rename', ['drop', 'operation', 0]);
-    bad({ keep: { statusKind: ['ftp-reply'] } }, 'filter: keep.statusKind[0]: "ftp-reply" is not one of ftp_reply, sftp, http, winsock, eft, ncftpd, unknown', ['keep', 'statusKind', 0]);
+    bad({ drop: { operation: ['get'] } }, 'filter: drop.operation[0]: "get" is not one of download, upload, list, delete, mkdir, chmod, symlink, rename, login, connect, command, response', ['drop', 'operation', 0]);
+    bad({ keep: { statusKind: ['ftp-reply'] } }, 'filter: keep.statusKind[0]: "ftp-reply" is not one of ftp_reply, sftp, http, winsock, eft, ncftpd, xferlog, vsftpd, unknown', ['keep', 'statusKind', 0]);
     bad({ keep: { outcome: [] } }, 'filter: keep.outcome: must be a non-empty list', ['keep', 'outcome']);
     bad({ keep: { attributes: { 'user.name': [] } } }, 'filter: keep.attributes["user.name"]: must be a string or a non-empty list of strings', ['keep', 'attributes', 'user.name']);
     bad({ keep: { attributes: { 'user.name': ['a', 3] } } }, 'filter: keep.attributes["user.name"][1]: must be a string', ['keep', 'attributes', 'user.name', 1]);

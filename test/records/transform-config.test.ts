@@ -55,7 +55,7 @@ describe('transforms in the file form', () => {
       [{ redact: { drop: [''] } }, 'transforms[0].redact.drop[0]: an attribute name must be a non-empty string', ['transforms', 0, 'redact', 'drop', 0]],
       [{ redact: { drop: ['user.email'], key: 'abc' } }, 'transforms[0].redact.key: unknown key (known: drop, hash, key_env)', ['transforms', 0, 'redact', 'key']],
       [{ redact: { keyEnv: 'K', hash: ['user.name'] } }, 'transforms[0].redact.keyEnv: unknown key (known: drop, hash, key_env)', ['transforms', 0, 'redact', 'keyEnv']],
-      [{ filter: { drop: { status_kind: ['ftp-reply'] } } }, 'transforms[0].filter.drop.status_kind[0]: "ftp-reply" is not one of ftp_reply, sftp, http, winsock, eft, ncftpd, unknown', ['transforms', 0, 'filter', 'drop', 'status_kind', 0]],
+      [{ filter: { drop: { status_kind: ['ftp-reply'] } } }, 'transforms[0].filter.drop.status_kind[0]: "ftp-reply" is not one of ftp_reply, sftp, http, winsock, eft, ncftpd, xferlog, vsftpd, unknown', ['transforms', 0, 'filter', 'drop', 'status_kind', 0]],
       [{ filter: { keep: { outcome: ['success', 'ok'] } } }, 'transforms[0].filter.keep.outcome[1]: "ok" is not one of success, failure, unknown, parse_error', ['transforms', 0, 'filter', 'keep', 'outcome', 1]],
       [{ filter: { drop: { statusKind: ['sftp'] } } }, 'transforms[0].filter.drop.statusKind: unknown key (known: outcome, operation, status_kind, attributes)', ['transforms', 0, 'filter', 'drop', 'statusKind']],
       [{ filter: { name: 'x' } }, 'transforms[0].filter: give keep, drop or both', ['transforms', 0, 'filter']],
