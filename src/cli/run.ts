@@ -1,0 +1,161 @@
+/**
+ * `ftplog-otel run PIPELINE`: runs a pipeline file. With the otlp sink it is
+ * `ship` (the same delivery, summary, dead letters, signals and exit codes;
+ * following sources make it the agent); with jsonl or console it is `parse`
+ * (the same output and summary).
+ */
+import { createWriteStream } from 'node:fs';
+import type { Command, CliIO } from './command.js';
+import { EXIT } from './command.js';
+import { commandHelp, parseCommandArgs } from './args.js';
+import { OUTPUT_OPTIONS } from '../options/components.js';
+import { convertFlags, type OptionGroup } from '../options/spec.js';
+import { loadPipelineFile, type Pipeline, type PipelineSource } from '../config/pipeline.js';
+import { formatProblem, type Problem } from '../config/problems.js';
+import { openSource, sourceConfig, workersOption, type Source, type SourceConfig, type SourceOptions } from '../sources/source.js';
+import { sourceGroups } from '../sources/groups.js';
+import { describeOtlpConfig, encodingOf } from '../sinks/otlp/config.js';
+import { deliveryExitCode, deliverySummary, planDelivery, reportDeliveryEvents, runDelivery, type Delivery, type ShipValues } from './ship.js';
+import { runAgent } from './agent.js';
+import { colourWanted, parseSummary, writeParseOutput } from './parse.js';
+import { formatCount, formatRate, progressWanted, reportSourceWarnings, startProgress } from './summary.js';
+import type { JobOutput } from '../parallel/job.js';
+import { FtplogError } from '../errors.js';
+
+const PREFIX = 'ftplog-otel run';
+const GROUPS: readonly OptionGroup[] = [OUTPUT_OPTIONS];
+
+const HELP = commandHelp(
+  `Usage: ftplog-otel run [options] PIPELINE
+
+Runs a pipeline file (YAML or JSON): its sources (each with its own paths,
+format, time zone, encoding …), its transforms, in order, and its sink.
+With the otlp sink it does what 'ftplog-otel ship' does, and exits as ship
+does (following sources make it the agent); with the jsonl or console sink
+it writes what 'ftplog-otel parse' writes (console: parse --pretty).
+The file is checked first, as 'ftplog-otel validate' checks it; relative
+paths in it are taken from its folder. See README.md, "Pipeline files".
+
+  PIPELINE                the pipeline file, e.g. pipelines/ncftpd-otlp.yaml`,
+  GROUPS,
+  `Exit status: 0 done (otlp: every record accepted); 1 some record not accepted, or an
+input unreadable; 2 the file has errors (each printed as FILE:LINE:COL: message);
+130 interrupted.`,
+);
+
+/** The pipeline of the file, its warnings printed; ERR_CONFIG (each error printed first) when it has errors. */
+export function loadOrReport(file: string, io: CliIO): Pipeline {
+  const { pipeline, problems } = loadPipelineFile(file, io.env);
+  for (const p of problems) io.stderr.write(`${formatProblem(file, p)}\n`);
+  if (pipeline === undefined) {
+    const errors = problems.filter((p: Problem) => p.severity === 'error').length;
+    throw new FtplogError('ERR_CONFIG', `${file}: ${errors} error${errors === 1 ? '' : 's'}; nothing was run`);
+  }
+  return pipeline;
+}
+
+/** One PIPELINE argument, or ERR_INVALID_ARGUMENT. */
+export function pipelineArgument(positionals: readonly string[], command: string): string {
+  if (positionals.length !== 1) throw new FtplogError('ERR_INVALID_ARGUMENT', `${command} takes one PIPELINE file (got ${positionals.length})`);
+  return positionals[0]!;
+}
+
+/** The settings a source's reader takes: its own values, the pipeline's transforms. */
+function sourceOptions(p: Pipeline, s: PipelineSource): SourceOptions {
+  return { ...(s.values as SourceOptions), transforms: p.transforms };
+}
+
+/**
+ * Each source's resolved inputs and settings, with one worker count for
+ * all (the groups are read in turn and must emit the same output): auto
+ * counts the inputs of every source.
+ */
+export function sourceConfigs(p: Pipeline, stdin: CliIO['stdin']): SourceConfig[] {
+  const cfgs = p.sources.map((s) => sourceConfig({ ...sourceOptions(p, s), workers: 0 }, s.paths, stdin));
+  const workers = workersOption(p.agent['workers'] as string | undefined, cfgs.flatMap((c) => c.inputs));
+  return cfgs.map((c) => ({ ...c, workers }));
+}
+
+/** The sources as one, each group with its own settings; `output` as openSource() takes it. */
+export function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO['stdin'], output?: JobOutput): Source {
+  const emits = cfgs[0]!.workers > 0 && output !== undefined ? output : 'records';
+  const open = cfgs.map((cfg) => () => openSource(cfg, { stdin, ...(output !== undefined ? { output } : {}) }));
+  return sourceGroups(open, emits);
+}
+
+async function runOtlp(p: Pipeline, io: CliIO, quiet: boolean, progress: boolean | undefined): Promise<number> {
+  const values = (p.sink as { values: ShipValues }).values;
+  const plan = planDelivery(values, io.env);
+  if (p.follow || p.agent['stateDir'] !== undefined) {
+    if (p.sources.length > 1) throw new FtplogError('ERR_CONFIG', 'following or checkpointing takes one source for now: write one pipeline per source');
+    const s = p.sources[0]!;
+    if (!quiet) io.stderr.write(`${PREFIX}: sending to ${describeOtlpConfig(plan.config)}\n`);
+    const cfg = sourceConfig(sourceOptions(p, s), [], io.stdin);
+    const agentValues: ShipValues = { ...values, ...p.agent, ...s.values };
+    const protocol = encodingOf(plan.config.protocol);
+    return runAgent({ cfg, patterns: s.paths, values: agentValues, makeSink: plan.makeSink, protocol, shutdownMs: plan.opts.shutdownMs, quiet, command: 'run' }, io);
+  }
+  const cfgs = sourceConfigs(p, io.stdin);
+  const d: Delivery = { started: Date.now(), records: openPipelineSources(cfgs, io.stdin, encodingOf(plan.config.protocol)), sink: plan.makeSink() };
+  reportSourceWarnings(d.records, io.stderr, PREFIX);
+  if (!quiet) io.stderr.write(`${PREFIX}: sending to ${describeOtlpConfig(plan.config)}\n`);
+  const stop = progressWanted(progress, io.stderr)
+    ? startProgress(io.stderr, 5000, () => {
+        const s = d.sink.stats;
+        return `${PREFIX}: read ${formatCount(d.records.totals().lines)} lines, accepted ${formatCount(s.accepted)} records (${formatRate(s.accepted, Date.now() - d.started)}/s), queued ${formatCount(s.queuedRecords)}, retries ${formatCount(s.retries)}`;
+      })
+    : () => {};
+  const unreport = reportDeliveryEvents(d.sink, io.stderr, PREFIX);
+  const { error, interrupted } = await runDelivery(d, io, plan.opts.shutdownMs, PREFIX);
+  unreport();
+  stop();
+  if (error !== undefined) io.stderr.write(`${PREFIX}: ${error.message}\n`);
+  if (!quiet || error !== undefined) deliverySummary('run', d, io.stderr);
+  return deliveryExitCode(d, error, interrupted);
+}
+
+async function runOutput(p: Pipeline, io: CliIO, quiet: boolean, progress: boolean | undefined): Promise<number> {
+  const pretty = p.sink.kind === 'console';
+  const path = p.sink.kind === 'jsonl' ? p.sink.path : undefined;
+  const cfgs = sourceConfigs(p, io.stdin);
+  const started = Date.now();
+  // The console view needs record objects: the groups read on the main thread.
+  const records = openPipelineSources(pretty ? cfgs.map((c) => ({ ...c, workers: 0 })) : cfgs, io.stdin, pretty ? undefined : 'jsonl');
+  reportSourceWarnings(records, io.stderr, PREFIX);
+  const stop = progressWanted(progress, io.stderr)
+    ? startProgress(io.stderr, 5000, () => {
+        const t = records.totals();
+        return `${PREFIX}: ${formatCount(t.lines)} lines, ${formatCount(t.records)} records, ${formatRate(t.lines, Date.now() - started)} lines/s`;
+      })
+    : () => {};
+  let code: number;
+  try {
+    const out = path !== undefined ? createWriteStream(path) : io.stdout;
+    code = await writeParseOutput(records, out, { pretty, colour: pretty && colourWanted(io.env, io.stdout), signal: io.signal, end: path !== undefined });
+  } catch (err) {
+    if (path !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) throw new FtplogError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+    throw err;
+  } finally {
+    stop();
+  }
+  if (!quiet) io.stderr.write(`${parseSummary(PREFIX, records, started, code)}${path !== undefined ? `; written to ${path}` : ''}\n`);
+  return code;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  help: HELP,
+  options: GROUPS,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, GROUPS);
+    if (values['help'] === true) {
+      io.stdout.write(HELP + '\n');
+      return EXIT.OK;
+    }
+    const v = convertFlags(GROUPS, values);
+    const pipeline = loadOrReport(pipelineArgument(positionals, 'run'), io);
+    const quiet = v['quiet'] === true;
+    const progress = v['progress'] as boolean | undefined;
+    return pipeline.sink.kind === 'otlp' ? runOtlp(pipeline, io, quiet, progress) : runOutput(pipeline, io, quiet, progress);
+  },
+};

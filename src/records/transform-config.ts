@@ -1,0 +1,78 @@
+/**
+ * Record transforms as a pipeline file writes them: one entry of the
+ * `transforms:` list, an object with one key, the transform's name:
+ *
+ *   - set: { deployment.environment.name: prod }
+ *
+ * transformFromConfig() turns an entry into its TransformSpec (the data
+ * every thread builds the same chain from); TRANSFORM_JSON_SCHEMA describes
+ * an entry for editors (schema/pipeline.schema.json embeds it). Pure.
+ */
+import { FtplogError } from '../errors.js';
+import { checkSet, type TransformSpec } from './transforms.js';
+
+/** A file problem in a transform entry; `path` names the bad field, e.g. `transforms[0].set.region`. */
+export type TransformConfigError = FtplogError & { readonly path: string };
+
+function configError(path: string, message: string): TransformConfigError {
+  return Object.assign(new FtplogError('ERR_CONFIG', message), { path });
+}
+
+const NAMES = ['set'] as const;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The TransformSpec of one `transforms:` entry at `path` (such as
+ * `transforms[2]`). Throws ERR_CONFIG with `path` set to the field at fault.
+ */
+export function transformFromConfig(entry: unknown, path: string): TransformSpec {
+  if (!isObject(entry)) throw configError(path, `a transform is an object with one key, its name (${NAMES.join(', ')})`);
+  const keys = Object.keys(entry);
+  if (keys.length !== 1) throw configError(path, `a transform has exactly one key, its name (${NAMES.join(', ')}); found ${keys.length === 0 ? 'none' : keys.join(', ')}`);
+  const name = keys[0]!;
+  const body = entry[name];
+  switch (name) {
+    case 'set':
+      return setFromConfig(body, `${path}.set`);
+    default:
+      throw configError(`${path}.${name}`, `unknown transform "${name}" (transforms: ${NAMES.join(', ')})`);
+  }
+}
+
+function setFromConfig(body: unknown, path: string): TransformSpec {
+  if (!isObject(body) || Object.keys(body).length === 0) throw configError(path, 'set takes an object of attribute names and string values, e.g. { deployment.environment.name: prod }');
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v !== 'string') throw configError(`${path}.${k}`, `the value of "${k}" must be a string (quote it: "${String(v)}")`);
+  }
+  const attributes = body as Record<string, string>;
+  try {
+    checkSet(attributes);
+  } catch (err) {
+    const bad = Object.keys(attributes).find((k) => (err as Error).message.includes(`"${k}"`));
+    throw configError(bad !== undefined ? `${path}.${bad}` : path, (err as Error).message.replace(/^set: /, ''));
+  }
+  return { type: 'set', attributes: { ...attributes } };
+}
+
+/** JSON Schema of one `transforms:` entry. */
+export const TRANSFORM_JSON_SCHEMA: Readonly<Record<string, unknown>> = {
+  oneOf: [
+    {
+      type: 'object',
+      description: 'Sets the same string attributes on every record.',
+      properties: {
+        set: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: { type: 'string' },
+          description: 'attribute name: string value',
+        },
+      },
+      required: ['set'],
+      additionalProperties: false,
+    },
+  ],
+};
