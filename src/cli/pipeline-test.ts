@@ -47,11 +47,11 @@ export const testCommand: Command = {
       return EXIT.OK;
     }
     const file = pipelineArgument(positionals, 'test');
-    const pipeline = loadOrReport(file, io);
+    const pipeline = loadOrReport(file, io, PREFIX);
     const casesFile = casesFileOf(file);
     if (!existsSync(casesFile)) throw new FtplogError('ERR_CONFIG', `${file}: no golden cases: write them in ${casesFile}`);
     const { cases, problems } = loadCases(readPipelineText(casesFile), pipeline);
-    for (const p of problems) io.stderr.write(`${formatProblem(casesFile, p)}\n`);
+    for (const p of problems) io.stderr.write(`${PREFIX}: ${formatProblem(casesFile, p)}\n`);
     if (problems.some((p) => p.severity === 'error')) throw new FtplogError('ERR_CONFIG', `${casesFile}: the cases have errors; none was run`);
     if (cases.length === 0) throw new FtplogError('ERR_CONFIG', `${casesFile}: tests is empty`);
     let failed = 0;

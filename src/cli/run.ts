@@ -44,9 +44,9 @@ input unreadable; 2 the file has errors (each printed as FILE:LINE:COL: message)
 );
 
 /** The pipeline of the file, its warnings printed; ERR_CONFIG (each error printed first) when it has errors. */
-export function loadOrReport(file: string, io: CliIO): Pipeline {
+export function loadOrReport(file: string, io: CliIO, prefix: string): Pipeline {
   const { pipeline, problems } = loadPipelineFile(file, io.env);
-  for (const p of problems) io.stderr.write(`${formatProblem(file, p)}\n`);
+  for (const p of problems) io.stderr.write(`${prefix}: ${formatProblem(file, p)}\n`);
   if (pipeline === undefined) {
     const errors = problems.filter((p: Problem) => p.severity === 'error').length;
     throw new FtplogError('ERR_CONFIG', `${file}: ${errors} error${errors === 1 ? '' : 's'}; nothing was run`);
@@ -153,7 +153,7 @@ export const runCommand: Command = {
       return EXIT.OK;
     }
     const v = convertFlags(GROUPS, values);
-    const pipeline = loadOrReport(pipelineArgument(positionals, 'run'), io);
+    const pipeline = loadOrReport(pipelineArgument(positionals, 'run'), io, PREFIX);
     const quiet = v['quiet'] === true;
     const progress = v['progress'] as boolean | undefined;
     return pipeline.sink.kind === 'otlp' ? runOtlp(pipeline, io, quiet, progress) : runOutput(pipeline, io, quiet, progress);

@@ -116,6 +116,11 @@ class PipelineReader {
     private readonly baseDir: string,
   ) {}
 
+  /** A path as the file means it: relative ones from the file's folder; a Windows one (C:\\…, \\\\server\\…) as it is, on any system. */
+  private fromFile(p: string): string {
+    return isAbsolute(p) || /^(?:[A-Za-z]:[\\/]|\\\\)/.test(p) ? p : resolve(this.baseDir, p);
+  }
+
   read(root: FileNode): Pipeline | undefined {
     if (root === null || root === undefined || (isScalar(root) && root.value === null)) {
       this.list.error(root, '', 'the file is empty: a pipeline needs sources and a sink');
@@ -146,7 +151,7 @@ class PipelineReader {
       }
       const v = this.optionValue(o, key, e, `${path}.${key}`);
       if (v === undefined) continue;
-      values[o.key] = FILE_PATH_KEYS.has(o.key) ? resolve(this.baseDir, v as string) : v;
+      values[o.key] = FILE_PATH_KEYS.has(o.key) ? this.fromFile(v as string) : v;
     }
     return values;
   }
@@ -197,7 +202,7 @@ class PipelineReader {
       this.list.error(entry.value, `${at}.paths`, `paths must be a non-empty list of files, folders or glob patterns (got ${Array.isArray(raw) ? 'a list that is not all strings' : JSON.stringify(raw)})`, entry.key);
       return [];
     }
-    const paths = (raw as string[]).map((p) => (isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p) ? p : resolve(this.baseDir, p)));
+    const paths = (raw as string[]).map((p) => this.fromFile(p));
     paths.forEach((p, i) => {
       const node = this.list.find(entry.value, `[${i}]`);
       const why = globProblem(raw[i] as string);
@@ -262,7 +267,7 @@ class PipelineReader {
       this.list.error(p.value, 'sink.jsonl.path', `path must be a file name (got ${JSON.stringify(path)}); leave it out for stdout`, p.key);
       return undefined;
     }
-    return { kind, path: resolve(this.baseDir, path) };
+    return { kind, path: this.fromFile(path) };
   }
 
   /** What no one key decides: the sources agree on following, which needs an OTLP sink, and the sink's settings with the environment. */
