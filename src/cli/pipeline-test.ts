@@ -47,7 +47,7 @@ export const testCommand: Command = {
       return EXIT.OK;
     }
     const file = pipelineArgument(positionals, 'test');
-    const pipeline = loadOrReport(file, io, PREFIX);
+    const pipeline = loadOrReport(file, io, PREFIX, false);
     const casesFile = casesFileOf(file);
     if (!existsSync(casesFile)) throw new FtplogError('ERR_CONFIG', `${file}: no golden cases: write them in ${casesFile}`);
     const { cases, problems } = loadCases(readPipelineText(casesFile), pipeline);

@@ -43,10 +43,14 @@ input unreadable; 2 the file has errors (each printed as FILE:LINE:COL: message)
 130 interrupted.`,
 );
 
-/** The pipeline of the file, its warnings printed; ERR_CONFIG (each error printed first) when it has errors. */
-export function loadOrReport(file: string, io: CliIO, prefix: string): Pipeline {
+/**
+ * The pipeline of the file, its warnings printed (unless `warnings` is
+ * false: the golden cases read no input); ERR_CONFIG (each error printed
+ * first) when it has errors.
+ */
+export function loadOrReport(file: string, io: CliIO, prefix: string, warnings = true): Pipeline {
   const { pipeline, problems } = loadPipelineFile(file, io.env);
-  for (const p of problems) io.stderr.write(`${prefix}: ${formatProblem(file, p)}\n`);
+  for (const p of problems) if (warnings || p.severity === 'error') io.stderr.write(`${prefix}: ${formatProblem(file, p)}\n`);
   if (pipeline === undefined) {
     const errors = problems.filter((p: Problem) => p.severity === 'error').length;
     throw new FtplogError('ERR_CONFIG', `${file}: ${errors} error${errors === 1 ? '' : 's'}; nothing was run`);

@@ -1,0 +1,36 @@
+/** Every ready pipeline in pipelines/ is valid and passes its golden cases. */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPipelineFile } from '../src/config/pipeline.js';
+import { cli } from './helpers/cli.js';
+import { projectRoot } from './helpers/paths.js';
+
+const DIR = join(projectRoot, 'pipelines');
+// Other shippers' example configurations, not pipeline files; they are to move to examples/integrations/.
+const FOREIGN = new Set(['vector.yaml', 'fluent-bit.yaml', 'alloy.river', 'README.md']);
+const files = readdirSync(DIR)
+  .filter((f) => !FOREIGN.has(f) && !/\.test\.ya?ml$/.test(f))
+  .sort();
+
+describe('pipelines/', () => {
+  it('holds the ready pipelines, each with its golden cases', () => {
+    assert.deepEqual(files, ['backfill-jsonl.yaml', 'eft-otlp.yaml', 'ncftpd-otlp.yaml']);
+    assert.deepEqual(readdirSync(DIR).filter((f) => /\.test\.yaml$/.test(f)).sort(), ['backfill-jsonl.test.yaml', 'eft-otlp.test.yaml', 'ncftpd-otlp.test.yaml']);
+  });
+
+  for (const f of files) {
+    it(`${f} has no errors`, () => {
+      const { pipeline, problems } = loadPipelineFile(join(DIR, f), {});
+      assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+      assert.ok(pipeline !== undefined);
+    });
+
+    it(`${f} passes its golden cases`, async () => {
+      const r = await cli(['test', join(DIR, f)]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /: (\d+) passed, 0 failed\n$/);
+      assert.doesNotMatch(r.stdout, /FAILED/);
+    });
+  }
+});
