@@ -12,7 +12,7 @@ import { deliveryExitCode, deliverySummary, reportDeliveryEvents, runDelivery } 
 import type { OtlpSink } from '../sinks/otlp/sink.js';
 import type { SourceConfig } from '../sources/source.js';
 import { followLogs, type FollowSource } from '../sources/follow/follow.js';
-import { fileSelector } from '../sources/follow/select.js';
+import { fileSelector, groupSelector, type SelectorGroup } from '../sources/follow/select.js';
 import { CheckpointStore, defaultStateDir } from '../sources/follow/state.js';
 import { FOLLOW_OPTIONS } from '../options/components.js';
 import { optionByKey } from '../options/spec.js';
@@ -51,6 +51,11 @@ export interface AgentPlan {
   quiet: boolean;
   /** The command its messages are from. @default 'ship' */
   command?: string;
+  /**
+   * Sources with their own patterns, exclusions and settings (a pipeline
+   * file's), over `cfg` and `values`; `patterns` then lists all of theirs.
+   */
+  groups?: readonly SelectorGroup[];
 }
 
 /** The figures of the status line, /metrics and the library's status(). */
@@ -90,9 +95,13 @@ export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
   const exclude = (v['exclude'] as string[] | undefined) ?? [];
   const ignoreOlderMs = v['ignoreOlderMs'] as number | undefined;
   // Without --follow the patterns must stand for files now, as for a plain ship.
-  if (!follow) resolveInputs(plan.patterns, { exclude, ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}) });
+  if (!follow) {
+    for (const g of plan.groups ?? [{ patterns: plan.patterns, exclude, settings: ignoreOlderMs !== undefined ? { ignoreOlderMs } : {} }]) {
+      resolveInputs(g.patterns, { exclude: g.exclude ?? [], ...(g.settings.ignoreOlderMs !== undefined ? { ignoreOlderMs: g.settings.ignoreOlderMs } : {}) });
+    }
+  }
   const stateDir = (v['stateDir'] as string | undefined) ?? defaultStateDir();
-  const selector = fileSelector(plan.patterns, { exclude });
+  const selector = plan.groups !== undefined ? groupSelector(plan.groups) : fileSelector(plan.patterns, { exclude });
   const store = CheckpointStore.open(stateDir, { onWarning: (m: string) => io.stderr.write(`${prefix}: warning: ${m}\n`) });
   let metrics: MetricsServer | undefined;
   try {

@@ -17,6 +17,8 @@ import { sourceGroups } from '../sources/groups.js';
 import { describeOtlpConfig, encodingOf } from '../sinks/otlp/config.js';
 import { deliveryExitCode, deliverySummary, planDelivery, reportDeliveryEvents, runDelivery, type Delivery, type ShipValues } from './ship.js';
 import { runAgent } from './agent.js';
+import type { SelectorGroup } from '../sources/follow/select.js';
+import type { FileGroupSettings } from '../sources/follow/follow.js';
 import { colourWanted, parseSummary, writeParseOutput } from './parse.js';
 import { formatCount, formatRate, progressWanted, reportSourceWarnings, startProgress } from './summary.js';
 import type { JobOutput } from '../parallel/job.js';
@@ -87,17 +89,33 @@ export function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO[
   return sourceGroups(open, emits);
 }
 
+/**
+ * The sources as groups of one followed source (or one checkpointed run):
+ * each with its patterns, exclusions and settings; the first one's settings
+ * stand for the source's defaults.
+ */
+export function followGroups(p: Pipeline, stdin: CliIO['stdin']): { cfg: SourceConfig; groups: SelectorGroup[] } {
+  const cfgs = p.sources.map((s) => sourceConfig(sourceOptions(p, s), [], stdin));
+  const groups = p.sources.map((s, i): SelectorGroup => {
+    const c = cfgs[i]!;
+    const settings: FileGroupSettings = { format: c.format, timezone: c.timezone, encoding: c.encoding, maxLineBytes: c.maxLineBytes, transforms: c.transforms };
+    if (s.values['startAt'] !== undefined) settings.startAt = s.values['startAt'] as 'beginning' | 'end';
+    if (s.values['ignoreOlderMs'] !== undefined) settings.ignoreOlderMs = s.values['ignoreOlderMs'] as number;
+    return { patterns: s.paths, exclude: (s.values['exclude'] as string[] | undefined) ?? [], settings };
+  });
+  return { cfg: cfgs[0]!, groups };
+}
+
 async function runOtlp(p: Pipeline, io: CliIO, quiet: boolean, progress: boolean | undefined): Promise<number> {
   const values = (p.sink as { values: ShipValues }).values;
   const plan = planDelivery(values, io.env);
   if (p.follow || p.agent['stateDir'] !== undefined) {
-    if (p.sources.length > 1) throw new FtplogError('ERR_CONFIG', 'following or checkpointing takes one source for now: write one pipeline per source');
-    const s = p.sources[0]!;
     if (!quiet) io.stderr.write(`${PREFIX}: sending to ${describeOtlpConfig(plan.config)}\n`);
-    const cfg = sourceConfig(sourceOptions(p, s), [], io.stdin);
-    const agentValues: ShipValues = { ...values, ...p.agent, ...s.values };
+    const { cfg, groups } = followGroups(p, io.stdin);
+    const agentValues: ShipValues = { ...values, ...p.agent, follow: p.follow };
     const protocol = encodingOf(plan.config.protocol);
-    return runAgent({ cfg, patterns: s.paths, values: agentValues, makeSink: plan.makeSink, protocol, shutdownMs: plan.opts.shutdownMs, quiet, command: 'run' }, io);
+    const patterns = p.sources.flatMap((s) => s.paths);
+    return runAgent({ cfg, patterns, groups, values: agentValues, makeSink: plan.makeSink, protocol, shutdownMs: plan.opts.shutdownMs, quiet, command: 'run' }, io);
   }
   const cfgs = sourceConfigs(p, io.stdin);
   const d: Delivery = { started: Date.now(), records: openPipelineSources(cfgs, io.stdin, encodingOf(plan.config.protocol)), sink: plan.makeSink() };

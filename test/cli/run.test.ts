@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -49,6 +49,34 @@ describe('ftplog-otel run', () => {
     assert.equal(lines[0], `ftplog-otel run: sending to ${receiver.url}/v1/logs (http/protobuf)`);
     assert.match(lines[1]!, /^ftplog-otel run: 2 input\(s\), 50 lines, 50 records \(success 50, failure 0, unknown 0, parse errors 0\)$/);
     assert.match(lines[2]!, /^ftplog-otel run: accepted 50, rejected by collector 0, dead-lettered 0, not delivered 0; 8 requests, 0 retries, /);
+  });
+
+  it('follows two sources, each file read in its own source\'s zone and format, and stops cleanly on a signal', async () => {
+    const file = join(dir, 'follow.yaml');
+    writeFileSync(
+      file,
+      `sources:\n  - paths: ['cl*.log']\n    format: eft\n    timezone: Europe/Berlin\n    follow: true\n  - paths: ['xfer.*']\n    format: ncftpd\n    timezone: America/Chicago\n    follow: true\n` +
+        `sink:\n  otlp: { endpoint: '${receiver.url}', batch_delay: 10ms }\nagent:\n  state_dir: state\n  poll_interval: 20ms\n`,
+    );
+    const stop = new AbortController();
+    const running = cli(['run', file], { signal: stop.signal });
+    await receiver.waitForRecords(50, 15_000);
+    appendFileSync(join(dir, 'cl241118.log'), eftLines(1, 100));
+    appendFileSync(join(dir, 'xfer.20241118'), ncftpdLines(1, 100));
+    await receiver.waitForRecords(52, 15_000);
+    stop.abort();
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    const eft = receiver.records.filter((x) => x.resource['service.name'] === 'eft-server');
+    const ncftpd = receiver.records.filter((x) => x.resource['service.name'] === 'ncftpd');
+    assert.deepEqual([eft.length, ncftpd.length], [31, 21]);
+    assert.equal(eft[0]!.timeUnixNano, at8(1));
+    assert.equal(eft[30]!.timeUnixNano, BigInt(Date.parse('2024-11-18T08:01:40Z') - 3_600_000) * 1_000_000n); // line 100: 08:01:40 in Berlin
+    assert.equal(ncftpd[0]!.timeUnixNano, BigInt(Date.parse('2024-11-18T06:00:00Z')) * 1_000_000n);
+    assert.equal(ncftpd[20]!.timeUnixNano, BigInt(Date.parse('2024-11-18T06:01:40Z')) * 1_000_000n); // line 100: 00:01:40 in Chicago
+    const lines = r.stderr.split('\n');
+    assert.equal(lines[0], `ftplog-otel run: sending to ${receiver.url}/v1/logs (http/protobuf)`);
+    assert.equal(lines[1], `ftplog-otel run: following ${join(dir, 'cl*.log')} ${join(dir, 'xfer.*')}; checkpoints in ${join(dir, 'state')}`);
   });
 
   it('writes with the jsonl sink exactly what parse writes for the same settings', async () => {
