@@ -8,8 +8,10 @@ import { createWriteStream } from 'node:fs';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { commandHelp, parseCommandArgs } from './args.js';
-import { OUTPUT_OPTIONS } from '../options/components.js';
-import { convertFlags, type OptionGroup } from '../options/spec.js';
+import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
+import { FILE_OPTIONS } from '../config/keys.js';
+import { setFromFlags } from '../records/transforms.js';
+import { convertFlags, type OptionGroup, type OptionValue } from '../options/spec.js';
 import { loadPipelineFile, type Pipeline, type PipelineSource } from '../config/pipeline.js';
 import { formatProblem, type Problem } from '../config/problems.js';
 import { openSource, sourceConfig, workersOption, type Source, type SourceConfig, type SourceOptions } from '../sources/source.js';
@@ -25,7 +27,8 @@ import type { JobOutput } from '../parallel/job.js';
 import { FtplogError } from '../errors.js';
 
 const PREFIX = 'ftplog-otel run';
-const GROUPS: readonly OptionGroup[] = [OUTPUT_OPTIONS];
+/** Every option a file can set is a flag here too, over the file's value; then --attribute and the output flags. */
+const GROUPS: readonly OptionGroup[] = [INPUT_OPTIONS, SELECT_OPTIONS, INPUT_KIND_OPTIONS, TRANSFORM_OPTIONS, OTLP_OPTIONS, DELIVERY_OPTIONS, FOLLOW_OPTIONS, OUTPUT_OPTIONS];
 
 const HELP = commandHelp(
   `Usage: ftplog-otel run [options] PIPELINE
@@ -37,6 +40,10 @@ does (following sources make it the agent); with the jsonl or console sink
 it writes what 'ftplog-otel parse' writes (console: parse --pretty).
 The file is checked first, as 'ftplog-otel validate' checks it; relative
 paths in it are taken from its folder. See README.md, "Pipeline files".
+
+A flag given wins over the file's key for it (--batch-size over
+sink.otlp.batch_size; a source option over that key of every source);
+--attribute adds a set transform after the file's.
 
   PIPELINE                the pipeline file, e.g. pipelines/ncftpd-otlp.yaml`,
   GROUPS,
@@ -58,6 +65,28 @@ export function loadOrReport(file: string, io: CliIO, prefix: string, warnings =
     throw new FtplogError('ERR_CONFIG', `${file}: ${errors} error${errors === 1 ? '' : 's'}; nothing was run`);
   }
   return pipeline;
+}
+
+/**
+ * The pipeline with the flags given over the file's values: a source option
+ * for every source, a sink option for the otlp sink (a usage error with
+ * another sink), --attribute as a set transform after the file's.
+ */
+export function withFlags(p: Pipeline, v: Readonly<Record<string, OptionValue>>): Pipeline {
+  const sources = p.sources.map((s) => ({ ...s, values: { ...s.values } }));
+  const agent = { ...p.agent };
+  let sink = p.sink;
+  for (const f of FILE_OPTIONS) {
+    const value = v[f.option.key];
+    if (value === undefined) continue;
+    if (f.section === 'source') for (const s of sources) s.values[f.option.key] = value;
+    else if (f.section === 'agent') agent[f.option.key] = value;
+    else if (sink.kind === 'otlp') sink = { kind: 'otlp', values: { ...sink.values, [f.option.key]: value } };
+    else throw new FtplogError('ERR_INVALID_ARGUMENT', `--${f.option.flag} sets the otlp sink; this pipeline's sink is ${sink.kind}`);
+  }
+  const attributes = v['attributes'] as string[] | undefined;
+  const transforms = attributes !== undefined && attributes.length > 0 ? [...p.transforms, setFromFlags(attributes)] : p.transforms;
+  return { sources, transforms, sink, agent, follow: v['follow'] === true || p.follow };
 }
 
 /** One PIPELINE argument, or ERR_INVALID_ARGUMENT. */
@@ -175,7 +204,7 @@ export const runCommand: Command = {
       return EXIT.OK;
     }
     const v = convertFlags(GROUPS, values);
-    const pipeline = loadOrReport(pipelineArgument(positionals, 'run'), io, PREFIX);
+    const pipeline = withFlags(loadOrReport(pipelineArgument(positionals, 'run'), io, PREFIX), v);
     const quiet = v['quiet'] === true;
     const progress = v['progress'] as boolean | undefined;
     return pipeline.sink.kind === 'otlp' ? runOtlp(pipeline, io, quiet, progress) : runOutput(pipeline, io, quiet, progress);

@@ -5,7 +5,7 @@
  * and its key cannot drift apart. The few flags that are not file keys say
  * what stands for them instead. Pure.
  */
-import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
+import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, SELECT_OPTIONS } from '../options/components.js';
 import type { OptionGroup, OptionSpec } from '../options/spec.js';
 
 /** A section of a pipeline file that holds options: each source, the OTLP sink, the agent. */
@@ -46,9 +46,6 @@ export const NOT_FILE_KEYS: Readonly<Record<string, string>> = {
   quiet: 'command line only (ftplog-otel run --quiet)',
   help: 'command line only',
 };
-
-/** The groups behind the file's keys and NOT_FILE_KEYS: those of `ship`. */
-export const FILE_GROUPS: readonly OptionGroup[] = [...GROUP_SECTIONS.map(([g]) => g), TRANSFORM_OPTIONS, OUTPUT_OPTIONS];
 
 /** `batch-size` → `batch_size`. */
 export function snakeKey(flag: string): string {

@@ -102,6 +102,20 @@ describe('ftplog-otel run', () => {
     assert.equal(c.stdout.split('\n').length - 1, 50);
   });
 
+  it('takes flags over the file: a source option for every source, a sink option for the otlp sink', async () => {
+    const r = await cli(['run', '--quiet', '--timezone', 'UTC', '--attribute', 'team=ftp', pipeline('  jsonl:\n')]);
+    assert.equal(r.code, 0, r.stderr);
+    const records = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { timestamp: string; attributes: Record<string, unknown> });
+    assert.equal(records.length, 50);
+    assert.equal(records[0]!.timestamp, '2024-11-18T08:00:00.000Z');
+    assert.equal(records[30]!.timestamp, '2024-11-18T00:00:00.000Z');
+    assert.deepEqual([records[0]!.attributes['deployment.environment.name'], records[0]!.attributes['team']], ['test', 'ftp']);
+    assert.deepEqual(await cli(['run', '--batch-size', '5', pipeline('  jsonl:\n')]), { code: 2, stdout: '', stderr: "ftplog-otel run: --batch-size sets the otlp sink; this pipeline's sink is jsonl\n" });
+    const o = await cli(['run', '--quiet', '--endpoint', receiver.url, pipeline('  otlp: { endpoint: http://127.0.0.1:9 }\n')]);
+    assert.equal(o.code, 0, o.stderr);
+    assert.equal(receiver.records.length, 50);
+  });
+
   it('prints each error of a bad file with the prefix and exits 2 without running', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, `sources:\n  - paths: [${fixture('eft', 'eft-client-vendor.log')}]\n    timezone: Nowhere\nsink:\n  otlp: { endpoint: ${receiver.url}, batch_sise: 3 }\n`);
