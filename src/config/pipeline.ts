@@ -233,7 +233,7 @@ class PipelineReader {
         if (!(err instanceof FtplogError)) throw err;
         const path = (err as FtplogError & { path?: unknown }).path;
         const where = typeof path === 'string' ? path : `transforms[${i}]`;
-        this.list.error(this.list.find(item, where.startsWith(`transforms[${i}]`) ? where.slice(`transforms[${i}]`.length) : ''), where, err.message);
+        this.list.error(this.list.find(item, where.startsWith(`transforms[${i}]`) ? where.slice(`transforms[${i}]`.length) : '', true), where, err.message);
       }
     });
     return out;

@@ -118,9 +118,11 @@ export class ProblemList {
   /**
    * The node at `path` below `node` (`a.b[2].c`; a key may itself hold
    * dots, such as an attribute name); the deepest node found on the way
-   * when the path goes further than the file.
+   * when the path goes further than the file. With `keyOfCollection`, a
+   * mapping or list found under a key is given as that key (a message about
+   * a whole `redact: {…}` points at `redact`).
    */
-  find(node: FileNode, path: string): FileNode {
+  find(node: FileNode, path: string, keyOfCollection = false): FileNode {
     let n = this.resolve(node);
     let rest = path;
     while (rest !== '' && n !== null && n !== undefined) {
@@ -136,6 +138,7 @@ export class ProblemList {
       }
       if (!isMap(n)) break;
       let next: FileNode;
+      let keyNode: FileNode;
       let taken = 0;
       for (const item of n.items) {
         const key = String(this.value(item.key as Node));
@@ -143,11 +146,13 @@ export class ProblemList {
         if (fits && key.length > taken) {
           taken = key.length;
           next = (item.value as FileNode) ?? (item.key as Node);
+          keyNode = item.key as Node;
         }
       }
       if (next === undefined) break;
       n = this.resolve(next);
       rest = rest.slice(taken);
+      if (rest === '' && keyOfCollection && (isMap(n) || isSeq(n))) return keyNode;
     }
     return n;
   }

@@ -150,7 +150,7 @@ describe('pipeline files: loadPipeline()', () => {
   it('reports a bad transform at the field, by the path transformFromConfig gives', () => {
     assert.deepEqual(problems(`sources:\n  - paths: ['${EFT}']\ntransforms:\n  - set: { ftp.outcome: x }\n  - uppercase: {}\nsink: { console: }\n`), [
       'p.yaml:4:25: "ftp.outcome" is an attribute ftplog-otel sets itself from the log line',
-      'p.yaml:5:16: unknown transform "uppercase" (transforms: set)',
+      'p.yaml:5:5: unknown transform "uppercase" (transforms: set)',
     ]);
   });
 
