@@ -231,9 +231,10 @@ class PipelineReader {
         out.push(transformFromConfig(raw, `transforms[${i}]`));
       } catch (err) {
         if (!(err instanceof FtplogError)) throw err;
+        // The error carries the place of the bad value: keys and indexes from the file's top.
         const path = (err as FtplogError & { path?: unknown }).path;
-        const where = typeof path === 'string' ? path : `transforms[${i}]`;
-        this.list.error(this.list.find(item, where.startsWith(`transforms[${i}]`) ? where.slice(`transforms[${i}]`.length) : '', true), where, err.message);
+        const place = Array.isArray(path) ? (path as (string | number)[]) : ['transforms', i];
+        this.list.error(this.list.at(place, true), formatPlace(place), err.message);
       }
     });
     return out;
@@ -298,6 +299,11 @@ class PipelineReader {
       this.list.error(this.list.find(agentEntry?.value, '.metrics_address'), 'agent.metrics_address', `metrics_address must be HOST:PORT, e.g. 127.0.0.1:9464 (got ${JSON.stringify(agent['metricsAddress'])})`);
     }
   }
+}
+
+/** `['transforms', 1, 'set', 'a.b']` → `transforms[1].set.a.b`. */
+function formatPlace(place: readonly (string | number)[]): string {
+  return place.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 /**

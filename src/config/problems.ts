@@ -116,13 +116,36 @@ export class ProblemList {
   }
 
   /**
+   * The node at a place given as keys and list indexes from the file's top
+   * (the deepest one there when the place goes further). With
+   * `keyOfCollection`, a mapping or list found under a key is given as that
+   * key: a message about a whole `redact: {…}` points at `redact`.
+   */
+  at(place: readonly (string | number)[], keyOfCollection = false): FileNode {
+    let n = this.resolve(this.doc.contents as FileNode);
+    for (let i = 0; i < place.length; i++) {
+      const p = place[i]!;
+      if (typeof p === 'number') {
+        if (!isSeq(n) || n.items[p] === undefined) break;
+        n = this.resolve(n.items[p] as FileNode);
+        continue;
+      }
+      if (!isMap(n)) break;
+      const pair = n.items.find((item) => String(this.value(item.key as Node)) === p);
+      if (pair === undefined) break;
+      const value = this.resolve(pair.value as FileNode);
+      if (i === place.length - 1 && keyOfCollection && (isMap(value) || isSeq(value))) return pair.key as Node;
+      n = value ?? (pair.key as Node);
+    }
+    return n;
+  }
+
+  /**
    * The node at `path` below `node` (`a.b[2].c`; a key may itself hold
    * dots, such as an attribute name); the deepest node found on the way
-   * when the path goes further than the file. With `keyOfCollection`, a
-   * mapping or list found under a key is given as that key (a message about
-   * a whole `redact: {…}` points at `redact`).
+   * when the path goes further than the file.
    */
-  find(node: FileNode, path: string, keyOfCollection = false): FileNode {
+  find(node: FileNode, path: string): FileNode {
     let n = this.resolve(node);
     let rest = path;
     while (rest !== '' && n !== null && n !== undefined) {
@@ -138,7 +161,6 @@ export class ProblemList {
       }
       if (!isMap(n)) break;
       let next: FileNode;
-      let keyNode: FileNode;
       let taken = 0;
       for (const item of n.items) {
         const key = String(this.value(item.key as Node));
@@ -146,13 +168,11 @@ export class ProblemList {
         if (fits && key.length > taken) {
           taken = key.length;
           next = (item.value as FileNode) ?? (item.key as Node);
-          keyNode = item.key as Node;
         }
       }
       if (next === undefined) break;
       n = this.resolve(next);
       rest = rest.slice(taken);
-      if (rest === '' && keyOfCollection && (isMap(n) || isSeq(n))) return keyNode;
     }
     return n;
   }

@@ -11,11 +11,33 @@
 import { FtplogError } from '../errors.js';
 import { checkSet, type TransformSpec } from './transforms.js';
 
-/** A file problem in a transform entry; `path` names the bad field, e.g. `transforms[0].set.region`. */
-export type TransformConfigError = FtplogError & { readonly path: string };
+/** Keys (strings) and list indexes (numbers) from the outside in, as in the file: `['transforms', 0, 'set', 'region']`. */
+export type ConfigPath = readonly (string | number)[];
 
-function configError(path: string, message: string): TransformConfigError {
-  return Object.assign(new FtplogError('ERR_CONFIG', message), { path });
+/**
+ * A file problem in a transform entry: the message starts with the place
+ * of the bad value (`transforms[0].set["region"]: …`), which `path` carries
+ * as data for a loader to map to a line, and `detail` says what is wrong.
+ */
+export type TransformConfigError = FtplogError & { readonly path: ConfigPath; readonly detail: string };
+
+function formatPath(path: ConfigPath): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) out += out === '' ? p : `.${p}`;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out;
+}
+
+/** `transforms[2]` → `['transforms', 2]`. */
+function parsePath(text: string): ConfigPath {
+  return [...text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2])));
+}
+
+function configError(path: ConfigPath, detail: string): TransformConfigError {
+  return Object.assign(new FtplogError('ERR_CONFIG', `${formatPath(path)}: ${detail}`), { path, detail });
 }
 
 const NAMES = ['set'] as const;
@@ -29,30 +51,31 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * `transforms[2]`). Throws ERR_CONFIG with `path` set to the field at fault.
  */
 export function transformFromConfig(entry: unknown, path: string): TransformSpec {
-  if (!isObject(entry)) throw configError(path, `a transform is an object with one key, its name (${NAMES.join(', ')})`);
+  const at = parsePath(path);
+  if (!isObject(entry)) throw configError(at, `a transform is an object with one key, its name (${NAMES.join(', ')})`);
   const keys = Object.keys(entry);
-  if (keys.length !== 1) throw configError(path, `a transform has exactly one key, its name (${NAMES.join(', ')}); found ${keys.length === 0 ? 'none' : keys.join(', ')}`);
+  if (keys.length !== 1) throw configError(at, `a transform has exactly one key, its name (${NAMES.join(', ')}); found ${keys.length === 0 ? 'none' : keys.join(', ')}`);
   const name = keys[0]!;
   const body = entry[name];
   switch (name) {
     case 'set':
-      return setFromConfig(body, `${path}.set`);
+      return setFromConfig(body, [...at, 'set']);
     default:
-      throw configError(`${path}.${name}`, `unknown transform "${name}" (transforms: ${NAMES.join(', ')})`);
+      throw configError([...at, name], `unknown transform "${name}" (transforms: ${NAMES.join(', ')})`);
   }
 }
 
-function setFromConfig(body: unknown, path: string): TransformSpec {
+function setFromConfig(body: unknown, path: ConfigPath): TransformSpec {
   if (!isObject(body) || Object.keys(body).length === 0) throw configError(path, 'set takes an object of attribute names and string values, e.g. { deployment.environment.name: prod }');
   for (const [k, v] of Object.entries(body)) {
-    if (typeof v !== 'string') throw configError(`${path}.${k}`, `the value of "${k}" must be a string (quote it: "${String(v)}")`);
+    if (typeof v !== 'string') throw configError([...path, k], `the value of "${k}" must be a string (quote it: "${String(v)}")`);
   }
   const attributes = body as Record<string, string>;
   try {
     checkSet(attributes);
   } catch (err) {
     const bad = Object.keys(attributes).find((k) => (err as Error).message.includes(`"${k}"`));
-    throw configError(bad !== undefined ? `${path}.${bad}` : path, (err as Error).message.replace(/^set: /, ''));
+    throw configError(bad !== undefined ? [...path, bad] : path, (err as Error).message.replace(/^set: /, ''));
   }
   return { type: 'set', attributes: { ...attributes } };
 }

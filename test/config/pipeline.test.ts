@@ -48,7 +48,7 @@ describe('pipeline files: loadPipeline()', () => {
       'p.yaml:6:21: max_line_bytes must be an integer from 64 to 67108864 (got 10)',
       'p.yaml:7:5: unknown key "follw" in sources[0]; did you mean "follow"?',
       `p.yaml:8:12: paths must be a non-empty list of files, folders or glob patterns (got ${JSON.stringify(NCFTPD)})`,
-      'p.yaml:10:55: the value of "region" must be a string (quote it: "5")',
+      'p.yaml:10:55: transforms[0].set.region: the value of "region" must be a string (quote it: "5")',
       'p.yaml:13:15: endpoint: must be an http:// or https:// URL',
       'p.yaml:14:17: batch_size (5000) must not exceed queue_records (100)',
       'p.yaml:16:5: unknown key "retry_initail" in sink.otlp; did you mean "retry_initial"?',
@@ -147,10 +147,10 @@ describe('pipeline files: loadPipeline()', () => {
     ]);
   });
 
-  it('reports a bad transform at the field, by the path transformFromConfig gives', () => {
+  it('reports a bad transform at the field, by the place its error carries (keys and indexes from the top)', () => {
     assert.deepEqual(problems(`sources:\n  - paths: ['${EFT}']\ntransforms:\n  - set: { ftp.outcome: x }\n  - uppercase: {}\nsink: { console: }\n`), [
-      'p.yaml:4:25: "ftp.outcome" is an attribute ftplog-otel sets itself from the log line',
-      'p.yaml:5:5: unknown transform "uppercase" (transforms: set)',
+      'p.yaml:4:25: transforms[0].set["ftp.outcome"]: "ftp.outcome" is an attribute ftplog-otel sets itself from the log line',
+      'p.yaml:5:5: transforms[1].uppercase: unknown transform "uppercase" (transforms: set)',
     ]);
   });
 
