@@ -34,12 +34,3 @@ export function lastPositionIn(c: PositionColumns, from: number, to: number): So
   }
   return undefined;
 }
-
-/**
- * Line numbers counted from a block's start made absolute: `base` lines
- * came before the block. Records without a position (0) stay without.
- */
-export function shiftLines(lines: Float64Array, base: number): void {
-  if (base === 0) return;
-  for (let i = 0; i < lines.length; i++) if (lines[i]! > 0) lines[i] += base;
-}

@@ -45,6 +45,9 @@ export const ATTRIBUTE_TYPES = {
   'ftp.extra': 'string',
   'log.file.path': 'string',
   'log.file.name': 'string',
+  // The line's number in its file (1-based; in the stream, for stdin): the
+  // name the Collector's filelog receiver gives it (include_file_record_number).
+  'log.file.record_number': 'int',
   'ftplog.error': 'string',
 } as const satisfies Record<string, AttributeType>;
 
@@ -85,6 +88,7 @@ export const EFT_ATTRIBUTES = [
   'eft.outcome_mismatch',
   'log.file.path',
   'log.file.name',
+  'log.file.record_number',
 ] as const satisfies readonly AttributeName[];
 
 /** The attributes of an NcFTPd record, in the order the record carries them. */
@@ -119,6 +123,7 @@ export const NCFTPD_ATTRIBUTES = [
   'ftp.extra',
   'log.file.path',
   'log.file.name',
+  'log.file.record_number',
 ] as const satisfies readonly AttributeName[];
 
 /** The slot of `name` in a record shape; a name not in it is a bug. */

@@ -1,46 +1,42 @@
 /** `ftplog-otel receive`: a local OTLP logs receiver (HTTP, or gRPC) that prints what arrives. */
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { parseCommandArgs } from './args.js';
-import { convertFlag } from '../options/spec.js';
+import { commandHelp, parseCommandArgs } from './args.js';
+import { convertFlags, optionByKey } from '../options/spec.js';
+import { RECEIVE_OPTIONS } from '../options/components.js';
 import { FtplogError } from '../errors.js';
 import { startReceiver, type OtlpReceiver } from '../receiver/receiver.js';
 import { formatRate, formatRecords, formatRequest, recordToJson } from '../receiver/print.js';
 
-const HELP = `Usage: ftplog-otel receive [--grpc] [--port 4318] [--host 127.0.0.1] [--quiet | --json]
+const GROUPS = [RECEIVE_OPTIONS];
+
+const HELP = commandHelp(
+  `Usage: ftplog-otel receive [--grpc] [--port 4318] [--host 127.0.0.1] [--quiet | --json]
 
 Runs an OTLP/HTTP logs receiver, as a collector's otlp receiver does, and
 prints every log record that arrives, until interrupted (Ctrl-C). Accepts
 POST /v1/logs with application/x-protobuf or application/json bodies,
 gzip, deflate or br compressed or not; with --grpc, OTLP/gRPC's
 LogsService/Export instead. Point ftplog-otel (or any OTLP exporter) at
-http://HOST:PORT to see exactly what it sends.
-
-      --grpc       serve OTLP/gRPC (default port 4317) instead of OTLP/HTTP
-  -p, --port N     port to listen on, 0 for any free one (default 4318)
-      --host H     interface to listen on (default 127.0.0.1)
-  -q, --quiet      print only the number of records received each second
-      --json       print one JSON object per record instead of the
-                   collector debug exporter's detailed layout
-  -h, --help       this help
-
-Records go to stdout; the listening address, refused requests and the final
+http://HOST:PORT to see exactly what it sends.`,
+  GROUPS,
+  `Records go to stdout; the listening address, refused requests and the final
 count go to stderr. If stdout falls more than 8 MiB behind, records are
 counted but not printed until it catches up.
 
-Example: ftplog-otel receive --port 4318 --json > received.jsonl`;
+Example: ftplog-otel receive --port 4318 --json > received.jsonl`,
+);
 
 /** Records are counted but not printed while stdout holds more than this many unwritten bytes. */
 const OUTPUT_BACKLOG_LIMIT = 8 * 1024 * 1024;
 const RATE_INTERVAL_MS = 1000;
 
 interface Values {
-  port?: string;
+  port?: number;
   host?: string;
   quiet?: boolean;
   json?: boolean;
   grpc?: boolean;
-  help?: boolean;
 }
 
 function usage(io: CliIO, message: string): number {
@@ -51,30 +47,24 @@ function usage(io: CliIO, message: string): number {
 export const receiveCommand: Command = {
   name: 'receive',
   help: HELP,
+  options: GROUPS,
   async run(args: string[], io: CliIO): Promise<number> {
     let values: Values;
-    let port: number;
     try {
-      const parsed = parseCommandArgs(args, [], {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        json: { type: 'boolean' },
-        grpc: { type: 'boolean' },
-      });
-      values = parsed.values as Values;
-      if (values.help === true) {
+      const parsed = parseCommandArgs(args, GROUPS);
+      if (parsed.values['help'] === true) {
         io.stdout.write(HELP + '\n');
         return EXIT.OK;
       }
       if (parsed.positionals.length > 0) return usage(io, `unexpected argument "${parsed.positionals[0]}" (see --help)`);
-      port = values.port === undefined ? (values.grpc === true ? 4317 : 4318) : (convertFlag({ flag: 'port', key: 'port', kind: 'int', min: 0, max: 65535, help: '' }, values.port) as number);
+      values = convertFlags(GROUPS, parsed.values) as Values;
     } catch (err) {
       if (err instanceof FtplogError && err.code === 'ERR_INVALID_ARGUMENT') return usage(io, err.message);
       throw err;
     }
+    const port = values.port ?? (values.grpc === true ? 4317 : 4318);
     if (values.quiet === true && values.json === true) return usage(io, '--quiet and --json cannot be combined');
-    const host = values.host ?? '127.0.0.1';
+    const host = values.host ?? (optionByKey(RECEIVE_OPTIONS, 'host').default as string);
     if (host.trim() === '') return usage(io, '--host must not be empty');
     if (io.signal.aborted) return EXIT.INTERRUPTED;
 

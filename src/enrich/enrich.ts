@@ -220,9 +220,11 @@ function fileName(file: string): string {
 
 function fileAttributes(attrs: Attributes, line: LogLine): void {
   const file = line.position.file;
-  if (file === undefined) return;
-  attrs['log.file.path'] = file;
-  attrs['log.file.name'] = fileName(file);
+  if (file !== undefined) {
+    attrs['log.file.path'] = file;
+    attrs['log.file.name'] = fileName(file);
+  }
+  if (line.position.line > 0) attrs['log.file.record_number'] = line.position.line;
 }
 
 /**
@@ -280,7 +282,8 @@ export class AttributeShapes {
     private readonly keys: readonly string[],
     options: { codegen?: boolean } = {},
   ) {
-    if (keys.length > 30) throw new FtplogError('ERR_INTERNAL', 'too many attribute slots');
+    // Bits 0..30 of the mask: it stays a positive small integer.
+    if (keys.length > 31) throw new FtplogError('ERR_INTERNAL', 'too many attribute slots');
     this.values = new Array<AttributeValue>(keys.length).fill('');
     this.codegen = options.codegen ?? true;
   }
@@ -345,6 +348,7 @@ const E_ACTION = slotOf(EFT_ATTRIBUTES, 'eft.action_result');
 const E_MISMATCH = slotOf(EFT_ATTRIBUTES, 'eft.outcome_mismatch');
 const E_FILE_PATH = slotOf(EFT_ATTRIBUTES, 'log.file.path');
 const E_FILE_NAME = slotOf(EFT_ATTRIBUTES, 'log.file.name');
+const E_RECORD_NUMBER = slotOf(EFT_ATTRIBUTES, 'log.file.record_number');
 const EFT_SHAPES = new AttributeShapes(EFT_ATTRIBUTES);
 
 // NcFTPd attribute slots: indexes into the record shape declared in schema.ts.
@@ -378,6 +382,7 @@ const N_RECURSIVE = slotOf(NCFTPD_ATTRIBUTES, 'ftp.list.recursive');
 const N_EXTRA = slotOf(NCFTPD_ATTRIBUTES, 'ftp.extra');
 const N_FILE_PATH = slotOf(NCFTPD_ATTRIBUTES, 'log.file.path');
 const N_FILE_NAME = slotOf(NCFTPD_ATTRIBUTES, 'log.file.name');
+const N_RECORD_NUMBER = slotOf(NCFTPD_ATTRIBUTES, 'log.file.record_number');
 const NCFTPD_SHAPES = new AttributeShapes(NCFTPD_ATTRIBUTES);
 
 function severityNumber(severity: SeverityText): number {
@@ -492,6 +497,10 @@ function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: 
     m |= (1 << E_FILE_PATH) | (1 << E_FILE_NAME);
     v[E_FILE_PATH] = file;
     v[E_FILE_NAME] = fileName(file);
+  }
+  if (line.position.line > 0) {
+    m |= 1 << E_RECORD_NUMBER;
+    v[E_RECORD_NUMBER] = line.position.line;
   }
   return entryRecord(EFT_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName, outcome, counts);
 }
@@ -612,6 +621,10 @@ function ncftpdRecord(e: NcftpdEntry, line: LogLine, toEpoch: CivilToEpoch, obse
     m |= (1 << N_FILE_PATH) | (1 << N_FILE_NAME);
     v[N_FILE_PATH] = file;
     v[N_FILE_NAME] = fileName(file);
+  }
+  if (line.position.line > 0) {
+    m |= 1 << N_RECORD_NUMBER;
+    v[N_RECORD_NUMBER] = line.position.line;
   }
   return entryRecord(NCFTPD_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName, outcome, counts);
 }

@@ -261,3 +261,15 @@ export const EXPLAIN_OPTIONS: OptionGroup = {
     },
   ],
 };
+
+/** The local receiver of `receive`. */
+export const RECEIVE_OPTIONS: OptionGroup = {
+  title: 'Options',
+  options: [
+    { flag: 'grpc', key: 'grpc', kind: 'boolean', help: 'serve OTLP/gRPC (default port 4317) instead of OTLP/HTTP' },
+    { flag: 'port', key: 'port', kind: 'int', short: 'p', min: 0, max: 65535, placeholder: 'N', defaultText: '4318; 4317 with --grpc', help: 'port to listen on, 0 for any free one' },
+    { flag: 'host', key: 'host', kind: 'string', default: '127.0.0.1', placeholder: 'H', help: 'interface to listen on' },
+    { flag: 'quiet', key: 'quiet', kind: 'boolean', short: 'q', help: 'print only the number of records received each second' },
+    { flag: 'json', key: 'json', kind: 'boolean', help: "one JSON object per record instead of the collector debug exporter's detailed layout" },
+  ],
+};

@@ -56,6 +56,12 @@ export interface Block {
   inputBytes: number;
   /** The input's line end, for the block's LineCutter. */
   lineEnd: LineEnd;
+  /**
+   * Line ends in the block: the lines before the next block's first one. The
+   * reader numbers each block's lines from the sum over the blocks before it,
+   * so records carry their line number in the file whichever thread parses them.
+   */
+  lineEnds: number;
 }
 
 export class BlockCutter {
@@ -206,8 +212,18 @@ export class BlockCutter {
     }
   }
 
-  private block(b: Omit<Block, 'lineEnd'>): Block {
+  private block(b: Omit<Block, 'lineEnd' | 'lineEnds'>): Block {
     this.offset += b.inputBytes;
-    return { ...b, lineEnd: this.sep === CR ? 'cr' : 'lf' };
+    // The prefix and the skipped bytes of an over-long line hold no line end.
+    return { ...b, lineEnd: this.sep === CR ? 'cr' : 'lf', lineEnds: countByte(b.parts, this.sep) };
   }
+}
+
+/** Occurrences of `byte` in the parts: a native search per line, about 1% of what parsing the line costs. */
+export function countByte(parts: readonly Buffer[], byte: number): number {
+  let n = 0;
+  for (const part of parts) {
+    for (let i = part.indexOf(byte); i !== -1; i = part.indexOf(byte, i + 1)) n++;
+  }
+  return n;
 }

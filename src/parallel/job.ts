@@ -4,9 +4,9 @@
  * message loop around it, and tests call it directly).
  *
  * Output is either JSONL (what `parse` writes) or OTLP-encoded records (what
- * the delivery queue takes; see src/otlp/encoded.ts). Line numbers in the
- * result count from the block's start: the reader adds the lines of the
- * blocks before it when it puts results back in order.
+ * the delivery queue takes; see src/otlp/encoded.ts). Line numbers are the
+ * file's: the reader counts the line ends of the blocks before this one
+ * (Job.startLine), so a record's line number can be encoded with it here.
  */
 import { Buffer } from 'node:buffer';
 import type { FtpLogRecord, LogFormat } from '../model.js';
@@ -38,6 +38,8 @@ export interface Job {
   file: string | undefined;
   format: FormatOption;
   startOffset: number;
+  /** Lines of the input before the block's first (its first line is startLine + 1). @default 0 */
+  startLine?: number;
   prefix?: Uint8Array;
   skipped?: number;
   bytes: Uint8Array;
@@ -57,7 +59,7 @@ export interface JobRun {
   format: LogFormat | undefined;
   bytes: Uint8Array;
   ends: Uint32Array;
-  /** Line numbers from the block's start; 0 for a record without a position. */
+  /** Line numbers in the input; 0 for a record without a position. */
   lines: Float64Array;
   offsets: Float64Array;
 }
@@ -73,7 +75,7 @@ export interface JobResult {
   runs?: JobRun[];
   /** The block was given up on as not a known format (Job.skipUnrecognised). */
   gaveUp?: boolean;
-  /** Number (from the block's start) of the block's first line that is not valid UTF-8, when it has one (counts.invalidUtf8 counts them). */
+  /** Number (in the input) of the block's first line that is not valid UTF-8, when it has one (counts.invalidUtf8 counts them). */
   firstInvalidUtf8Line?: number;
 }
 
@@ -167,6 +169,7 @@ export function runJob(
     maxLineBytes: settings.maxLineBytes,
     encoding: settings.encoding,
     startOffset: job.startOffset,
+    startLine: job.startLine ?? 0,
     lineEnd: job.lineEnd ?? 'lf',
     ...(job.file !== undefined ? { file: job.file } : {}),
   });

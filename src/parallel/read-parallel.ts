@@ -36,7 +36,6 @@ import type { LineEncoding } from '../split/line-cutter.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../split/line-cutter.js';
 import { validateFormat } from '../formats/line-parser.js';
 import { compileTransforms, type TransformSpec } from '../records/transforms.js';
-import { shiftLines } from '../positions.js';
 import { FtplogError, invalidOption, positiveIntOption } from '../errors.js';
 
 export interface ReadLogsParallelOptions {
@@ -129,7 +128,10 @@ interface InputState {
   skipUnrecognised: boolean;
   /** Its first block showed no known format: the rest is counted, not parsed. */
   gaveUp: boolean;
-  lineBase: number;
+  /** Lines of the input in the blocks handed out so far (BlockCutter counts their line ends). */
+  nextLine: number;
+  /** Lines of the input in the results emitted so far: must agree with what the blocks were numbered from. */
+  emittedLines: number;
   ended: boolean;
   /** Blocks of this input not yet emitted. */
   open: number;
@@ -231,7 +233,7 @@ class ParallelReader {
   private readonly stats: ReadLogsStats = { inputs: [] };
   private readonly slots: Slot[] = [];
   /** Input, size and input slab of each block out, by sequence number. */
-  private readonly blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array }>();
+  private readonly blocks = new Map<number, { input: InputState; inputBytes: number; slab: Uint8Array; startLine: number }>();
   private readonly slabs: SlabPool;
   /** Finished blocks waiting for their turn. */
   private readonly done = new Map<number, JobResult>();
@@ -382,18 +384,21 @@ class ParallelReader {
       slab.set(part, end);
       end += part.length;
     }
+    const startLine = input.nextLine;
+    input.nextLine += block.lineEnds;
     const job: Job = {
       seq,
       file: input.file,
       format: input.format,
       startOffset: block.startOffset,
+      startLine,
       lineEnd: block.lineEnd,
       bytes: slab.subarray(prefixBytes, end),
       ...(block.prefix !== undefined ? { prefix: slab.subarray(0, prefixBytes), skipped: block.skipped ?? 0 } : {}),
     };
     if (input.skipUnrecognised) job.skipUnrecognised = true;
     if (input.gaveUp) job.skipAll = true;
-    this.blocks.set(seq, { input, inputBytes: block.inputBytes, slab });
+    this.blocks.set(seq, { input, inputBytes: block.inputBytes, slab, startLine });
     input.open++;
     if (input.awaitingFormat) {
       input.held.push(job);
@@ -450,21 +455,26 @@ class ParallelReader {
    * input; 'invalidUtf8' gives the input's identity (as 'unrecognised') and the line.
    */
   private noteInvalidUtf8(input: InputState, line: number): void {
+    if (input.gaveUp) return; // left out as not a log: its one warning says so
     this.out.emit('invalidUtf8', input.fileId ?? input.file ?? '-', line);
     this.out.emit('warning', invalidUtf8Warning(input.file ?? '-', line));
   }
 
   /** A block's result, in its turn: counted into its input's stats and pushed out. */
-  private emitResult(r: JobResult, input: InputState, inputBytes: number): void {
+  private emitResult(r: JobResult, input: InputState, inputBytes: number, startLine: number): void {
     const s = input.stats;
     const c = r.counts;
     if (r.format !== undefined && s.format === undefined) s.format = r.format;
     const firstInvalidUtf8 = s.invalidUtf8 === 0 && r.firstInvalidUtf8Line !== undefined;
-    for (const k of Object.keys(c) as (keyof JobCounts)[]) s[k] += c[k];
+    for (const k of Object.keys(c) as (keyof JobCounts)[]) if (k !== 'invalidUtf8' || !input.gaveUp) s[k] += c[k];
     s.bytes += inputBytes;
-    const base = input.lineBase;
-    input.lineBase += c.lines;
-    if (firstInvalidUtf8) this.noteInvalidUtf8(input, base + r.firstInvalidUtf8Line!);
+    if (input.emittedLines !== startLine) {
+      // The block was numbered from a count of line ends that its parse does not agree with: a bug, never a wrong number sent on.
+      this.fail(new FtplogError('ERR_INTERNAL', `${input.file ?? 'stdin'}: a block numbered from line ${startLine + 1} follows ${input.emittedLines} lines`));
+      return;
+    }
+    input.emittedLines += c.lines;
+    if (firstInvalidUtf8) this.noteInvalidUtf8(input, r.firstInvalidUtf8Line!);
     if (r.jsonl !== undefined) {
       if (r.jsonl.length === 0) return;
       this.emitted.add(r.jsonl.buffer as ArrayBuffer);
@@ -473,7 +483,6 @@ class ParallelReader {
     }
     for (const run of r.runs ?? []) {
       const lines = run.lines;
-      shiftLines(lines, base);
       const memory = run.bytes.buffer as ArrayBuffer;
       this.emitted.add(memory);
       const encoded: EncodedRecords = {
@@ -502,7 +511,7 @@ class ParallelReader {
       this.blocks.delete(this.emitSeq);
       this.emitSeq++;
       info.input.open--;
-      this.emitResult(r, info.input, info.inputBytes);
+      this.emitResult(r, info.input, info.inputBytes, info.startLine);
       if (info.input.ended && info.input.open === 0) this.inputDone(info.input);
     }
   }
@@ -560,7 +569,8 @@ class ParallelReader {
       held: [],
       skipUnrecognised: format === 'auto' && this.p.skipUnrecognised.has(name),
       gaveUp: false,
-      lineBase: range?.start.line ?? 0,
+      nextLine: range?.start.line ?? 0,
+      emittedLines: range?.start.line ?? 0,
       ended: false,
       open: 0,
     };

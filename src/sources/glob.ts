@@ -250,6 +250,8 @@ export interface ExpandOptions extends SelectOptions {
   ignoreOlderMs?: number;
   /** The time `ignoreOlderMs` counts back from, in ms since the epoch. @default Date.now() */
   now?: number;
+  /** Told of what a folder input holds but does not stand for (its subfolders), so nothing is left out unsaid. */
+  onNotice?: (message: string) => void;
 }
 
 function checkSelect(options: SelectOptions): { flavour: PathFlavour; excluded: (file: string) => boolean } {
@@ -344,8 +346,15 @@ function walk(p: InputPattern, flavour: PathFlavour, readErrors: 'throw' | 'skip
   return { files, dirs };
 }
 
+/** The notice for a folder input's subfolders, which it does not stand for. */
+export function subfoldersNotice(folder: string, names: readonly string[], flavour: PathFlavour = hostFlavour()): string {
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, … (${names.length} in all)` : '');
+  const pattern = path[flavour].join(folder, '**', '*');
+  return `${folder}: ${names.length === 1 ? 'its subfolder' : `its ${names.length} subfolders`} ${shown} ${names.length === 1 ? 'is' : 'are'} not read (a folder stands for its own files); to read below it, give a quoted glob such as '${pattern}'`;
+}
+
 /** The files one input stands for, before exclusions; ERR_INPUT when that is none. */
-function candidates(p: InputPattern, flavour: PathFlavour): string[] {
+function candidates(p: InputPattern, flavour: PathFlavour, onNotice?: (message: string) => void): string[] {
   if (!p.literal) {
     const files = walk(p, flavour, 'throw').files.filter((f) => p.match(f));
     if (files.length === 0) throw new FtplogError('ERR_INPUT', `${p.input}: no file matches`);
@@ -359,7 +368,10 @@ function candidates(p: InputPattern, flavour: PathFlavour): string[] {
     throw new FtplogError('ERR_INPUT', code === 'ENOENT' ? `${p.input}: no such file or directory` : `${p.input}: cannot read (${code ?? 'error'})`, { cause: err });
   }
   if (!st.isDirectory()) return [p.input];
-  const listed = readFolder(p.input).filter((d) => entryKind(p.input, d, flavour) === 'file' && isListedLogFile(d.name));
+  const entries = readFolder(p.input);
+  const subfolders = entries.filter((d) => !d.name.startsWith('.') && entryKind(p.input, d, flavour) === 'dir').map((d) => d.name).sort();
+  if (subfolders.length > 0) onNotice?.(subfoldersNotice(p.input, subfolders, flavour));
+  const listed = entries.filter((d) => entryKind(p.input, d, flavour) === 'file' && isListedLogFile(d.name));
   if (listed.length === 0) throw new FtplogError('ERR_INPUT', `${p.input}: directory has no log files`);
   return listed.map((d) => path[flavour].join(p.input, d.name));
 }
@@ -395,7 +407,7 @@ export function expandInputs(inputs: readonly string[], options: ExpandOptions =
       out.push(input);
       continue;
     }
-    const files = candidates(parseInputPattern(input, flavour), flavour);
+    const files = candidates(parseInputPattern(input, flavour), flavour, options.onNotice);
     const kept = files.filter((f) => !excluded(f) && (recent === undefined || recent(f))).sort();
     if (kept.length === 0) {
       throw new FtplogError('ERR_INPUT', `${input}: ${files.length === 1 ? 'its 1 file is' : `all ${files.length} files are`} left out by the exclusions or their age`);

@@ -76,7 +76,8 @@ export function recordsCounts(s: LogRecordsStats): Omit<InputTotals, 'bytes'> {
     unknown: s.enrich.unknown,
     dropped: droppedSum(s.transform),
     unrecognised: s.parse.unrecognised,
-    invalidUtf8: s.split.invalidUtf8,
+    // The lines of an input left out as not a log are counted as that, not as text in the wrong encoding.
+    invalidUtf8: s.parse.unrecognised > 0 ? 0 : s.split.invalidUtf8,
   };
 }
 
@@ -122,7 +123,7 @@ export interface ReadLogsStream extends Readable {
  * else must be a readable file; `exclude` and `ignoreOlderMs` leave files out. Throws ERR_INPUT
  * naming the first input that stands for no file.
  */
-export function resolveInputs(inputs: readonly string[], options: { exclude?: readonly string[]; ignoreOlderMs?: number } = {}): string[] {
+export function resolveInputs(inputs: readonly string[], options: { exclude?: readonly string[]; ignoreOlderMs?: number; onNotice?: (message: string) => void } = {}): string[] {
   return expandInputs(inputs.length === 0 ? ['-'] : inputs, options);
 }
 
@@ -139,6 +140,15 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
   const jsonTransform = inputKind === 'jsonl' ? compileTransforms(recordOptions.transforms) : undefined;
   /** Records the transforms dropped from the current JSONL input. */
   let jsonDropped = newTransformStats();
+
+  /** A warning held back until the current input is known to be a log (see onInvalidUtf8 below). */
+  let pendingWarning: string | undefined;
+  const flushWarning = (): void => {
+    if (pendingWarning === undefined) return;
+    const w = pendingWarning;
+    pendingWarning = undefined;
+    out.emit('warning', w);
+  };
 
   const snapshot = (): void => {
     if (current === undefined || currentStats === undefined) return;
@@ -187,8 +197,20 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
         : logRecords({
             ...recordOptions,
             ...fileOption,
-            onInvalidUtf8: (line) => out.emit('warning', invalidUtf8Warning(input, line)),
-            ...(skippable.has(input) ? { skipUnrecognised: true, onUnrecognised: () => out.emit('warning', unrecognisedWarning(input)) } : {}),
+            onInvalidUtf8: (line) => {
+              // An input that may be left out says nothing of its bytes until it is known to be a log.
+              if (skippable.has(input) && (stage as LogRecordsStream).stats.parse.format === undefined) pendingWarning = invalidUtf8Warning(input, line);
+              else out.emit('warning', invalidUtf8Warning(input, line));
+            },
+            ...(skippable.has(input)
+              ? {
+                  skipUnrecognised: true,
+                  onUnrecognised: () => {
+                    pendingWarning = undefined;
+                    out.emit('warning', unrecognisedWarning(input));
+                  },
+                }
+              : {}),
           });
     const inputStats = newInputStats(input, undefined);
     stats.inputs.push(inputStats);
@@ -209,6 +231,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
       }
     });
     stage.once('end', () => {
+      flushWarning();
       snapshot();
       if (current === stage) {
         current = undefined;
@@ -230,6 +253,7 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
       const stage = current!;
       let r: FtpLogRecord | null;
       while ((r = stage.read() as FtpLogRecord | null) !== null) {
+        if (pendingWarning !== undefined) flushWarning();
         // Records read back from JSONL were not made here: the transforms run now.
         if (jsonTransform !== undefined) {
           r = applyTransforms(jsonTransform, r, jsonDropped) ?? null;

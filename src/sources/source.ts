@@ -60,6 +60,8 @@ export interface SourceConfig {
    * rather than read as a flood of parse errors.
    */
   skipUnrecognised: string[];
+  /** What the inputs hold but do not stand for (a folder's subfolders): given as 'warning' events when the source opens. */
+  notices: string[];
 }
 
 /** The input options as library values (see INPUT_OPTIONS). */
@@ -139,7 +141,12 @@ export function sourceConfig(options: SourceOptions, inputs: readonly string[], 
   const input = (key: string, group = INPUT_OPTIONS): unknown => libraryOption(optionByKey(group, key), options[key as keyof SourceOptions]);
   const exclude = input('exclude', SELECT_OPTIONS) as string[] | undefined;
   const ignoreOlderMs = input('ignoreOlderMs', SELECT_OPTIONS) as number | undefined;
-  const resolved = resolveInputs(inputs, { ...(exclude !== undefined ? { exclude } : {}), ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}) });
+  const notices: string[] = [];
+  const resolved = resolveInputs(inputs, {
+    ...(exclude !== undefined ? { exclude } : {}),
+    ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}),
+    onNotice: (m) => notices.push(m),
+  });
   const stdinBytes = resolved.includes('-') ? stdinFileBytes(stdin) : undefined;
   const format = input('format') as FormatOption;
   const named = namedFiles(inputs);
@@ -153,6 +160,7 @@ export function sourceConfig(options: SourceOptions, inputs: readonly string[], 
     input: input('input', INPUT_KIND_OPTIONS) as 'log' | 'jsonl',
     transforms: [...(options.transforms ?? []), ...(options.attributes !== undefined && options.attributes.length > 0 ? [setFromFlags(options.attributes)] : [])],
     skipUnrecognised: format === 'auto' ? resolved.filter((f) => f !== '-' && !named.has(f)) : [],
+    notices,
   };
 }
 
@@ -163,6 +171,13 @@ export function sourceConfig(options: SourceOptions, inputs: readonly string[], 
  * otlpSink.
  */
 export function openSource(cfg: SourceConfig, options: { stdin: Readable; output?: JobOutput }): Source {
+  const source = openRecords(cfg, options);
+  // After the caller has attached its listeners (it does so as soon as this returns).
+  if (cfg.notices.length > 0) process.nextTick(() => cfg.notices.forEach((m) => source.emit('warning', m)));
+  return source;
+}
+
+function openRecords(cfg: SourceConfig, options: { stdin: Readable; output?: JobOutput }): Source {
   if (cfg.workers > 0 && cfg.input === 'log' && options.output !== undefined) {
     const s = readLogsParallel(cfg.inputs, {
       output: options.output,

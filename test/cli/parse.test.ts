@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -183,15 +184,24 @@ describe('ftplog-otel parse', () => {
       copyFileSync(join(examples, 'cl241118.log'), join(tree, 'cl241118.log'));
       // An IIS/W3C log, as EFT writes beside its client logs.
       writeFileSync(join(tree, 'ex241118.log'), '#Software: Microsoft Internet Information Services 10.0\n#Fields: date time cs-method cs-uri-stem sc-status\n2024-11-18 00:00:01 GET /index.html 200\n');
-      const warning = `ftplog-otel parse: warning: ${join(tree, 'ex241118.log')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped\n`;
+      // An old log compressed beside the others: bytes that are not UTF-8, which only its one warning mentions.
+      writeFileSync(join(tree, 'cl241001.log.gz'), gzipSync(readFileSync(join(examples, 'cl241118.log'))));
+      mkdirSync(join(tree, 'archive'));
+      copyFileSync(join(examples, 'cl241118.log'), join(tree, 'archive', 'cl241117.log'));
+      const gzLines = gzipSync(readFileSync(join(examples, 'cl241118.log'))).toString('latin1').split('\n').length;
+      const warnings = [
+        `ftplog-otel parse: warning: ${tree}: its subfolder archive is not read (a folder stands for its own files); to read below it, give a quoted glob such as '${join(tree, '**', '*')}'\n`,
+        `ftplog-otel parse: warning: ${join(tree, 'cl241001.log.gz')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped\n`,
+        `ftplog-otel parse: warning: ${join(tree, 'ex241118.log')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped\n`,
+      ];
       const outputs: string[] = [];
       for (const workers of ['0', '2']) {
         const r = await cli(['parse', '--timezone', 'UTC', '--workers', workers, tree]);
         assert.equal(r.code, 0, r.stderr);
-        const [first, summary, ...rest] = r.stderr.split(/(?<=\n)/);
-        assert.equal(first, warning);
-        assert.match(summary!, /^ftplog-otel parse: 2 input\(s\), 43 lines, 40 records \(success 33, failure 6, unknown 0, parse errors 1\), 3 lines of files that are not FTP server logs left out; /);
-        assert.deepEqual(rest, []);
+        const lines = r.stderr.split(/(?<=\n)/);
+        const summary = lines.at(-1)!;
+        assert.deepEqual(lines.slice(0, -1), warnings, `workers ${workers}`);
+        assert.match(summary, new RegExp(`^ftplog-otel parse: 3 input\\(s\\), ${43 + gzLines} lines, 40 records \\(success 33, failure 6, unknown 0, parse errors 1\\), ${3 + gzLines} lines of files that are not FTP server logs left out; `));
         assert.equal(r.stdout.trimEnd().split('\n').length, 40);
         outputs.push(r.stdout.replace(/"observedTimestamp":"[^"]*"/g, ''));
       }

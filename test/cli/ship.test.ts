@@ -57,6 +57,7 @@ describe('ftplog-otel ship', () => {
       'ftp.transfer.start_offset': 10000,
       'log.file.path': fixture('ncftpd', 'ncftpd-xfer-vendor.log'),
       'log.file.name': 'ncftpd-xfer-vendor.log',
+      'log.file.record_number': 1,
     });
     assert.deepEqual(n1!.attributeKinds, {
       'ftp.log.format': 'string',
@@ -83,6 +84,7 @@ describe('ftplog-otel ship', () => {
       'ftp.transfer.start_offset': 'int',
       'log.file.path': 'string',
       'log.file.name': 'string',
+      'log.file.record_number': 'int',
     });
     assert.equal(n2!.timeUnixNano, BigInt(Date.parse('1997-04-21T04:30:59Z')) * 1_000_000n);
     assert.match(r.stderr, /accepted 4, rejected by collector 0, dead-lettered 0, not delivered 0/);

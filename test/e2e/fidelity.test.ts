@@ -54,6 +54,7 @@ const ATTRIBUTE_KINDS: Record<string, string> = {
   'http.response.status_code': 'intValue',
   'log.file.name': 'stringValue',
   'log.file.path': 'stringValue',
+  'log.file.record_number': 'intValue',
   'ncftpd.process': 'stringValue',
   'network.protocol.name': 'stringValue',
   'server.address': 'stringValue',

@@ -8,7 +8,7 @@ import type { Outcome } from '../../src/codes/types.js';
 
 // The attributes as the enricher built them key by key before attribute
 // objects were built per shape: the reference for keys, values and key order.
-function referenceEft(e: EftEntry, file: string | undefined): Attributes {
+function referenceEft(e: EftEntry, file: string | undefined, lineNumber: number): Attributes {
   const status = decodeEftCode(e.protocol, e.code);
   let outcome: Outcome = status.outcome;
   let mismatch: boolean | undefined;
@@ -41,12 +41,13 @@ function referenceEft(e: EftEntry, file: string | undefined): Attributes {
     a['log.file.path'] = file;
     a['log.file.name'] = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
   }
+  a['log.file.record_number'] = lineNumber;
   return a;
 }
 
 const OPERATIONS = { R: 'download', S: 'upload', T: 'list', D: 'delete', M: 'mkdir', C: 'chmod', L: 'symlink', N: 'rename' } as const;
 
-function referenceNcftpd(e: NcftpdEntry, file: string | undefined): Attributes {
+function referenceNcftpd(e: NcftpdEntry, file: string | undefined, lineNumber: number): Attributes {
   let outcome: Outcome = 'success';
   const status = e.status !== undefined ? decodeNcftpdStatus(e.status) : undefined;
   if (status !== undefined) outcome = status.outcome;
@@ -84,6 +85,7 @@ function referenceNcftpd(e: NcftpdEntry, file: string | undefined): Attributes {
     a['log.file.path'] = file;
     a['log.file.name'] = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
   }
+  a['log.file.record_number'] = lineNumber;
   return a;
 }
 
@@ -131,13 +133,13 @@ describe('enrich: attribute objects', () => {
           const p = parseEftLine(text);
           assert.equal(p.kind, 'entry', text);
           const entry = (p as { entry: EftEntry }).entry;
-          check(enrichOne({ kind: 'entry', entry, line: line(text, file, ++n) } as ParsedLine), referenceEft(entry, file));
+          check(enrichOne({ kind: 'entry', entry, line: line(text, file, ++n) } as ParsedLine), referenceEft(entry, file, n));
         }
         for (const text of NCFTPD_LINES) {
           const p = parseNcftpdLine(text);
           assert.equal(p.kind, 'entry', text);
           const entry = (p as { entry: NcftpdEntry }).entry;
-          check(enrichOne({ kind: 'entry', entry, line: line(text, file, ++n) } as ParsedLine), referenceNcftpd(entry, file));
+          check(enrichOne({ kind: 'entry', entry, line: line(text, file, ++n) } as ParsedLine), referenceNcftpd(entry, file, n));
         }
       }
     });

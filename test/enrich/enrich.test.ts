@@ -48,6 +48,7 @@ describe('enrich: EFT client log', () => {
         'ftp.local.path': 'C:\\test1.txt',
         'log.file.path': '/var/log/eft/cl060306.log',
         'log.file.name': 'cl060306.log',
+        'log.file.record_number': 1,
       },
       position: { file: '/var/log/eft/cl060306.log', line: 1, offset: 100 },
     });
@@ -124,6 +125,7 @@ describe('enrich: NcFTPd transfer log', () => {
       'ftp.transfer.start_offset': 10000,
       'log.file.path': 'xfer.20100111',
       'log.file.name': 'xfer.20100111',
+      'log.file.record_number': 1,
     });
     assert.equal(typeof r.attributes['ftp.status.description'], 'string');
   });
@@ -166,6 +168,7 @@ describe('enrich: parse errors', () => {
         'ftp.log.format': 'eft.client',
         'log.file.path': '/var/log/eft/cl060306.log',
         'log.file.name': 'cl060306.log',
+        'log.file.record_number': 1,
         'ftplog.error': 'expected 9 or 10 fields, found 2',
       },
       position: { file: '/var/log/eft/cl060306.log', line: 1, offset: 100 },

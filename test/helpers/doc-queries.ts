@@ -51,9 +51,9 @@ function markdownFiles(dir: string, recursive: boolean): string[] {
     });
 }
 
-/** Every documented query: README.md, docs/*.md, examples/**\/*.md, pipelines/README.md, otel-collector.yaml. */
+/** Every documented query: README.md, docs/*.md, examples/**\/*.md, otel-collector.yaml. */
 export function documentedQueries(root: string): DocQuery[] {
-  const markdown = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'), false), ...markdownFiles(join(root, 'examples'), true), join(root, 'pipelines', 'README.md')];
+  const markdown = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'), false), ...markdownFiles(join(root, 'examples'), true)];
   const out = markdown.flatMap((f) => markdownQueries(readFileSync(f, 'utf8'), relative(root, f)));
   return [...out, ...yamlCommentQueries(readFileSync(join(root, 'otel-collector.yaml'), 'utf8'), 'otel-collector.yaml')];
 }

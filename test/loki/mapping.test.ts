@@ -146,11 +146,11 @@ describe('Loki OTLP mapping (test/helpers/loki.ts)', () => {
     const attributes = Object.fromEntries(Object.entries(ATTRIBUTE_TYPES).map(([k, t]) => [k, sample[t]]));
     const counted = (entry: LokiEntry): number => entry.structuredMetadata.filter((m) => m.origin !== 'distributor').length;
     const entry = toLokiEntry(record({ attributes }), resourceAttributes({ format: 'ncftpd', env: {} }), SCOPE);
-    // 38 attributes, observed time, 2 severity fields, host.name, the scope name; and event_name on Loki main.
-    assert.equal(counted(entry), 43);
+    // 39 attributes, observed time, 2 severity fields, host.name, the scope name; and event_name on Loki main.
+    assert.equal(counted(entry), 44);
     assert.deepEqual(lokiViolations(entry), []);
     const next = toLokiEntry(record({ attributes }), resourceAttributes({ format: 'ncftpd', env: {} }), SCOPE, { eventName: true });
-    assert.equal(counted(next), 44);
+    assert.equal(counted(next), 45);
     assert.deepEqual(lokiViolations(next), []);
   });
 

@@ -40,7 +40,7 @@ describe("ftplog-otel's records in Loki (default limits and OTLP mapping)", func
     assert.deepEqual(refused(examples), []);
     assert.deepEqual(refused(generated), []);
     const all = [...examples, ...generated];
-    assert.equal(Math.max(...all.map((r) => r.entry.structuredMetadata.filter((m) => m.origin !== 'distributor').length)), 29);
+    assert.equal(Math.max(...all.map((r) => r.entry.structuredMetadata.filter((m) => m.origin !== 'distributor').length)), 30);
     assert.ok(Math.max(...all.map((r) => structuredMetadataBytes(r.entry))) < 2048);
   });
 
@@ -56,7 +56,7 @@ describe("ftplog-otel's records in Loki (default limits and OTLP mapping)", func
       'ftp_status_code', 'ftp_status_description', 'ftp_status_kind', 'ftp_status_name', 'ftp_target_path', 'ftp_transfer_bytes',
       'ftp_transfer_duration', 'ftp_transfer_notes', 'ftp_transfer_rate', 'ftp_transfer_start_offset', 'ftp_transfer_start_size',
       'ftp_transfer_start_time', 'ftp_transfer_suffix', 'ftp_transfer_type', 'ftplog_error', 'host_name', 'http_response_status_code',
-      'log_file_name', 'log_file_path', 'ncftpd_process', 'network_protocol_name', 'observed_timestamp', 'scope_name', 'server_address',
+      'log_file_name', 'log_file_path', 'log_file_record_number', 'ncftpd_process', 'network_protocol_name', 'observed_timestamp', 'scope_name', 'server_address',
       'server_port', 'session_id', 'severity_number', 'severity_text', 'user_email', 'user_name',
     ]);
   });

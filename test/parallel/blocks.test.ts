@@ -41,8 +41,9 @@ function blocksOf(input: Buffer, maxLineBytes: number, sizes: readonly number[])
 function viaBlocks(blocks: readonly JoinedBlock[], maxLineBytes: number, encoding: LineEncoding = 'utf8'): LogLine[] {
   const out: LogLine[] = [];
   let base = 0;
-  for (const block of blocks) {
-    const c = new LineCutter({ startOffset: block.startOffset, maxLineBytes, encoding, file: FILE, lineEnd: block.lineEnd });
+  for (const [i, block] of blocks.entries()) {
+    // Numbered from the line ends counted in the blocks before, as the reader numbers them.
+    const c = new LineCutter({ startOffset: block.startOffset, startLine: base, maxLineBytes, encoding, file: FILE, lineEnd: block.lineEnd });
     const lines: LogLine[] = [];
     const emit = (l: LogLine): void => {
       lines.push(l);
@@ -53,8 +54,11 @@ function viaBlocks(blocks: readonly JoinedBlock[], maxLineBytes: number, encodin
     }
     c.push(block.bytes, emit);
     c.end(emit);
-    for (const l of lines) out.push({ ...l, position: { ...l.position, line: l.position.line + base } });
-    base += lines.length;
+    out.push(...lines);
+    // A block's lines are its line ends, and one more for the input's unterminated last line.
+    const last = i === blocks.length - 1;
+    assert.ok(lines.length === block.lineEnds || (last && lines.length === block.lineEnds + 1), `block ${i}: ${lines.length} lines, ${block.lineEnds} line ends`);
+    base += block.lineEnds;
   }
   return out;
 }
@@ -97,14 +101,14 @@ describe('BlockCutter', () => {
     assert.equal(c.push(Buffer.from('ab')), undefined);
     assert.equal(c.heldBytes, 2);
     const b1 = joinBlock(c.push(Buffer.from('c\nde\nf'))!);
-    assert.deepEqual(b1, { startOffset: 0, bytes: Buffer.from('abc\nde\n'), inputBytes: 7, lineEnd: 'lf' });
+    assert.deepEqual(b1, { startOffset: 0, bytes: Buffer.from('abc\nde\n'), inputBytes: 7, lineEnd: 'lf', lineEnds: 2 });
     assert.equal(c.heldBytes, 1);
     assert.equal(c.push(Buffer.alloc(0)), undefined);
     const b2 = joinBlock(c.push(Buffer.from('g\n'))!);
-    assert.deepEqual(b2, { startOffset: 7, bytes: Buffer.from('fg\n'), inputBytes: 3, lineEnd: 'lf' });
+    assert.deepEqual(b2, { startOffset: 7, bytes: Buffer.from('fg\n'), inputBytes: 3, lineEnd: 'lf', lineEnds: 1 });
     assert.equal(c.heldBytes, 0);
     assert.equal(c.push(Buffer.from('tail')), undefined);
-    assert.deepEqual(joinBlock(c.end()!), { startOffset: 10, bytes: Buffer.from('tail'), inputBytes: 4, lineEnd: 'lf' });
+    assert.deepEqual(joinBlock(c.end()!), { startOffset: 10, bytes: Buffer.from('tail'), inputBytes: 4, lineEnd: 'lf', lineEnds: 0 });
     assert.equal(c.end(), undefined);
   });
 
@@ -123,14 +127,15 @@ describe('BlockCutter', () => {
       bytes: Buffer.from('k\nnext\n'),
       inputBytes: 10 + 10 + 7,
       lineEnd: 'lf',
+      lineEnds: 2,
     });
     assert.equal(c.heldBytes, 4);
     // The tail after the last LF can itself be over-long.
     const c2 = new BlockCutter(2);
     const first = joinBlock(c2.push(Buffer.from('a\nbcdefg'))!);
-    assert.deepEqual(first, { startOffset: 0, bytes: Buffer.from('a\n'), inputBytes: 2, lineEnd: 'lf' });
+    assert.deepEqual(first, { startOffset: 0, bytes: Buffer.from('a\n'), inputBytes: 2, lineEnd: 'lf', lineEnds: 1 });
     assert.equal(c2.heldBytes, 4);
-    assert.deepEqual(joinBlock(c2.end()!), { startOffset: 2, prefix: Buffer.from('bcde'), skipped: 2, bytes: Buffer.alloc(0), inputBytes: 6, lineEnd: 'lf' });
+    assert.deepEqual(joinBlock(c2.end()!), { startOffset: 2, prefix: Buffer.from('bcde'), skipped: 2, bytes: Buffer.alloc(0), inputBytes: 6, lineEnd: 'lf', lineEnds: 0 });
   });
 
   it('cuts blocks after the last CR of a chunk in an input with CR but no LF in its first 64 KiB, once that is known', () => {
@@ -139,14 +144,15 @@ describe('BlockCutter', () => {
     assert.equal(c.push(Buffer.from('c\rde\rf')), undefined, 'no block while the line end is undecided');
     assert.equal(c.lineEnd, undefined);
     assert.equal(c.heldBytes, 3 + 5);
-    assert.deepEqual(joinBlock(c.end()!), { startOffset: 0, bytes: Buffer.from('abc\rde\rf'), inputBytes: 8, lineEnd: 'cr' });
+    assert.deepEqual(joinBlock(c.end()!), { startOffset: 0, bytes: Buffer.from('abc\rde\rf'), inputBytes: 8, lineEnd: 'cr', lineEnds: 2 });
     const big = new BlockCutter(64);
     const crs = Buffer.from('ab\r'.repeat(LINE_END_PROBE_BYTES / 3 + 1));
     const first = joinBlock(big.push(crs)!);
     assert.equal(first.lineEnd, 'cr');
     assert.equal(first.inputBytes, crs.length);
+    assert.equal(first.lineEnds, Math.floor(LINE_END_PROBE_BYTES / 3) + 1);
     assert.equal(big.heldBytes, 0);
-    assert.deepEqual(joinBlock(big.push(Buffer.from('x\ny\rz'))!), { startOffset: crs.length, bytes: Buffer.from('x\ny\r'), inputBytes: 4, lineEnd: 'cr' });
+    assert.deepEqual(joinBlock(big.push(Buffer.from('x\ny\rz'))!), { startOffset: crs.length, bytes: Buffer.from('x\ny\r'), inputBytes: 4, lineEnd: 'cr', lineEnds: 1 });
   });
 
   it('rejects a bad maxLineBytes with ERR_INVALID_OPTION', () => {

@@ -201,7 +201,8 @@ function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv, grpc:
 
 export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv = process.env): OtlpConfig {
   const protoEnv = envValue(env, 'PROTOCOL');
-  const protocol = flags.protocol ?? protoEnv?.value ?? 'http/protobuf';
+  // The specification reads enum values of OTEL_* variables without regard to case.
+  const protocol = flags.protocol ?? protoEnv?.value.toLowerCase() ?? 'http/protobuf';
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
     const source = flags.protocol !== undefined ? '--protocol' : protoEnv!.name;
     throw new FtplogError('ERR_CONFIG', `${source}: "${protocol}" is not supported; use http/protobuf, http/json or grpc`);
@@ -209,7 +210,7 @@ export function resolveOtlpConfig(flags: OtlpFlags = {}, env: NodeJS.ProcessEnv 
   const { url, text: endpointText } = resolveEndpoint(flags.endpoint, env, protocol === 'grpc');
 
   const compEnv = envValue(env, 'COMPRESSION');
-  const compression = flags.compression ?? compEnv?.value ?? 'none';
+  const compression = flags.compression ?? compEnv?.value.toLowerCase() ?? 'none';
   if (compression !== 'gzip' && compression !== 'none') {
     throw new FtplogError('ERR_CONFIG', `${flags.compression !== undefined ? '--compression' : compEnv!.name}: must be gzip or none (got "${compression}")`);
   }

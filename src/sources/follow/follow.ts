@@ -30,6 +30,7 @@ import type { FtpLogRecord } from '../../model.js';
 import { FtplogError } from '../../errors.js';
 import { fingerprintsMatch, holdsContentOf, identityKey, readFingerprint } from './identity.js';
 import { FileTail, type FilePlace, type TailEvents, type TailSettings } from './tail.js';
+import { OpenFailures } from './open-failures.js';
 import { readLogsParallel, type ParallelLogsStream } from '../../parallel/read-parallel.js';
 import { AUTO_WORKERS_MIN_BYTES } from '../source.js';
 import type { EncodedRecords, OtlpEncoding } from '../../otlp/encoded.js';
@@ -198,6 +199,7 @@ export class FollowSource extends Readable {
   /** New files left for a later scan (see COPY_WAIT_MS), by key: when they were first seen. */
   private readonly waitingCopies = new Map<string, number>();
   private pumpScheduled = false;
+  private readonly openFailures = new OpenFailures();
 
   constructor(
     private readonly selector: FileSelector,
@@ -559,10 +561,13 @@ export class FollowSource extends Readable {
     const first = this.scans++ === 0;
     const seen = new Set<string>();
     const now = this.now();
-    for (const path of this.selector.list()) {
+    const listed = this.selector.list();
+    this.openFailures.keepOnly(new Set(listed));
+    for (const path of listed) {
       let st;
       try {
-        st = statSync(path);
+        // bigint: a file index past 2^53 (NTFS, XFS) would round, and files next to each other would share a key.
+        st = statSync(path, { bigint: true });
       } catch {
         continue; // gone between listing and looking
       }
@@ -577,7 +582,7 @@ export class FollowSource extends Readable {
         continue;
       }
       const ignoreOlderMs = this.selector.settingsOf?.(path)?.ignoreOlderMs ?? this.options.ignoreOlderMs;
-      if (ignoreOlderMs !== undefined && now - st.mtimeMs > ignoreOlderMs && this.options.checkpoints?.get(key) === undefined) continue;
+      if (ignoreOlderMs !== undefined && now - Number(st.mtimeMs) > ignoreOlderMs && this.options.checkpoints?.get(key) === undefined) continue;
       this.openTail(path, key, first);
     }
     for (const t of this.tails.values()) if (!seen.has(t.key) && t.rotatedAt === undefined) t.rotatedAt = now;
@@ -598,11 +603,14 @@ export class FollowSource extends Readable {
     try {
       fd = openSync(path, 'r');
     } catch (err) {
-      this.emit('warning', `${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); trying again at the next scan`);
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      if (this.openFailures.failed(path, reason)) this.emit('warning', `${path}: cannot open (${reason}); trying again at each scan, without saying so again unless the reason changes`);
       return;
     }
-    const st = fstatSync(fd);
+    this.openFailures.opened(path);
+    const st = fstatSync(fd, { bigint: true });
     const realKey = identityKey(st); // the file may have been replaced between stat and open
+    const size = Number(st.size);
     const fingerprint = readFingerprint(fd, this.options.fingerprintBytes);
     if (!firstScan && this.mayBeCopyInProgress(realKey, fingerprint)) {
       closeSync(fd);
@@ -610,10 +618,10 @@ export class FollowSource extends Readable {
       return;
     }
     this.waitingCopies.delete(realKey);
-    const start = this.startPlace(path, realKey, fingerprint, st.size, fd, firstScan);
-    const tail = new FileTail(realKey, path, fd, st.dev, st.ino, fingerprint, start, this.settingsFor(path), (r) => this.pushRecord(r), this.tailEvents);
-    tail.size = st.size;
-    tail.modifiedAt = st.mtimeMs;
+    const start = this.startPlace(path, realKey, fingerprint, size, fd, firstScan);
+    const tail = new FileTail(realKey, path, fd, Number(st.dev), Number(st.ino), fingerprint, start, this.settingsFor(path), (r) => this.pushRecord(r), this.tailEvents);
+    tail.size = size;
+    tail.modifiedAt = Number(st.mtimeMs);
     this.tails.set(realKey, tail);
     this.starts.set(realKey, { ...start });
     this.stats.inputs.push(tail.stats);

@@ -13,7 +13,7 @@
  * that has grown since its fingerprint was taken still matches it.
  */
 import { Buffer } from 'node:buffer';
-import { readSync, type Stats } from 'node:fs';
+import { readSync, type BigIntStats, type Stats } from 'node:fs';
 import { isEftHeaderLine } from '../../formats/eft.js';
 
 export interface FileIdentity {
@@ -23,8 +23,17 @@ export interface FileIdentity {
   readonly fingerprint: Buffer;
 }
 
-/** The key a followed file's records and checkpoint are kept under. */
-export function identityKey(st: Pick<Stats, 'dev' | 'ino'>): string {
+/**
+ * The key a followed file's records and checkpoint are kept under. Give it
+ * bigint stats: an NTFS file index holds the MFT record's sequence number in
+ * its top 16 bits, so on a volume where records have been reused a few dozen
+ * times it passes 2^53, and as a number it rounds to a multiple of up to
+ * 2048: files whose records lie near each other in the MFT (files created
+ * one after another in a log folder) could share a key, and all but one be
+ * taken for hard links of it and never read. For numbers below 2^53 the
+ * key is the same either way, so checkpoints written before still match.
+ */
+export function identityKey(st: Pick<Stats | BigIntStats, 'dev' | 'ino'>): string {
   return `${st.dev}:${st.ino}`;
 }
 

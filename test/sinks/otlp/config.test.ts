@@ -63,6 +63,13 @@ describe('OTLP configuration', () => {
 });
 
 describe('resolveOtlpConfig: OTLP/gRPC', () => {
+  it('reads the enum values of OTEL_* variables in any case, as the specification asks', () => {
+    assert.equal(resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'GRPC' }).protocol, 'grpc');
+    assert.equal(resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'HTTP/JSON' }).protocol, 'http/json');
+    assert.equal(resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_COMPRESSION: 'Gzip' }).compression, 'gzip');
+    assert.throws(() => resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd' }), { code: 'ERR_CONFIG', message: 'OTEL_EXPORTER_OTLP_COMPRESSION: must be gzip or none (got "zstd")' });
+  });
+
   it('takes grpc from the flag or OTEL_EXPORTER_OTLP_PROTOCOL, with localhost:4317 by default', () => {
     const c = resolveOtlpConfig({ protocol: 'grpc' }, {});
     assert.equal(c.protocol, 'grpc');
