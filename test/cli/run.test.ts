@@ -90,6 +90,18 @@ describe('ftplog-otel run', () => {
     assert.equal(r.stdout.split('\n').length - 1, 50);
   });
 
+  it('gives every source the same worker threads: encoded on the workers, each group with its own zone', async () => {
+    const file = pipeline('  jsonl:\n');
+    writeFileSync(file, readFileSync(file, 'utf8') + 'agent: { workers: 2 }\n');
+    const r = await cli(['run', '--quiet', file]);
+    assert.equal(r.code, 0, r.stderr);
+    const records = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { timestamp: string; eventName: string });
+    assert.equal(records.length, 50);
+    assert.equal(records[0]!.timestamp, '2024-11-18T07:00:00.000Z');
+    assert.equal(records[30]!.timestamp, '2024-11-18T06:00:00.000Z');
+    assert.deepEqual([records[0]!.eventName, records[30]!.eventName], ['ftp.upload', 'ftp.download']);
+  });
+
   it('writes to a jsonl file and the console view', async () => {
     const r = await cli(['run', pipeline('  jsonl: { path: out.jsonl }\n')]);
     assert.equal(r.code, 0, r.stderr);
