@@ -103,6 +103,16 @@ const expectedCommands: Readonly<Record<string, Expected>> = {
     services: { 'ftp-server': 9 },
     follow: true,
   },
+  'ftplog-otel validate pipelines/backfill-jsonl.yaml': {
+    code: 0,
+    services: {},
+    check: (out) => assert.equal(out.stdout.trimEnd().split('\n').at(-1), 'pipelines/backfill-jsonl.yaml: ok: 2 sources, 0 transforms, sink jsonl to /srv/archive/ftp-records.jsonl (2 warnings)'),
+  },
+  'ftplog-otel test pipelines/ncftpd-otlp.yaml': {
+    code: 0,
+    services: {},
+    check: (out) => assert.equal(out.stdout.trimEnd().split('\n').at(-1), 'pipelines/ncftpd-otlp.test.yaml: 1 passed, 0 failed'),
+  },
 };
 
 /** The JavaScript and TypeScript blocks, in README order: where each runs and what it must do. */
@@ -203,7 +213,7 @@ describe('README.md code blocks', function () {
   }
 
   it('are known: each block by its language, every skip with its reason', () => {
-    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 6, text: 2, logql: 1, js: 1, yaml: 1 });
+    assert.deepEqual(countBy(blocks, (b) => b.lang), { sh: 7, text: 2, logql: 1, js: 1, yaml: 2 });
     assert.deepEqual(
       blocks.filter((b) => b.note.skip !== undefined).map((b) => b.note.skip),
       ['npm ci reinstalls the dependencies the tests run on, and npm test runs the tests themselves'],

@@ -12,7 +12,7 @@ import { deliveryExitCode, deliverySummary, reportDeliveryEvents, runDelivery } 
 import type { OtlpSink } from '../sinks/otlp/sink.js';
 import type { SourceConfig } from '../sources/source.js';
 import { followLogs, type FollowSource } from '../sources/follow/follow.js';
-import { fileSelector } from '../sources/follow/select.js';
+import { fileSelector, groupSelector, type SelectorGroup } from '../sources/follow/select.js';
 import { CheckpointStore, defaultStateDir } from '../sources/follow/state.js';
 import { FOLLOW_OPTIONS } from '../options/components.js';
 import { optionByKey } from '../options/spec.js';
@@ -23,8 +23,6 @@ import { resolveInputs } from '../sources/log-files.js';
 import { FtplogError } from '../errors.js';
 import { autoWorkers, workersOption } from '../sources/source.js';
 import type { OtlpEncoding } from '../otlp/encoded.js';
-
-const PREFIX = 'ftplog-otel ship';
 
 function followValue<T>(v: ShipValues, key: string): T {
   return (v[key] ?? optionByKey(FOLLOW_OPTIONS, key).default) as T;
@@ -51,6 +49,13 @@ export interface AgentPlan {
   protocol: OtlpEncoding;
   shutdownMs: number;
   quiet: boolean;
+  /** The command its messages are from. @default 'ship' */
+  command?: string;
+  /**
+   * Sources with their own patterns, exclusions and settings (a pipeline
+   * file's), over `cfg` and `values`; `patterns` then lists all of theirs.
+   */
+  groups?: readonly SelectorGroup[];
 }
 
 /** The figures of the status line, /metrics and the library's status(). */
@@ -78,6 +83,8 @@ export function agentStatus(source: FollowSource, sink: OtlpSink, started: numbe
 
 export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
   const v = plan.values;
+  const command = plan.command ?? 'ship';
+  const prefix = `ftplog-otel ${command}`;
   const follow = v['follow'] === true;
   if (plan.patterns.length === 0 || plan.patterns.includes('-')) {
     throw new FtplogError('ERR_INVALID_ARGUMENT', `${follow ? '--follow' : '--state-dir'} needs files, folders or glob patterns to read (not stdin)`);
@@ -88,10 +95,14 @@ export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
   const exclude = (v['exclude'] as string[] | undefined) ?? [];
   const ignoreOlderMs = v['ignoreOlderMs'] as number | undefined;
   // Without --follow the patterns must stand for files now, as for a plain ship.
-  if (!follow) resolveInputs(plan.patterns, { exclude, ...(ignoreOlderMs !== undefined ? { ignoreOlderMs } : {}) });
+  if (!follow) {
+    for (const g of plan.groups ?? [{ patterns: plan.patterns, exclude, settings: ignoreOlderMs !== undefined ? { ignoreOlderMs } : {} }]) {
+      resolveInputs(g.patterns, { exclude: g.exclude ?? [], ...(g.settings.ignoreOlderMs !== undefined ? { ignoreOlderMs: g.settings.ignoreOlderMs } : {}) });
+    }
+  }
   const stateDir = (v['stateDir'] as string | undefined) ?? defaultStateDir();
-  const selector = fileSelector(plan.patterns, { exclude });
-  const store = CheckpointStore.open(stateDir, { onWarning: (m: string) => io.stderr.write(`${PREFIX}: warning: ${m}\n`) });
+  const selector = plan.groups !== undefined ? groupSelector(plan.groups) : fileSelector(plan.patterns, { exclude });
+  const store = CheckpointStore.open(stateDir, { onWarning: (m: string) => io.stderr.write(`${prefix}: warning: ${m}\n`) });
   let metrics: MetricsServer | undefined;
   try {
     const source = followLogs(selector, {
@@ -112,7 +123,7 @@ export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
     let stopping = false;
     const warn = (m: string): void => {
       lastError = { message: m, at: Date.now() };
-      io.stderr.write(`${PREFIX}: warning: ${m}\n`);
+      io.stderr.write(`${prefix}: warning: ${m}\n`);
     };
     source.on('warning', warn);
     sink.on('settled', (p) => {
@@ -123,19 +134,19 @@ export async function runAgent(plan: AgentPlan, io: CliIO): Promise<number> {
     const status = (): AgentStatus => agentStatus(source, sink, d.started, lastError, stopping);
     if (metricsModule !== undefined) metrics = await metricsModule.startMetricsServer(v['metricsAddress'] as string, status);
     const interval = v['statusIntervalMs'] as number | undefined;
-    const ticker = interval !== undefined ? setInterval(() => io.stderr.write(`${PREFIX}: ${formatStatusLine(status())}\n`), interval) : undefined;
+    const ticker = interval !== undefined ? setInterval(() => io.stderr.write(`${prefix}: ${formatStatusLine(status())}\n`), interval) : undefined;
     if (!plan.quiet) {
-      io.stderr.write(`${PREFIX}: ${follow ? 'following' : 'reading'} ${plan.patterns.join(' ')}; checkpoints in ${stateDir}${metrics !== undefined ? `; metrics on ${metrics.url}` : ''}\n`);
+      io.stderr.write(`${prefix}: ${follow ? 'following' : 'reading'} ${plan.patterns.join(' ')}; checkpoints in ${stateDir}${metrics !== undefined ? `; metrics on ${metrics.url}` : ''}\n`);
     }
-    const unreport = reportDeliveryEvents(sink, io.stderr, PREFIX);
-    const { error, interrupted } = await runDelivery(d, io, plan.shutdownMs);
+    const unreport = reportDeliveryEvents(sink, io.stderr, prefix);
+    const { error, interrupted } = await runDelivery(d, io, plan.shutdownMs, prefix);
     unreport();
     if (ticker !== undefined) clearInterval(ticker);
     store.flush();
-    if (error !== undefined) io.stderr.write(`${PREFIX}: ${error.message}\n`);
-    if (!plan.quiet || error !== undefined) deliverySummary('ship', d, io.stderr);
+    if (error !== undefined) io.stderr.write(`${prefix}: ${error.message}\n`);
+    if (!plan.quiet || error !== undefined) deliverySummary(command, d, io.stderr);
     if (source.copyTruncateLostBytes > 0) {
-      io.stderr.write(`${PREFIX}: warning: ${source.copyTruncateLostBytes} bytes were written to files after their copy and truncated before they could be read (the copytruncate window)\n`);
+      io.stderr.write(`${prefix}: warning: ${source.copyTruncateLostBytes} bytes were written to files after their copy and truncated before they could be read (the copytruncate window)\n`);
     }
     // A followed run ends only when asked to: a clean stop is success.
     if (follow && interrupted && error === undefined) return EXIT.OK;

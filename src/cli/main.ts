@@ -34,6 +34,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./stats.js')).statsCommand,
   },
   {
+    name: 'run',
+    summary: 'run a pipeline file: its sources, transforms and sink',
+    load: async () => (await import('./run.js')).runCommand,
+  },
+  {
+    name: 'validate',
+    summary: 'check a pipeline file without running it',
+    load: async () => (await import('./validate.js')).validateCommand,
+  },
+  {
+    name: 'test',
+    summary: "run a pipeline's golden cases (its NAME.test.yaml)",
+    load: async () => (await import('./pipeline-test.js')).testCommand,
+  },
+  {
     name: 'receive',
     summary: 'run a local OTLP/HTTP logs receiver and print what arrives',
     load: async () => (await import('./receive.js')).receiveCommand,

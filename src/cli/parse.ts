@@ -74,6 +74,41 @@ function toPrettyLines(colour: boolean): Transform {
   });
 }
 
+/**
+ * Writes the records to `out` as `parse` does: JSONL (the workers' chunks
+ * as they are), or with `pretty` one line each. `out` is not ended unless
+ * `end` says so (a file is; stdout is not). Resolves to the exit code:
+ * interrupted, or OK (also when the reader of a pipe went away).
+ */
+export async function writeParseOutput(records: Source, out: Writable, how: { pretty: boolean; colour: boolean; signal: AbortSignal; end?: boolean }): Promise<number> {
+  const options = { signal: how.signal, end: how.end === true } as never;
+  try {
+    if (how.pretty) {
+      await pipeline(records, toPrettyLines(how.colour), out, options);
+    } else if (records.output === 'jsonl') {
+      // Chunks written to the process's own stdout are done with once written
+      // (fd-backed), so their memory can go back to the workers; any other
+      // stream may keep them.
+      if (out === process.stdout) await pipeline(records, writeAndRelease(out, records), { signal: how.signal } as never);
+      else await pipeline(records, out, options);
+    } else {
+      await pipeline(records, toJsonLines(), out, options);
+    }
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') return EXIT.INTERRUPTED;
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return EXIT.OK;
+    throw err;
+  }
+  return EXIT.OK;
+}
+
+/** The summary line of a run that wrote records out: what was read, how fast, whether it was interrupted. */
+export function parseSummary(prefix: string, records: Source, started: number, code: number): string {
+  const t = records.totals();
+  const ms = Date.now() - started;
+  return `${readSummary(prefix, records.stats.inputs.length, { ...t, droppedBy: records.stats.droppedBy })}; ${elapsedSummary(ms, t.records - t.dropped)}${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}`;
+}
+
 const HELP = commandHelp(
   `Usage: ftplog-otel parse [options] [FILE...]
 
@@ -112,31 +147,13 @@ export const parseCommand: Command = {
           return `ftplog-otel parse: ${formatCount(t.lines)} lines, ${formatCount(t.records)} records, ${formatRate(t.lines, Date.now() - started)} lines/s`;
         })
       : () => {};
-    let code: number = EXIT.OK;
+    let code: number;
     try {
-      if (pretty) {
-        await pipeline(records, toPrettyLines(colourWanted(io.env, io.stdout)), io.stdout, { signal: io.signal, end: false } as never);
-      } else if (records.output === 'jsonl') {
-        // Chunks written to the process's own stdout are done with once written
-        // (fd-backed), so their memory can go back to the workers; any other
-        // stream may keep them.
-        if (io.stdout === process.stdout) await pipeline(records, writeAndRelease(io.stdout, records), { signal: io.signal } as never);
-        else await pipeline(records, io.stdout, { signal: io.signal, end: false } as never);
-      } else {
-        await pipeline(records, toJsonLines(), io.stdout, { signal: io.signal, end: false } as never);
-      }
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') code = EXIT.INTERRUPTED;
-      else if ((err as NodeJS.ErrnoException).code === 'EPIPE') code = EXIT.OK;
-      else throw err;
+      code = await writeParseOutput(records, io.stdout, { pretty, colour: pretty && colourWanted(io.env, io.stdout), signal: io.signal });
     } finally {
       stop();
     }
-    if (values['quiet'] !== true) {
-      const t = records.totals();
-      const ms = Date.now() - started;
-      io.stderr.write(`${readSummary('ftplog-otel parse', records.stats.inputs.length, { ...t, droppedBy: records.stats.droppedBy })}; ${elapsedSummary(ms, t.records - t.dropped)}${code === EXIT.INTERRUPTED ? ' (interrupted)' : ''}\n`);
-    }
+    if (values['quiet'] !== true) io.stderr.write(parseSummary('ftplog-otel parse', records, started, code) + '\n');
     return code;
   },
 };

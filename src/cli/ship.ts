@@ -209,6 +209,39 @@ export function checkedDeadLetter(path: string | undefined): void {
   }
 }
 
+export interface DeliveryPlan {
+  config: OtlpConfig;
+  opts: ReturnType<typeof deliveryOptions>;
+  /** A new sink with the settings (the agent makes it once it has started its source). */
+  makeSink: () => OtlpSink;
+}
+
+/**
+ * The collector, the sink's options and the resource from the converted
+ * values and the environment, every one checked before anything runs
+ * (usage errors: exit 2).
+ */
+export function planDelivery(v: ShipValues, env: NodeJS.ProcessEnv): DeliveryPlan {
+  const config = otlpConfigFrom(v, env);
+  const opts = deliveryOptions(v);
+  checkedDeadLetter(opts.deadLetter);
+  const serviceName = v['serviceName'] as string | undefined;
+  try {
+    resourceAttributes({ env }); // a malformed OTEL_RESOURCE_ATTRIBUTES is a usage error, before anything runs
+  } catch (err) {
+    throw new FtplogError('ERR_INVALID_ARGUMENT', (err as Error).message, { cause: err });
+  }
+  const makeSink = (): OtlpSink =>
+    otlpSink({
+      config,
+      resource: (format) => resourceAttributes({ env, ...(format !== undefined ? { format } : {}), ...(serviceName !== undefined ? { serviceName } : {}) }),
+      ...opts.sink,
+      // The sink is the only consumer of the runs: their memory goes back to the workers.
+      releaseRuns: true,
+    });
+  return { config, opts, makeSink };
+}
+
 export const shipCommand: Command = {
   name: 'ship',
   help: HELP,
@@ -223,24 +256,7 @@ export const shipCommand: Command = {
     const agent = v['follow'] === true || v['stateDir'] !== undefined;
     // The agent's patterns are expanded as it runs (files may appear later), not here.
     const cfg = sourceConfig(v as SourceOptions, agent ? [] : positionals, io.stdin, io.env);
-    const config = otlpConfigFrom(v, io.env);
-    const opts = deliveryOptions(v);
-    checkedDeadLetter(opts.deadLetter);
-    const serviceName = v['serviceName'] as string | undefined;
-    try {
-      resourceAttributes({ env: io.env }); // a malformed OTEL_RESOURCE_ATTRIBUTES is a usage error, before anything runs
-    } catch (err) {
-      throw new FtplogError('ERR_INVALID_ARGUMENT', (err as Error).message, { cause: err });
-    }
-
-    const makeSink = (): OtlpSink =>
-      otlpSink({
-        config,
-        resource: (format) => resourceAttributes({ env: io.env, ...(format !== undefined ? { format } : {}), ...(serviceName !== undefined ? { serviceName } : {}) }),
-        ...opts.sink,
-        // The sink is the only consumer of the runs: their memory goes back to the workers.
-        releaseRuns: true,
-      });
+    const { config, opts, makeSink } = planDelivery(v, io.env);
     const quiet = v['quiet'] === true;
     if (agent) {
       if (!quiet) io.stderr.write(`ftplog-otel ship: sending to ${describeOtlpConfig(config)}\n`);

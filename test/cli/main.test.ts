@@ -17,7 +17,7 @@ describe('ftplog-otel (dispatch)', () => {
     assert.equal(help.code, 0);
     assert.deepEqual(
       COMMANDS.map((c) => c.name),
-      ['ship', 'parse', 'stats', 'receive', 'explain', 'demo'],
+      ['ship', 'parse', 'stats', 'run', 'validate', 'test', 'receive', 'explain', 'demo'],
     );
     for (const entry of COMMANDS) {
       assert.match(help.stdout, new RegExp(`^  ${entry.name} +${literal(entry.summary)}$`, 'm'));
@@ -61,6 +61,9 @@ describe('ftplog-otel (dispatch)', () => {
       receive: [['--port', 'x'], '--port must be an integer from 0 to 65535 (got "x")'],
       explain: [['1', '2'], 'takes exactly one CODE (see --help)'],
       demo: [['--format', 'x'], '--format must be eft | ncftpd | xferlog | vsftpd | auto (got "x")'],
+      run: [['a.yaml', 'b.yaml'], 'run takes one PIPELINE file (got 2)'],
+      validate: [[], 'validate takes one PIPELINE file (got 0)'],
+      test: [['/nonexistent/p.yaml'], '/nonexistent/p.yaml: no such file'],
     };
     assert.deepEqual(Object.keys(bad).sort(), COMMANDS.map((c) => c.name).sort());
     for (const [name, [args, message]] of Object.entries(bad)) {

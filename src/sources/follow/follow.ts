@@ -63,10 +63,22 @@ export interface Checkpoints {
   scheduleFlush(): void;
 }
 
+/**
+ * How the files of one group of patterns are read, over the source's
+ * options: an EFT folder and an NcFTPd folder followed by one agent, each
+ * in its server's zone.
+ */
+export interface FileGroupSettings extends Partial<Pick<TailSettings, 'format' | 'timezone' | 'encoding' | 'maxLineBytes' | 'transforms'>> {
+  startAt?: 'beginning' | 'end';
+  ignoreOlderMs?: number;
+}
+
 /** Which files the patterns stand for now, and which folders to watch for changes. */
 export interface FileSelector {
   list(): string[];
   dirs(): string[];
+  /** The settings of a file of the last list(), when its group has its own; the same object for every file of a group. */
+  settingsOf?(path: string): FileGroupSettings | undefined;
 }
 
 /** Settled progress of one source, as the OTLP sink reports it. */
@@ -170,6 +182,8 @@ export class FollowSource extends Readable {
   /** Where each file's reading began in this run. */
   private readonly starts = new Map<string, FilePlace>();
   private readonly settings: TailSettings;
+  /** The settings of each group of files that has its own (see FileSelector.settingsOf). */
+  private readonly groupSettings = new Map<FileGroupSettings, TailSettings>();
   private readonly now: () => number;
   private readonly watchers = new Map<string, FSWatcher>();
   private timer: NodeJS.Timeout | undefined;
@@ -351,13 +365,18 @@ export class FollowSource extends Readable {
     const workers = this.options.workers ?? 0;
     if (workers <= 0 || this.catchUp !== undefined || this.stopping) return;
     const stretches: CatchUp['stretches'] = new Map();
+    // One pool reads files of one group's settings: the first file's; the others' wait for the next pool.
+    let settings: TailSettings | undefined;
     for (const t of byAge) {
+      if (settings !== undefined && t.settings !== settings) continue;
       const stretch = this.stretchOf(t);
-      if (stretch !== undefined) stretches.set(t.key, { tail: t, ...stretch });
+      if (stretch === undefined) continue;
+      settings = t.settings;
+      stretches.set(t.key, { tail: t, ...stretch });
     }
-    if (stretches.size === 0) return;
+    if (stretches.size === 0 || settings === undefined) return;
     // One format for the pool: each file's own when they agree, else each file's first block decides.
-    const formats = new Set([...stretches.values()].map((x) => x.tail.format ?? this.options.format));
+    const formats = new Set([...stretches.values()].map((x) => x.tail.format ?? settings.format));
     const format = (formats.size === 1 ? [...formats][0]! : 'auto') as FormatOption;
     const stream = readLogsParallel(
       [...stretches.values()].map(({ tail, start, end }) => ({ file: tail.path, fileId: tail.key, fd: tail.handle!, start, end })),
@@ -366,10 +385,10 @@ export class FollowSource extends Readable {
         workers,
         format,
         skipUnrecognised: format === 'auto' ? [...stretches.values()].map((x) => x.tail.path) : [],
-        timezone: this.options.timezone,
-        encoding: this.options.encoding,
-        maxLineBytes: this.options.maxLineBytes,
-        transforms: this.options.transforms,
+        timezone: settings.timezone,
+        encoding: settings.encoding,
+        maxLineBytes: settings.maxLineBytes,
+        transforms: settings.transforms,
       },
     );
     const catchUp: CatchUp = { stream, stretches };
@@ -577,7 +596,8 @@ export class FollowSource extends Readable {
         if (!known.finished) known.rotatedAt = undefined;
         continue;
       }
-      if (this.options.ignoreOlderMs !== undefined && now - Number(st.mtimeMs) > this.options.ignoreOlderMs && this.options.checkpoints?.get(key) === undefined) continue;
+      const ignoreOlderMs = this.selector.settingsOf?.(path)?.ignoreOlderMs ?? this.options.ignoreOlderMs;
+      if (ignoreOlderMs !== undefined && now - Number(st.mtimeMs) > ignoreOlderMs && this.options.checkpoints?.get(key) === undefined) continue;
       this.openTail(path, key, first);
     }
     for (const t of this.tails.values()) if (!seen.has(t.key) && t.rotatedAt === undefined) t.rotatedAt = now;
@@ -614,7 +634,7 @@ export class FollowSource extends Readable {
     }
     this.waitingCopies.delete(realKey);
     const start = this.startPlace(path, realKey, fingerprint, size, fd, firstScan);
-    const tail = new FileTail(realKey, path, fd, Number(st.dev), Number(st.ino), fingerprint, start, this.settings, (r) => this.pushRecord(r), this.tailEvents);
+    const tail = new FileTail(realKey, path, fd, Number(st.dev), Number(st.ino), fingerprint, start, this.settingsFor(path), (r) => this.pushRecord(r), this.tailEvents);
     tail.size = size;
     tail.modifiedAt = Number(st.mtimeMs);
     this.tails.set(realKey, tail);
@@ -641,6 +661,19 @@ export class FollowSource extends Readable {
     return known;
   }
 
+  /** How a file is read: its group's settings over the source's, one object per group (catch-up pools group files by it). */
+  private settingsFor(path: string): TailSettings {
+    const group = this.selector.settingsOf?.(path);
+    if (group === undefined) return this.settings;
+    let merged = this.groupSettings.get(group);
+    if (merged === undefined) {
+      const { startAt: _s, ignoreOlderMs: _i, ...reading } = group;
+      merged = { ...this.settings, ...reading };
+      this.groupSettings.set(group, merged);
+    }
+    return merged;
+  }
+
   /** Where to begin a file found by a scan. */
   private startPlace(path: string, key: string, fingerprint: Buffer, size: number, fd: number, firstScan: boolean): FilePlace {
     const cp = this.options.checkpoints?.get(key);
@@ -651,7 +684,7 @@ export class FollowSource extends Readable {
     }
     const copied = this.copiedPlace(key, fingerprint);
     if (copied !== undefined) return copied;
-    if (firstScan && this.options.startAt === 'end') return lastLineEnd(fd, size);
+    if (firstScan && (this.selector.settingsOf?.(path)?.startAt ?? this.options.startAt) === 'end') return lastLineEnd(fd, size);
     return { offset: 0, line: 0 };
   }
 

@@ -5,7 +5,7 @@
  */
 import { expandInputs, watchDirs, type PathFlavour } from '../glob.js';
 import { FtplogError } from '../../errors.js';
-import type { FileSelector } from './follow.js';
+import type { FileGroupSettings, FileSelector } from './follow.js';
 
 export interface SelectorOptions {
   /** Globs of files to leave out. */
@@ -40,5 +40,34 @@ export function fileSelector(patterns: readonly string[], options: SelectorOptio
       return out;
     },
     dirs: () => watchDirs(patterns, select),
+  };
+}
+
+/** Patterns with their own exclusions and settings: one group of a followed source. */
+export interface SelectorGroup {
+  patterns: readonly string[];
+  exclude?: readonly string[];
+  settings: FileGroupSettings;
+}
+
+/**
+ * A FileSelector over groups of patterns, each group's files read with its
+ * settings (settingsOf). A file two groups match belongs to the first.
+ * Throws ERR_INVALID_OPTION for malformed options at once.
+ */
+export function groupSelector(groups: readonly SelectorGroup[], options: Omit<SelectorOptions, 'exclude'> = {}): FileSelector {
+  const selectors = groups.map((g) => ({ selector: fileSelector(g.patterns, { ...options, exclude: g.exclude ?? [] }), settings: g.settings }));
+  let owner = new Map<string, FileGroupSettings>();
+  return {
+    list(): string[] {
+      const next = new Map<string, FileGroupSettings>();
+      for (const { selector, settings } of selectors) {
+        for (const f of selector.list()) if (!next.has(f)) next.set(f, settings);
+      }
+      owner = next;
+      return [...next.keys()];
+    },
+    dirs: () => [...new Set(selectors.flatMap(({ selector }) => selector.dirs()))],
+    settingsOf: (path) => owner.get(path),
   };
 }

@@ -99,7 +99,8 @@ export class FileTail {
     /** The file's first bytes, as far as they have been seen. */
     public fingerprint: Buffer,
     start: FilePlace,
-    private readonly settings: TailSettings,
+    /** How the file is read (its group's, when the selector gives files their own). */
+    readonly settings: TailSettings,
     private readonly emit: (r: FtpLogRecord) => void,
     private readonly events: TailEvents,
   ) {
