@@ -35,6 +35,8 @@ export interface AgentStatus {
   recordsDeadLettered: number;
   /** Records dropped by transforms. */
   recordsDropped: number;
+  /** The same, by reason (a filter's name, or its condition); every reason's count adds up to recordsDropped. */
+  recordsDroppedBy?: Readonly<Record<string, number>>;
   parseErrors: number;
   /** Lines whose bytes are not valid UTF-8 (read with U+FFFD in place of what does not decode). */
   invalidUtf8Lines: number;

@@ -70,6 +70,7 @@ export function agentStatus(source: FollowSource, sink: OtlpSink, started: numbe
     recordsSent: s.accepted,
     recordsDeadLettered: s.deadLettered,
     recordsDropped: t.dropped,
+    recordsDroppedBy: source.stats.droppedBy ?? {},
     parseErrors: t.parseErrors,
     invalidUtf8Lines: t.invalidUtf8,
     retries: s.retries,

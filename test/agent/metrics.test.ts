@@ -149,6 +149,7 @@ describe('startMetricsServer', () => {
         recordsSent: 120_431,
         recordsDeadLettered: 7,
         recordsDropped: 12,
+        recordsDroppedBy: { 'filter "quiet-listings"': 10, 'filter drop outcome=success': 2 },
         parseErrors: 3,
         invalidUtf8Lines: 5,
         retries: 4,
@@ -164,7 +165,8 @@ describe('startMetricsServer', () => {
         'ftplog_otel_records_read_total 120500',
         'ftplog_otel_records_sent_total 120431',
         'ftplog_otel_records_dead_lettered_total 7',
-        'ftplog_otel_records_dropped_total 12',
+        'ftplog_otel_records_dropped_total{reason="filter \\"quiet-listings\\""} 10',
+        'ftplog_otel_records_dropped_total{reason="filter drop outcome=success"} 2',
         'ftplog_otel_parse_errors_total 3',
         'ftplog_otel_invalid_utf8_lines_total 5',
         'ftplog_otel_retries_total 4',
@@ -252,6 +254,20 @@ describe('startMetricsServer', () => {
       assert.equal(await sent(50), 'ftplog_otel_records_sent_total 110');
       assert.equal(await sent(Number.NaN), 'ftplog_otel_records_sent_total 110');
       assert.equal(await sent(60), 'ftplog_otel_records_sent_total 120');
+    });
+
+    it('drops are counted by reason, each reason a counter of its own that grows as its count does', async () => {
+      const s = await start();
+      const dropped = async (by: Record<string, number>): Promise<string[]> => {
+        current = snapshot({ recordsDropped: Object.values(by).reduce((a, b) => a + b, 0), recordsDroppedBy: by });
+        return agentLines((await call(`${s.url}/metrics`)).body).filter((l) => l.startsWith('ftplog_otel_records_dropped_total'));
+      };
+      assert.deepEqual(await dropped({}), []);
+      assert.deepEqual(await dropped({ 'filter "a"': 5 }), ['ftplog_otel_records_dropped_total{reason="filter \\"a\\""} 5']);
+      assert.deepEqual(await dropped({ 'filter "a"': 7, 'filter drop operation=list': 1 }), [
+        'ftplog_otel_records_dropped_total{reason="filter \\"a\\""} 7',
+        'ftplog_otel_records_dropped_total{reason="filter drop operation=list"} 1',
+      ]);
     });
 
     it('a path listed twice (a file rotated away under its old name, and the new file there): lags added, the settled offset of the file now there', async () => {
