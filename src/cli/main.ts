@@ -78,8 +78,9 @@ function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `Usage: ftplog-otel <command> [options]
 
-Ships FTP server logs (GlobalSCAPE EFT client logs, NcFTPd transfer logs) to
-OpenTelemetry as standardized log records.
+Ships FTP server logs (GlobalSCAPE EFT client logs, NcFTPd transfer logs, the
+xferlog of vsftpd, ProFTPD and Pure-FTPd, vsftpd's own log) to OpenTelemetry
+as standardized log records.
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}

@@ -112,8 +112,8 @@ export function parseSummary(prefix: string, records: Source, started: number, c
 const HELP = commandHelp(
   `Usage: ftplog-otel parse [options] [FILE...]
 
-Parses EFT client logs (cl[yymmdd].log) and NcFTPd transfer logs and writes
-one JSON object per record to stdout:
+Parses EFT client logs (cl[yymmdd].log), NcFTPd transfer logs, xferlog and
+vsftpd logs, and writes one JSON object per record to stdout:
   {timestamp, observedTimestamp, severityNumber, severityText, eventName, body, attributes}
 A summary (lines, records, parse errors, outcomes) goes to stderr.
 

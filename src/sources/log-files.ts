@@ -85,7 +85,7 @@ export function recordsCounts(s: LogRecordsStats): Omit<InputTotals, 'bytes'> {
 
 /** The warning for an input left out because its format was not recognised. */
 export function unrecognisedWarning(input: string): string {
-  return `${input}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`;
+  return `${input}: not an EFT, NcFTPd, xferlog or vsftpd log (no line in its first ones shows a known format): skipped`;
 }
 
 /** The warning for an input's first line that is not valid UTF-8 (given once per input). */

@@ -379,7 +379,7 @@ describe('ftplog-otel ship --follow', function () {
     assert.equal(receiver.records.length, recordsBefore + 3);
     assert.deepEqual(
       d.stderr.split('\n').filter((l) => l.includes('warning')),
-      [`ftplog-otel ship: warning: ${junk}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`],
+      [`ftplog-otel ship: warning: ${junk}: not an EFT, NcFTPd, xferlog or vsftpd log (no line in its first ones shows a known format): skipped`],
     );
   });
 

@@ -191,8 +191,8 @@ describe('ftplog-otel parse', () => {
       const gzLines = gzipSync(readFileSync(join(examples, 'cl241118.log'))).toString('latin1').split('\n').length;
       const warnings = [
         `ftplog-otel parse: warning: ${tree}: its subfolder archive is not read (a folder stands for its own files); to read below it, give a quoted glob such as '${join(tree, '**', '*')}'\n`,
-        `ftplog-otel parse: warning: ${join(tree, 'cl241001.log.gz')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped\n`,
-        `ftplog-otel parse: warning: ${join(tree, 'ex241118.log')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped\n`,
+        `ftplog-otel parse: warning: ${join(tree, 'cl241001.log.gz')}: not an EFT, NcFTPd, xferlog or vsftpd log (no line in its first ones shows a known format): skipped\n`,
+        `ftplog-otel parse: warning: ${join(tree, 'ex241118.log')}: not an EFT, NcFTPd, xferlog or vsftpd log (no line in its first ones shows a known format): skipped\n`,
       ];
       const outputs: string[] = [];
       for (const workers of ['0', '2']) {

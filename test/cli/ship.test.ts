@@ -160,7 +160,7 @@ describe('ftplog-otel ship', () => {
       const r = await cli(['ship', '--endpoint', receiver.url, '--timezone', 'UTC', '--workers', workers, dir]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(receiver.records.length - before, 80);
-      assert.equal(r.stderr.split('\n').filter((l) => l.includes('warning')).join('\n'), `ftplog-otel ship: warning: ${join(dir, 'in241118.log')}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`);
+      assert.equal(r.stderr.split('\n').filter((l) => l.includes('warning')).join('\n'), `ftplog-otel ship: warning: ${join(dir, 'in241118.log')}: not an EFT, NcFTPd, xferlog or vsftpd log (no line in its first ones shows a known format): skipped`);
       assert.match(r.stderr, /ftplog-otel ship: 3 input\(s\), 130 lines, 80 records \(success 67, failure 11, unknown 0, parse errors 2\), 50 lines of files that are not FTP server logs left out\n/);
       assert.match(r.stderr, /accepted 80, rejected by collector 0, dead-lettered 0, not delivered 0;/);
     }

@@ -128,7 +128,7 @@ describe('readLogsParallel', () => {
       const warnings: string[] = [];
       s.on('warning', (m: string) => warnings.push(m));
       const got = Buffer.concat((await collect(s)) as Buffer[]).toString('utf8');
-      const expectedWarning = `${notes}: not an EFT or NcFTPd log (no line in its first ones shows a known format): skipped`;
+      const expectedWarning = `${notes}: not an EFT, NcFTPd, xferlog or vsftpd log (no line in its first ones shows a known format): skipped`;
       assert.deepEqual(serialWarnings, [expectedWarning]);
       assert.deepEqual(warnings, [expectedWarning]);
       assert.equal(withoutObserved(got), withoutObserved(Buffer.concat(chunks).toString('utf8')));

@@ -307,7 +307,7 @@ describe('sources/follow: followLogs()', () => {
     await c.count(2);
     await c.until(() => c.warnings.length > 0, 'a warning');
     assert.equal(c.warnings.length, 1);
-    assert.match(c.warnings[0]!, /xfer\.txt: not an EFT or NcFTPd log/);
+    assert.match(c.warnings[0]!, /xfer\.txt: not an EFT, NcFTPd, xferlog or vsftpd log/);
     assert.equal(c.records.length, 2);
   });
 
