@@ -21,12 +21,11 @@
  * errors) is written to a terminal with its control characters escaped, so a
  * log line cannot move the cursor or recolour the screen.
  */
-import { statSync } from 'node:fs';
 import { Writable, type Readable } from 'node:stream';
 import { MultiBar } from 'cli-progress';
 import type { Delivery } from './ship.js';
 import { formatCount, formatRate, startProgress, type ReadCounts } from './summary.js';
-import { stdinFileBytes } from '../sources/source.js';
+import { inputsBytes, stdinFileBytes } from '../sources/source.js';
 import { escapeControls } from '../records/pretty.js';
 
 /** Between plain progress lines, when stderr is not a terminal. */
@@ -150,21 +149,7 @@ export function progressLine(s: ProgressSnapshot, columns = 80): string {
 
 /** Bytes of all inputs (`-` is stdin: known only when it is a regular file); undefined if any is unknown. */
 export function inputBytes(inputs: readonly string[], stdin: Readable | undefined): number | undefined {
-  let total = 0;
-  for (const input of inputs) {
-    let n: number | undefined;
-    if (input === '-') n = stdinFileBytes(stdin);
-    else {
-      try {
-        n = statSync(input).size;
-      } catch {
-        n = undefined;
-      }
-    }
-    if (n === undefined) return undefined;
-    total += n;
-  }
-  return total;
+  return inputsBytes(inputs, inputs.includes('-') ? stdinFileBytes(stdin) : undefined);
 }
 
 /** The snapshot of a delivery now. */
