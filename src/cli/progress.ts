@@ -231,23 +231,8 @@ export function deliveryRows(f: DeliveryFigures): TableRow[] {
 }
 
 /** The summary table of a delivery, titled `PREFIX: summary`. */
-export function deliveryTable(prefix: string, d: Delivery): string {
-  const s = d.sink.stats;
-  return formatTable(
-    `${prefix}: summary`,
-    deliveryRows({
-      inputs: d.records.stats.inputs.length,
-      read: { ...d.records.totals(), droppedBy: d.records.stats.droppedBy },
-      records: s.received,
-      accepted: s.accepted,
-      rejected: s.rejected,
-      deadLettered: s.deadLettered,
-      undelivered: s.undelivered,
-      requests: s.requests,
-      retries: s.retries,
-      elapsedMs: Date.now() - d.started,
-    }),
-  );
+export function deliveryTable(prefix: string, f: DeliveryFigures): string {
+  return formatTable(`${prefix}: summary`, deliveryRows(f));
 }
 
 /** Each line of `text` with its control characters escaped; line ends kept. */
