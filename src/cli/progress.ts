@@ -24,7 +24,7 @@
 import { Writable, type Readable } from 'node:stream';
 import { MultiBar } from 'cli-progress';
 import type { Delivery } from './ship.js';
-import { formatCount, formatRate, startProgress, type ReadCounts } from './summary.js';
+import { formatCount, formatRate, isTerminal, progressWanted, startProgress, type ReadCounts } from './summary.js';
 import { inputsBytes, stdinFileBytes } from '../sources/source.js';
 import { escapeControls } from '../records/pretty.js';
 
@@ -240,11 +240,6 @@ export function terminalText(text: string): string {
   return text.split('\n').map(escapeControls).join('\n');
 }
 
-/** Whether a stream is a terminal. */
-export function isTerminal(out: Writable): boolean {
-  return (out as { isTTY?: boolean }).isTTY === true;
-}
-
 /** A stream that hands each write, as text, to `write` at once. */
 function lineSink(write: (text: string) => void): Writable {
   return new Writable({
@@ -341,7 +336,7 @@ export interface DeliveryProgress {
  */
 export function startDeliveryProgress(d: Delivery, o: DeliveryProgressOptions): DeliveryProgress {
   const terminal = isTerminal(o.out);
-  const wanted = !o.quiet && (o.progress ?? terminal);
+  const wanted = !o.quiet && progressWanted(o.progress, o.out);
   if (terminal) {
     const bar = new TerminalBar(o.out, (columns) => progressLine(deliverySnapshot(d, o.totalBytes), columns), {
       draw: wanted,
