@@ -94,12 +94,12 @@ type Snapshot = () => AgentStatus;
  * (as Prometheus reads a counter reset): the metric keeps its value, and
  * what the count grows by from there is added.
  */
-const COUNTERS: ReadonlyArray<readonly [name: string, help: string, read: (s: AgentStatus) => number | Readonly<Record<string, number>>]> = [
+const COUNTERS: ReadonlyArray<readonly [name: string, help: string, read: (s: AgentStatus) => number | Readonly<Record<string, number>>, byReason?: true]> = [
   ['ftplog_otel_records_read_total', 'Records made by the parser from the followed files, parse-error records included.', (s) => s.recordsRead],
   ['ftplog_otel_records_sent_total', 'Records accepted by the collector.', (s) => s.recordsSent],
   ['ftplog_otel_records_dead_lettered_total', 'Records written to the dead-letter file: refused by the collector, or undelivered at shutdown.', (s) => s.recordsDeadLettered],
   // By reason: the reasons are the transforms of the configuration (a filter's name, or its condition), a bounded set.
-  ['ftplog_otel_records_dropped_total', 'Records dropped by transforms, by reason (a filter\'s name, or its condition).', (s) => s.recordsDroppedBy ?? {}],
+  ['ftplog_otel_records_dropped_total', 'Records dropped by transforms, by reason (a filter\'s name, or its condition).', (s) => s.recordsDroppedBy ?? {}, true],
   ['ftplog_otel_parse_errors_total', 'Lines that did not parse (each one is sent as a parse-error record).', (s) => s.parseErrors],
   ['ftplog_otel_invalid_utf8_lines_total', 'Lines whose bytes are not valid UTF-8 (an ANSI/latin1 file read without --encoding latin1); each is sent with U+FFFD in place of what does not decode.', (s) => s.invalidUtf8Lines],
   ['ftplog_otel_retries_total', 'Export requests tried again after a retryable failure.', (s) => s.retries],
@@ -151,29 +151,9 @@ interface Named {
   metric: Metric;
 }
 
-/** A status with nothing in it: tells which counters are counts by reason. */
-const EMPTY_STATUS: AgentStatus = {
-  startedAt: 0,
-  now: 0,
-  files: [],
-  recordsRead: 0,
-  recordsSent: 0,
-  recordsDeadLettered: 0,
-  recordsDropped: 0,
-  recordsDroppedBy: {},
-  parseErrors: 0,
-  invalidUtf8Lines: 0,
-  retries: 0,
-  queueRecords: 0,
-  queueBytes: 0,
-  outage: false,
-  lastError: undefined,
-  stopping: false,
-};
-
 function agentMetrics(snapshot: Snapshot): Named[] {
   const metrics: Named[] = [];
-  for (const [name, help, read] of COUNTERS) {
+  for (const [name, help, read, byReason] of COUNTERS) {
     // The last count seen, by reason ('' for a counter without labels).
     const last = new Map<string, number>();
     const grow = (counter: Counter<'reason'>, value: number, reason?: string): void => {
@@ -185,11 +165,10 @@ function agentMetrics(snapshot: Snapshot): Named[] {
       }
       last.set(reason ?? '', value);
     };
-    const labelled = typeof read(EMPTY_STATUS) === 'object';
     const metric = new Counter<'reason'>({
       name,
       help,
-      ...(labelled ? { labelNames: ['reason'] } : {}),
+      ...(byReason === true ? { labelNames: ['reason'] } : {}),
       registers: [],
       collect(this: Counter<'reason'>) {
         const value = read(snapshot());

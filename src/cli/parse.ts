@@ -5,7 +5,7 @@ import { EXIT } from './command.js';
 import { parseCommandArgs, commandHelp } from './args.js';
 import { Transform, Writable } from 'node:stream';
 import { toJsonLines } from '../transforms/json-lines.js';
-import { elapsedSummary, formatCount, formatRate, noteTerminalStdin, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
+import { elapsedSummary, formatCount, formatRate, isTerminal, noteTerminalStdin, progressWanted, readSummary, reportSourceWarnings, startProgress } from './summary.js';
 import { openSource, sourceConfig, type Source, type SourceOptions } from '../sources/source.js';
 import { INPUT_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS, VIEW_OPTIONS } from '../options/components.js';
 import { prettyRecord } from '../records/pretty.js';
@@ -61,7 +61,7 @@ export function colourWanted(env: NodeJS.ProcessEnv, stdout: NodeJS.WritableStre
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   if (env['TERM'] === 'dumb') return false;
-  return (stdout as { isTTY?: boolean }).isTTY === true;
+  return isTerminal(stdout);
 }
 
 /** Records in, one line of text each out. */

@@ -21,12 +21,11 @@
  * errors) is written to a terminal with its control characters escaped, so a
  * log line cannot move the cursor or recolour the screen.
  */
-import { statSync } from 'node:fs';
 import { Writable, type Readable } from 'node:stream';
 import { MultiBar } from 'cli-progress';
 import type { Delivery } from './ship.js';
-import { formatCount, formatRate, startProgress, type ReadCounts } from './summary.js';
-import { stdinFileBytes } from '../sources/source.js';
+import { formatCount, formatRate, isTerminal, progressWanted, startProgress, type ReadCounts } from './summary.js';
+import { inputsBytes, stdinFileBytes } from '../sources/source.js';
 import { escapeControls } from '../records/pretty.js';
 
 /** Between plain progress lines, when stderr is not a terminal. */
@@ -150,21 +149,7 @@ export function progressLine(s: ProgressSnapshot, columns = 80): string {
 
 /** Bytes of all inputs (`-` is stdin: known only when it is a regular file); undefined if any is unknown. */
 export function inputBytes(inputs: readonly string[], stdin: Readable | undefined): number | undefined {
-  let total = 0;
-  for (const input of inputs) {
-    let n: number | undefined;
-    if (input === '-') n = stdinFileBytes(stdin);
-    else {
-      try {
-        n = statSync(input).size;
-      } catch {
-        n = undefined;
-      }
-    }
-    if (n === undefined) return undefined;
-    total += n;
-  }
-  return total;
+  return inputsBytes(inputs, inputs.includes('-') ? stdinFileBytes(stdin) : undefined);
 }
 
 /** The snapshot of a delivery now. */
@@ -246,33 +231,13 @@ export function deliveryRows(f: DeliveryFigures): TableRow[] {
 }
 
 /** The summary table of a delivery, titled `PREFIX: summary`. */
-export function deliveryTable(prefix: string, d: Delivery): string {
-  const s = d.sink.stats;
-  return formatTable(
-    `${prefix}: summary`,
-    deliveryRows({
-      inputs: d.records.stats.inputs.length,
-      read: { ...d.records.totals(), droppedBy: d.records.stats.droppedBy },
-      records: s.received,
-      accepted: s.accepted,
-      rejected: s.rejected,
-      deadLettered: s.deadLettered,
-      undelivered: s.undelivered,
-      requests: s.requests,
-      retries: s.retries,
-      elapsedMs: Date.now() - d.started,
-    }),
-  );
+export function deliveryTable(prefix: string, f: DeliveryFigures): string {
+  return formatTable(`${prefix}: summary`, deliveryRows(f));
 }
 
 /** Each line of `text` with its control characters escaped; line ends kept. */
 export function terminalText(text: string): string {
   return text.split('\n').map(escapeControls).join('\n');
-}
-
-/** Whether a stream is a terminal. */
-export function isTerminal(out: Writable): boolean {
-  return (out as { isTTY?: boolean }).isTTY === true;
 }
 
 /** A stream that hands each write, as text, to `write` at once. */
@@ -371,7 +336,7 @@ export interface DeliveryProgress {
  */
 export function startDeliveryProgress(d: Delivery, o: DeliveryProgressOptions): DeliveryProgress {
   const terminal = isTerminal(o.out);
-  const wanted = !o.quiet && (o.progress ?? terminal);
+  const wanted = !o.quiet && progressWanted(o.progress, o.out);
   if (terminal) {
     const bar = new TerminalBar(o.out, (columns) => progressLine(deliverySnapshot(d, o.totalBytes), columns), {
       draw: wanted,

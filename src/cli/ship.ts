@@ -147,14 +147,26 @@ export function reportDeliveryEvents(sink: OtlpSink, out: Writable, prefix: stri
 
 /** The end-of-run summary: the plain lines, or with `table` (on a terminal) the same figures as a table; then what needs doing. */
 export function deliverySummary(command: string, d: Delivery, out: Writable, options: { table?: boolean } = {}): void {
-  const t = d.records.totals();
+  const read = { ...d.records.totals(), droppedBy: d.records.stats.droppedBy };
+  const inputs = d.records.stats.inputs.length;
   const s = d.sink.stats;
   const ms = Date.now() - d.started;
   const p = `ftplog-otel ${command}`;
   out.write(
     options.table === true
-      ? deliveryTable(p, d)
-      : `${readSummary(p, d.records.stats.inputs.length, { ...t, droppedBy: d.records.stats.droppedBy }, s.received)}\n` +
+      ? deliveryTable(p, {
+          inputs,
+          read,
+          records: s.received,
+          accepted: s.accepted,
+          rejected: s.rejected,
+          deadLettered: s.deadLettered,
+          undelivered: s.undelivered,
+          requests: s.requests,
+          retries: s.retries,
+          elapsedMs: ms,
+        })
+      : `${readSummary(p, inputs, read, s.received)}\n` +
           `${p}: accepted ${formatCount(s.accepted)}, rejected by collector ${formatCount(s.rejected)}, dead-lettered ${formatCount(s.deadLettered)}, ` +
           `not delivered ${formatCount(s.undelivered)}; ${formatCount(s.requests)} requests, ${formatCount(s.retries)} retries, ${elapsedSummary(ms, s.accepted)}\n`,
   );

@@ -10,9 +10,14 @@ export function formatRate(n: number, ms: number): string {
   return formatCount(Math.round((n * 1000) / Math.max(ms, 1)));
 }
 
+/** Whether a stream is a terminal. */
+export function isTerminal(stream: unknown): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
 /** --progress, --no-progress absent: on when stderr is a terminal. */
 export function progressWanted(flag: boolean | undefined, stderr: Writable): boolean {
-  return flag ?? (stderr as { isTTY?: boolean }).isTTY === true;
+  return flag ?? isTerminal(stderr);
 }
 
 /** Calls `line()` every `intervalMs` and writes it to `out`; returns a stop function. */
@@ -72,7 +77,7 @@ export function droppedReasons(by: Readonly<Record<string, number>> | undefined)
  * terminal: without it the command seems to hang.
  */
 export function noteTerminalStdin(inputs: readonly string[], stdin: unknown, out: Writable, prefix: string): void {
-  if (inputs.length === 0 && (stdin as { isTTY?: boolean }).isTTY === true) out.write(`${prefix}: reading stdin (Ctrl-D to end; see --help)\n`);
+  if (inputs.length === 0 && isTerminal(stdin)) out.write(`${prefix}: reading stdin (Ctrl-D to end; see --help)\n`);
 }
 
 /** Prints a source's warnings (an input left out, say) to stderr as they come, whatever --quiet says. */

@@ -114,6 +114,24 @@ export function stdinFileBytes(stdin: Readable | undefined): number | undefined 
   }
 }
 
+/** Bytes of all inputs, `-` counting `stdinBytes` (see stdinFileBytes()); undefined if any size is unknown. */
+export function inputsBytes(inputs: readonly string[], stdinBytes: number | undefined): number | undefined {
+  let bytes = 0;
+  for (const input of inputs) {
+    if (input === '-') {
+      if (stdinBytes === undefined) return undefined;
+      bytes += stdinBytes;
+      continue;
+    }
+    try {
+      bytes += statSync(input).size;
+    } catch {
+      return undefined;
+    }
+  }
+  return bytes;
+}
+
 /**
  * Worker threads: a count, or auto: one per core (at most 8) for inputs of
  * at least AUTO_WORKERS_MIN_BYTES in all, none for smaller ones. Stdin
@@ -122,20 +140,8 @@ export function stdinFileBytes(stdin: Readable | undefined): number | undefined 
  */
 export function workersOption(value: string | number | undefined, inputs: readonly string[], stdinBytes?: number): number {
   if (value === undefined || value === 'auto') {
-    let bytes = 0;
-    for (const input of inputs) {
-      if (input === '-') {
-        if (stdinBytes === undefined) return 0;
-        bytes += stdinBytes;
-        continue;
-      }
-      try {
-        bytes += statSync(input).size;
-      } catch {
-        return 0;
-      }
-    }
-    return bytes >= AUTO_WORKERS_MIN_BYTES ? autoWorkers() : 0;
+    const bytes = inputsBytes(inputs, stdinBytes);
+    return bytes !== undefined && bytes >= AUTO_WORKERS_MIN_BYTES ? autoWorkers() : 0;
   }
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 64) {

@@ -161,13 +161,6 @@ function readPem(path: string, kind: keyof typeof PEM_KINDS, source: string): Bu
 }
 
 /**
- * The logs endpoint. Over HTTP: the flag (a base URL, or a full one ending
- * in /v1/logs), else the logs-specific variable (used as it is), else the
- * generic one (+ /v1/logs), else localhost:4318. Over gRPC the URL names
- * the collector's host and port only (a path is refused: gRPC has none to
- * give), with localhost:4317 by default.
- */
-/**
  * host:port for gRPC: the port as written, even a scheme's default one that
  * URL drops (https://collector:443), else 4317.
  */
@@ -177,6 +170,13 @@ export function grpcTarget(url: URL, text: string = url.href): string {
   return `${url.hostname}:${port}`;
 }
 
+/**
+ * The logs endpoint. Over HTTP: the flag (a base URL, or a full one ending
+ * in /v1/logs), else the logs-specific variable (used as it is), else the
+ * generic one (+ /v1/logs), else localhost:4318. Over gRPC the URL names
+ * the collector's host and port only (a path is refused: gRPC has none to
+ * give), with localhost:4317 by default.
+ */
 function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv, grpc: boolean): { url: URL; text: string } {
   const logsVar = env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']?.trim();
   const genericVar = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
