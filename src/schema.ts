@@ -69,6 +69,30 @@ export function attributeType(name: string, value: unknown): AttributeType {
 }
 
 /**
+ * Where the line was read: the last attributes of every record shape (set
+ * the same way for every format).
+ */
+const LOG_FILE_ATTRIBUTES = ['log.file.path', 'log.file.name', 'log.file.record_number'] as const satisfies readonly AttributeName[];
+
+/**
+ * The first attributes of the NcFTPd, xferlog and vsftpd record shapes:
+ * format, operation, decoded status, protocol, client and user.
+ */
+const SERVER_LOG_HEAD = [
+  'ftp.log.format',
+  'ftp.operation',
+  'ftp.outcome',
+  'error.type',
+  'ftp.status.kind',
+  'ftp.status.name',
+  'ftp.status.description',
+  'network.protocol.name',
+  'client.address',
+  'user.name',
+  'user.email',
+] as const satisfies readonly AttributeName[];
+
+/**
  * The attributes of an EFT record, in the order the record carries them:
  * the enricher builds records of this shape (one slot per name), so it
  * lists no names of its own.
@@ -91,24 +115,12 @@ export const EFT_ATTRIBUTES = [
   'ftp.local.path',
   'eft.action_result',
   'eft.outcome_mismatch',
-  'log.file.path',
-  'log.file.name',
-  'log.file.record_number',
+  ...LOG_FILE_ATTRIBUTES,
 ] as const satisfies readonly AttributeName[];
 
 /** The attributes of an NcFTPd record, in the order the record carries them. */
 export const NCFTPD_ATTRIBUTES = [
-  'ftp.log.format',
-  'ftp.operation',
-  'ftp.outcome',
-  'error.type',
-  'ftp.status.kind',
-  'ftp.status.name',
-  'ftp.status.description',
-  'network.protocol.name',
-  'client.address',
-  'user.name',
-  'user.email',
+  ...SERVER_LOG_HEAD,
   'file.path',
   'ftp.target.path',
   'file.mode',
@@ -126,24 +138,12 @@ export const NCFTPD_ATTRIBUTES = [
   'ftp.list.pattern',
   'ftp.list.recursive',
   'ftp.extra',
-  'log.file.path',
-  'log.file.name',
-  'log.file.record_number',
+  ...LOG_FILE_ATTRIBUTES,
 ] as const satisfies readonly AttributeName[];
 
 /** The attributes of an xferlog record, in the order the record carries them. */
 export const XFERLOG_ATTRIBUTES = [
-  'ftp.log.format',
-  'ftp.operation',
-  'ftp.outcome',
-  'error.type',
-  'ftp.status.kind',
-  'ftp.status.name',
-  'ftp.status.description',
-  'network.protocol.name',
-  'client.address',
-  'user.name',
-  'user.email',
+  ...SERVER_LOG_HEAD,
   'ftp.access_mode',
   'ftp.auth.user_id',
   'file.path',
@@ -151,24 +151,12 @@ export const XFERLOG_ATTRIBUTES = [
   'ftp.transfer.duration',
   'ftp.transfer.type',
   'ftp.transfer.conversions',
-  'log.file.path',
-  'log.file.name',
-  'log.file.record_number',
+  ...LOG_FILE_ATTRIBUTES,
 ] as const satisfies readonly AttributeName[];
 
 /** The attributes of a vsftpd log record, in the order the record carries them. */
 export const VSFTPD_ATTRIBUTES = [
-  'ftp.log.format',
-  'ftp.operation',
-  'ftp.outcome',
-  'error.type',
-  'ftp.status.kind',
-  'ftp.status.name',
-  'ftp.status.description',
-  'network.protocol.name',
-  'client.address',
-  'user.name',
-  'user.email',
+  ...SERVER_LOG_HEAD,
   'file.path',
   'ftp.target.path',
   'file.mode',
@@ -176,9 +164,7 @@ export const VSFTPD_ATTRIBUTES = [
   'ftp.transfer.rate',
   'ftp.message',
   'process.pid',
-  'log.file.path',
-  'log.file.name',
-  'log.file.record_number',
+  ...LOG_FILE_ATTRIBUTES,
 ] as const satisfies readonly AttributeName[];
 
 /** The slot of `name` in a record shape; a name not in it is a bug. */

@@ -217,7 +217,7 @@ let lastFile = '';
 let lastFileName = '';
 
 /** Base name of a path, either separator; memoized for the file being read. */
-export function fileName(file: string): string {
+function fileName(file: string): string {
   if (file !== lastFile) {
     const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     lastFile = file;
@@ -233,6 +233,25 @@ function fileAttributes(attrs: Attributes, line: LogLine): void {
     attrs['log.file.name'] = fileName(file);
   }
   if (line.position.line > 0) attrs['log.file.record_number'] = line.position.line;
+}
+
+/**
+ * Sets where the line was read (file path and name, line number) into the
+ * slots of a record shape, as fileAttributes does; returns their mask bits.
+ */
+export function logFileBits(v: AttributeValue[], line: LogLine, pathSlot: number, nameSlot: number, numberSlot: number): number {
+  let m = 0;
+  const file = line.position.file;
+  if (file !== undefined) {
+    m = (1 << pathSlot) | (1 << nameSlot);
+    v[pathSlot] = file;
+    v[nameSlot] = fileName(file);
+  }
+  if (line.position.line > 0) {
+    m |= 1 << numberSlot;
+    v[numberSlot] = line.position.line;
+  }
+  return m;
 }
 
 /**
@@ -500,16 +519,7 @@ function eftRecord(e: EftEntry, line: LogLine, toEpoch: CivilToEpoch, observed: 
     m |= 1 << E_MISMATCH;
     v[E_MISMATCH] = mismatch;
   }
-  const file = line.position.file;
-  if (file !== undefined) {
-    m |= (1 << E_FILE_PATH) | (1 << E_FILE_NAME);
-    v[E_FILE_PATH] = file;
-    v[E_FILE_NAME] = fileName(file);
-  }
-  if (line.position.line > 0) {
-    m |= 1 << E_RECORD_NUMBER;
-    v[E_RECORD_NUMBER] = line.position.line;
-  }
+  m |= logFileBits(v, line, E_FILE_PATH, E_FILE_NAME, E_RECORD_NUMBER);
   return entryRecord(EFT_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName, outcome, counts);
 }
 
@@ -624,15 +634,6 @@ function ncftpdRecord(e: NcftpdEntry, line: LogLine, toEpoch: CivilToEpoch, obse
     m |= 1 << N_EXTRA;
     v[N_EXTRA] = e.extra;
   }
-  const file = line.position.file;
-  if (file !== undefined) {
-    m |= (1 << N_FILE_PATH) | (1 << N_FILE_NAME);
-    v[N_FILE_PATH] = file;
-    v[N_FILE_NAME] = fileName(file);
-  }
-  if (line.position.line > 0) {
-    m |= 1 << N_RECORD_NUMBER;
-    v[N_RECORD_NUMBER] = line.position.line;
-  }
+  m |= logFileBits(v, line, N_FILE_PATH, N_FILE_NAME, N_RECORD_NUMBER);
   return entryRecord(NCFTPD_SHAPES.build(m), line, toEpoch(e.time), observed, severity, names.eventName, outcome, counts);
 }

@@ -7,7 +7,7 @@ import type { FtpLogRecord, LogLine, SeverityText, VsftpdEntry, XferlogEntry } f
 import type { DecodedStatus, Outcome } from '../codes/types.js';
 import { decodeXferlogStatus, VSFTPD_OK, vsftpdFailure } from '../codes/ftpd.js';
 import { slotOf, VSFTPD_ATTRIBUTES, XFERLOG_ATTRIBUTES } from '../schema.js';
-import { AttributeShapes, entryRecord, fileName, severityOf, type EnrichStats } from './enrich.js';
+import { AttributeShapes, entryRecord, logFileBits, severityOf, type EnrichStats } from './enrich.js';
 import type { CivilToEpoch } from './timezone.js';
 
 interface Names {
@@ -119,16 +119,7 @@ export function xferlogRecord(e: XferlogEntry, line: LogLine, toEpoch: CivilToEp
     m |= 1 << X_CONVERSIONS;
     v[X_CONVERSIONS] = conv;
   }
-  const file = line.position.file;
-  if (file !== undefined) {
-    m |= (1 << X_FILE_PATH) | (1 << X_FILE_NAME);
-    v[X_FILE_PATH] = file;
-    v[X_FILE_NAME] = fileName(file);
-  }
-  if (line.position.line > 0) {
-    m |= 1 << X_RECORD_NUMBER;
-    v[X_RECORD_NUMBER] = line.position.line;
-  }
+  m |= logFileBits(v, line, X_FILE_PATH, X_FILE_NAME, X_RECORD_NUMBER);
   const severity: SeverityText = severityOf(status.outcome, status.transient);
   return entryRecord(shapes.build(m), line, toEpoch(e.time), observed, severity, n.eventName, status.outcome, counts);
 }
@@ -235,15 +226,6 @@ export function vsftpdRecord(e: VsftpdEntry, line: LogLine, toEpoch: CivilToEpoc
     v[V_MESSAGE] = e.message;
   }
   v[V_PID] = e.pid;
-  const file = line.position.file;
-  if (file !== undefined) {
-    m |= (1 << V_FILE_PATH) | (1 << V_FILE_NAME);
-    v[V_FILE_PATH] = file;
-    v[V_FILE_NAME] = fileName(file);
-  }
-  if (line.position.line > 0) {
-    m |= 1 << V_RECORD_NUMBER;
-    v[V_RECORD_NUMBER] = line.position.line;
-  }
+  m |= logFileBits(v, line, V_FILE_PATH, V_FILE_NAME, V_RECORD_NUMBER);
   return entryRecord(shapes.build(m), line, toEpoch(e.time), observed, severity, n.eventName, outcome, counts);
 }

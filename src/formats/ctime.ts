@@ -8,6 +8,7 @@
  * date decides, as it does for a reader of the log.
  */
 import type { CivilTime } from '../model.js';
+import { daysInMonth, digits } from './calendar.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -17,22 +18,6 @@ const COLON = 58;
 /** Where a time stamp read by readCtime ends (the index just past the year), set by each successful call. */
 export interface CtimeEnd {
   end: number;
-}
-
-function digits(text: string, i: number, n: number): number {
-  if (i + n > text.length) return -1;
-  let v = 0;
-  for (const end = i + n; i < end; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**
@@ -52,6 +37,8 @@ export function readCtime(text: string, out: CtimeEnd): CivilTime | undefined {
   i += twoDigits >= 0 && text.charCodeAt(i + 2) === SPACE ? 3 : 2;
   if (day < 1 || text.charCodeAt(i - 1) !== SPACE) return undefined;
   if (text.charCodeAt(i + 2) !== COLON || text.charCodeAt(i + 5) !== COLON || text.charCodeAt(i + 8) !== SPACE) return undefined;
+  // digits does not check bounds: the year's four digits must be in the text.
+  if (i + 13 > text.length) return undefined;
   const hour = digits(text, i, 2);
   const minute = digits(text, i + 3, 2);
   const second = digits(text, i + 6, 2);

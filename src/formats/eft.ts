@@ -38,6 +38,7 @@
  * throws for any input.
  */
 import type { CivilTime, EftEntry, ParseFailure, ParseResult, ParseSkip } from '../model.js';
+import { daysInMonth, digits } from './calendar.js';
 
 const SEMI = 59;
 const SLASH = 47;
@@ -133,22 +134,6 @@ function parseInteger(text: string, a: number, b: number): number {
     n = n * 10 + d;
   }
   return negative ? -n : n;
-}
-
-/** `n` decimal digits at `i` as a number, or -1. */
-function digits(text: string, i: number, n: number): number {
-  let v = 0;
-  for (const end = i + n; i < end; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]` in [a, b) (already trimmed). */

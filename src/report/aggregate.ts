@@ -11,12 +11,11 @@
  * (buckets.ts), operations at most MAX_OPERATIONS names. Pure.
  */
 import type { FtpLogRecord } from '../model.js';
+import { PARSE_ERROR_EVENT } from '../enrich/enrich.js';
 import { SpaceSaving } from './heavy-hitters.js';
 import { RecentBuckets } from './buckets.js';
 import { REPORT_OPTIONS } from '../options/components.js';
 import { libraryOption, optionByKey } from '../options/spec.js';
-
-export const PARSE_ERROR_EVENT = 'ftplog.parse_error';
 
 /** Operation names kept apart; the rest (EFT logs any word as an operation) are added up as OTHER_OPERATION. */
 export const MAX_OPERATIONS = 64;
