@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
 import { commandHelp, parseCommandArgs } from './args.js';
-import { loadOrReport, pipelineArgument } from './run.js';
+import { loadOrReport, pipelineArgument } from './pipeline-file.js';
 import { readPipelineText } from '../config/pipeline.js';
 import { caseDifferences, caseRecords, loadCases } from '../config/golden.js';
 import { formatProblem } from '../config/problems.js';

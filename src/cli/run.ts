@@ -12,8 +12,8 @@ import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OT
 import { FILE_OPTIONS } from '../config/keys.js';
 import { setFromFlags } from '../records/transforms.js';
 import { convertFlags, type OptionGroup, type OptionValue } from '../options/spec.js';
-import { loadPipelineFile, type Pipeline, type PipelineSource } from '../config/pipeline.js';
-import { formatProblem, type Problem } from '../config/problems.js';
+import type { Pipeline, PipelineSource } from '../config/pipeline.js';
+import { loadOrReport, pipelineArgument } from './pipeline-file.js';
 import { openSource, sourceConfig, workersOption, type Source, type SourceConfig, type SourceOptions } from '../sources/source.js';
 import { sourceGroups } from '../sources/groups.js';
 import { describeOtlpConfig, encodingOf } from '../sinks/otlp/config.js';
@@ -53,21 +53,6 @@ input unreadable; 2 the file has errors (each printed as FILE:LINE:COL: message)
 );
 
 /**
- * The pipeline of the file, its warnings printed (unless `warnings` is
- * false: the golden cases read no input); ERR_CONFIG (each error printed
- * first) when it has errors.
- */
-export function loadOrReport(file: string, io: CliIO, prefix: string, warnings = true): Pipeline {
-  const { pipeline, problems } = loadPipelineFile(file, io.env);
-  for (const p of problems) if (warnings || p.severity === 'error') io.stderr.write(`${prefix}: ${formatProblem(file, p)}\n`);
-  if (pipeline === undefined) {
-    const errors = problems.filter((p: Problem) => p.severity === 'error').length;
-    throw new FtplogError('ERR_CONFIG', `${file}: ${errors} error${errors === 1 ? '' : 's'}; nothing was run`);
-  }
-  return pipeline;
-}
-
-/**
  * The pipeline with the flags given over the file's values: a source option
  * for every source, a sink option for the otlp sink (a usage error with
  * another sink), --attribute as a set transform after the file's.
@@ -87,12 +72,6 @@ export function withFlags(p: Pipeline, v: Readonly<Record<string, OptionValue>>)
   const attributes = v['attributes'] as string[] | undefined;
   const transforms = attributes !== undefined && attributes.length > 0 ? [...p.transforms, setFromFlags(attributes)] : p.transforms;
   return { sources, transforms, sink, agent, follow: v['follow'] === true || p.follow };
-}
-
-/** One PIPELINE argument, or ERR_INVALID_ARGUMENT. */
-export function pipelineArgument(positionals: readonly string[], command: string): string {
-  if (positionals.length !== 1) throw new FtplogError('ERR_INVALID_ARGUMENT', `${command} takes one PIPELINE file (got ${positionals.length})`);
-  return positionals[0]!;
 }
 
 /** The settings a source's reader takes: its own values, the pipeline's transforms. */

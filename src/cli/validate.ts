@@ -12,7 +12,7 @@ import { formatProblem, sortProblems, type Problem } from '../config/problems.js
 import { describeOtlpConfig } from '../sinks/otlp/config.js';
 import { otlpConfigFrom, type ShipValues } from './ship.js';
 import { endpointAddress, tryConnect } from '../config/network.js';
-import { pipelineArgument } from './run.js';
+import { pipelineArgument } from './pipeline-file.js';
 
 const PREFIX = 'ftplog-otel validate';
 /** Long enough for a collector on the same network, short enough for a check run by hand. */
