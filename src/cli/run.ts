@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { commandHelp, parseCommandArgs } from './args.js';
+import { argsOrHelp, commandHelp } from './args.js';
 import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { FILE_OPTIONS } from '../config/keys.js';
 import { setFromFlags } from '../records/transforms.js';
@@ -177,13 +177,10 @@ export const runCommand: Command = {
   help: HELP,
   options: GROUPS,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, GROUPS);
-    if (values['help'] === true) {
-      io.stdout.write(HELP + '\n');
-      return EXIT.OK;
-    }
-    const v = convertFlags(GROUPS, values);
-    const pipeline = withFlags(loadOrReport(pipelineArgument(positionals, 'run'), io, PREFIX), v);
+    const parsed = argsOrHelp(args, GROUPS, HELP, io.stdout);
+    if (parsed === undefined) return EXIT.OK;
+    const v = convertFlags(GROUPS, parsed.values);
+    const pipeline = withFlags(loadOrReport(pipelineArgument(parsed.positionals, 'run'), io, PREFIX), v);
     const quiet = v['quiet'] === true;
     const progress = v['progress'] as boolean | undefined;
     return pipeline.sink.kind === 'otlp' ? runOtlp(pipeline, io, quiet, progress) : runOutput(pipeline, io, quiet, progress);
