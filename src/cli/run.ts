@@ -57,7 +57,7 @@ input unreadable; 2 the file has errors (each printed as FILE:LINE:COL: message)
  * for every source, a sink option for the otlp sink (a usage error with
  * another sink), --attribute as a set transform after the file's.
  */
-export function withFlags(p: Pipeline, v: Readonly<Record<string, OptionValue>>): Pipeline {
+function withFlags(p: Pipeline, v: Readonly<Record<string, OptionValue>>): Pipeline {
   const sources = p.sources.map((s) => ({ ...s, values: { ...s.values } }));
   const agent = { ...p.agent };
   let sink = p.sink;
@@ -84,14 +84,14 @@ function sourceOptions(p: Pipeline, s: PipelineSource): SourceOptions {
  * all (the groups are read in turn and must emit the same output): auto
  * counts the inputs of every source.
  */
-export function sourceConfigs(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): SourceConfig[] {
+function sourceConfigs(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): SourceConfig[] {
   const cfgs = p.sources.map((s) => sourceConfig({ ...sourceOptions(p, s), workers: 0 }, s.paths, stdin, env));
   const workers = workersOption(p.agent['workers'] as string | undefined, cfgs.flatMap((c) => c.inputs));
   return cfgs.map((c) => ({ ...c, workers }));
 }
 
 /** The sources as one, each group with its own settings; `output` as openSource() takes it. */
-export function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO['stdin'], output?: JobOutput): Source {
+function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO['stdin'], output?: JobOutput): Source {
   const emits = cfgs[0]!.workers > 0 && output !== undefined ? output : 'records';
   const open = cfgs.map((cfg) => () => openSource(cfg, { stdin, ...(output !== undefined ? { output } : {}) }));
   return sourceGroups(open, emits);
@@ -102,7 +102,7 @@ export function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO[
  * each with its patterns, exclusions and settings; the first one's settings
  * stand for the source's defaults.
  */
-export function followGroups(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): { cfg: SourceConfig; groups: SelectorGroup[] } {
+function followGroups(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): { cfg: SourceConfig; groups: SelectorGroup[] } {
   const cfgs = p.sources.map((s) => sourceConfig(sourceOptions(p, s), [], stdin, env));
   const groups = p.sources.map((s, i): SelectorGroup => {
     const c = cfgs[i]!;

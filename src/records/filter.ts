@@ -146,7 +146,7 @@ function matches(m: CompiledMatch, r: FtpLogRecord, parseError: boolean): boolea
 }
 
 /** The reason a filter's drops are counted under. */
-export function filterReason(spec: FilterTransform, which: 'keep' | 'drop'): string {
+function filterReason(spec: FilterTransform, which: 'keep' | 'drop'): string {
   if (spec.name !== undefined) return `filter ${JSON.stringify(spec.name)}`;
   return `filter ${which} ${describeMatch(spec[which]!)}`;
 }
