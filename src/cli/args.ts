@@ -1,5 +1,6 @@
 /** Option parsing for the commands: node:util parseArgs over the declared option groups, strict, one-line errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Writable } from 'node:stream';
 import { FtplogError } from '../errors.js';
 import { helpSection, nearestFlag, parseArgsOptions, type OptionGroup } from '../options/spec.js';
 
@@ -43,6 +44,14 @@ export function parseCommandArgs(args: string[], groups: readonly OptionGroup[],
     }
     throw new FtplogError('ERR_INVALID_ARGUMENT', msg, { cause: err });
   }
+}
+
+/** parseCommandArgs()'s flags and positionals; undefined when -h/--help asked for `help`, which is then written to `out`. */
+export function argsOrHelp(args: string[], groups: readonly OptionGroup[], help: string, out: Writable): Parsed | undefined {
+  const parsed = parseCommandArgs(args, groups);
+  if (parsed.values['help'] !== true) return parsed;
+  out.write(help + '\n');
+  return undefined;
 }
 
 // A stand-in parseArgs reads as a positional: it starts with no dash and no argument holds a NUL.

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { commandHelp, parseCommandArgs } from './args.js';
-import { loadOrReport, pipelineArgument } from './run.js';
+import { argsOrHelp, commandHelp } from './args.js';
+import { loadOrReport, pipelineArgument } from './pipeline-file.js';
 import { readPipelineText } from '../config/pipeline.js';
 import { caseDifferences, caseRecords, loadCases } from '../config/golden.js';
 import { formatProblem } from '../config/problems.js';
@@ -41,12 +41,9 @@ export const testCommand: Command = {
   help: HELP,
   options: [],
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, []);
-    if (values['help'] === true) {
-      io.stdout.write(HELP + '\n');
-      return EXIT.OK;
-    }
-    const file = pipelineArgument(positionals, 'test');
+    const parsed = argsOrHelp(args, [], HELP, io.stdout);
+    if (parsed === undefined) return EXIT.OK;
+    const file = pipelineArgument(parsed.positionals, 'test');
     const pipeline = loadOrReport(file, io, PREFIX, false);
     const casesFile = casesFileOf(file);
     if (!existsSync(casesFile)) throw new FtplogError('ERR_CONFIG', `${file}: no golden cases: write them in ${casesFile}`);

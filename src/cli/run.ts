@@ -7,13 +7,13 @@
 import { createWriteStream } from 'node:fs';
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { commandHelp, parseCommandArgs } from './args.js';
+import { argsOrHelp, commandHelp } from './args.js';
 import { DELIVERY_OPTIONS, FOLLOW_OPTIONS, INPUT_KIND_OPTIONS, INPUT_OPTIONS, OTLP_OPTIONS, OUTPUT_OPTIONS, SELECT_OPTIONS, TRANSFORM_OPTIONS } from '../options/components.js';
 import { FILE_OPTIONS } from '../config/keys.js';
 import { setFromFlags } from '../records/transforms.js';
 import { convertFlags, type OptionGroup, type OptionValue } from '../options/spec.js';
-import { loadPipelineFile, type Pipeline, type PipelineSource } from '../config/pipeline.js';
-import { formatProblem, type Problem } from '../config/problems.js';
+import type { Pipeline, PipelineSource } from '../config/pipeline.js';
+import { loadOrReport, pipelineArgument } from './pipeline-file.js';
 import { openSource, sourceConfig, workersOption, type Source, type SourceConfig, type SourceOptions } from '../sources/source.js';
 import { sourceGroups } from '../sources/groups.js';
 import { describeOtlpConfig, encodingOf } from '../sinks/otlp/config.js';
@@ -53,26 +53,11 @@ input unreadable; 2 the file has errors (each printed as FILE:LINE:COL: message)
 );
 
 /**
- * The pipeline of the file, its warnings printed (unless `warnings` is
- * false: the golden cases read no input); ERR_CONFIG (each error printed
- * first) when it has errors.
- */
-export function loadOrReport(file: string, io: CliIO, prefix: string, warnings = true): Pipeline {
-  const { pipeline, problems } = loadPipelineFile(file, io.env);
-  for (const p of problems) if (warnings || p.severity === 'error') io.stderr.write(`${prefix}: ${formatProblem(file, p)}\n`);
-  if (pipeline === undefined) {
-    const errors = problems.filter((p: Problem) => p.severity === 'error').length;
-    throw new FtplogError('ERR_CONFIG', `${file}: ${errors} error${errors === 1 ? '' : 's'}; nothing was run`);
-  }
-  return pipeline;
-}
-
-/**
  * The pipeline with the flags given over the file's values: a source option
  * for every source, a sink option for the otlp sink (a usage error with
  * another sink), --attribute as a set transform after the file's.
  */
-export function withFlags(p: Pipeline, v: Readonly<Record<string, OptionValue>>): Pipeline {
+function withFlags(p: Pipeline, v: Readonly<Record<string, OptionValue>>): Pipeline {
   const sources = p.sources.map((s) => ({ ...s, values: { ...s.values } }));
   const agent = { ...p.agent };
   let sink = p.sink;
@@ -89,12 +74,6 @@ export function withFlags(p: Pipeline, v: Readonly<Record<string, OptionValue>>)
   return { sources, transforms, sink, agent, follow: v['follow'] === true || p.follow };
 }
 
-/** One PIPELINE argument, or ERR_INVALID_ARGUMENT. */
-export function pipelineArgument(positionals: readonly string[], command: string): string {
-  if (positionals.length !== 1) throw new FtplogError('ERR_INVALID_ARGUMENT', `${command} takes one PIPELINE file (got ${positionals.length})`);
-  return positionals[0]!;
-}
-
 /** The settings a source's reader takes: its own values, the pipeline's transforms. */
 function sourceOptions(p: Pipeline, s: PipelineSource): SourceOptions {
   return { ...(s.values as SourceOptions), transforms: p.transforms };
@@ -105,14 +84,14 @@ function sourceOptions(p: Pipeline, s: PipelineSource): SourceOptions {
  * all (the groups are read in turn and must emit the same output): auto
  * counts the inputs of every source.
  */
-export function sourceConfigs(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): SourceConfig[] {
+function sourceConfigs(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): SourceConfig[] {
   const cfgs = p.sources.map((s) => sourceConfig({ ...sourceOptions(p, s), workers: 0 }, s.paths, stdin, env));
   const workers = workersOption(p.agent['workers'] as string | undefined, cfgs.flatMap((c) => c.inputs));
   return cfgs.map((c) => ({ ...c, workers }));
 }
 
 /** The sources as one, each group with its own settings; `output` as openSource() takes it. */
-export function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO['stdin'], output?: JobOutput): Source {
+function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO['stdin'], output?: JobOutput): Source {
   const emits = cfgs[0]!.workers > 0 && output !== undefined ? output : 'records';
   const open = cfgs.map((cfg) => () => openSource(cfg, { stdin, ...(output !== undefined ? { output } : {}) }));
   return sourceGroups(open, emits);
@@ -123,7 +102,7 @@ export function openPipelineSources(cfgs: readonly SourceConfig[], stdin: CliIO[
  * each with its patterns, exclusions and settings; the first one's settings
  * stand for the source's defaults.
  */
-export function followGroups(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): { cfg: SourceConfig; groups: SelectorGroup[] } {
+function followGroups(p: Pipeline, stdin: CliIO['stdin'], env: NodeJS.ProcessEnv): { cfg: SourceConfig; groups: SelectorGroup[] } {
   const cfgs = p.sources.map((s) => sourceConfig(sourceOptions(p, s), [], stdin, env));
   const groups = p.sources.map((s, i): SelectorGroup => {
     const c = cfgs[i]!;
@@ -198,13 +177,10 @@ export const runCommand: Command = {
   help: HELP,
   options: GROUPS,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, GROUPS);
-    if (values['help'] === true) {
-      io.stdout.write(HELP + '\n');
-      return EXIT.OK;
-    }
-    const v = convertFlags(GROUPS, values);
-    const pipeline = withFlags(loadOrReport(pipelineArgument(positionals, 'run'), io, PREFIX), v);
+    const parsed = argsOrHelp(args, GROUPS, HELP, io.stdout);
+    if (parsed === undefined) return EXIT.OK;
+    const v = convertFlags(GROUPS, parsed.values);
+    const pipeline = withFlags(loadOrReport(pipelineArgument(parsed.positionals, 'run'), io, PREFIX), v);
     const quiet = v['quiet'] === true;
     const progress = v['progress'] as boolean | undefined;
     return pipeline.sink.kind === 'otlp' ? runOtlp(pipeline, io, quiet, progress) : runOutput(pipeline, io, quiet, progress);

@@ -6,13 +6,13 @@
  */
 import type { Command, CliIO } from './command.js';
 import { EXIT } from './command.js';
-import { commandHelp, parseCommandArgs } from './args.js';
+import { argsOrHelp, commandHelp } from './args.js';
 import { loadPipelineFile, type Pipeline } from '../config/pipeline.js';
 import { formatProblem, sortProblems, type Problem } from '../config/problems.js';
 import { describeOtlpConfig } from '../sinks/otlp/config.js';
 import { otlpConfigFrom, type ShipValues } from './ship.js';
 import { endpointAddress, tryConnect } from '../config/network.js';
-import { pipelineArgument } from './run.js';
+import { pipelineArgument } from './pipeline-file.js';
 
 const PREFIX = 'ftplog-otel validate';
 /** Long enough for a collector on the same network, short enough for a check run by hand. */
@@ -65,12 +65,9 @@ export const validateCommand: Command = {
   help: HELP,
   options: [],
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, []);
-    if (values['help'] === true) {
-      io.stdout.write(HELP + '\n');
-      return EXIT.OK;
-    }
-    const file = pipelineArgument(positionals, 'validate');
+    const parsed = argsOrHelp(args, [], HELP, io.stdout);
+    if (parsed === undefined) return EXIT.OK;
+    const file = pipelineArgument(parsed.positionals, 'validate');
     const loaded = loadPipelineFile(file, io.env);
     const problems = [...loaded.problems];
     if (loaded.pipeline !== undefined) {

@@ -23,7 +23,6 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Buffer } from 'node:buffer';
-import { LineCounter, parseDocument } from 'yaml';
 import type { FtpLogRecord } from '../model.js';
 import { LineCutter, type LineEncoding } from '../split/line-cutter.js';
 import { LineParser } from '../formats/line-parser.js';
@@ -35,7 +34,7 @@ import { INPUT_OPTIONS } from '../options/components.js';
 import { optionByKey } from '../options/spec.js';
 import type { FormatOption } from '../formats/detect.js';
 import type { Pipeline } from './pipeline.js';
-import { ProblemList, sortProblems, type FileNode, type Problem } from './problems.js';
+import { parseFile, ProblemList, sortProblems, type FileNode, type Problem } from './problems.js';
 import { fileValue } from './values.js';
 
 /** What one record must be. */
@@ -62,10 +61,7 @@ const EXPECT_KEYS = ['event_name', 'severity', 'time', 'attributes', 'dropped'] 
 
 /** The golden cases of a test file's text, checked against the pipeline (a case's source must exist). */
 export function loadCases(text: string, pipeline: Pipeline): LoadedCases {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const list = new ProblemList(lines, doc);
-  for (const e of doc.errors) list.problems.push({ path: '', ...lines.linePos(e.pos[0]), message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), severity: 'error' });
+  const { doc, list } = parseFile(text);
   if (doc.errors.length > 0) return { cases: [], problems: sortProblems(list.problems) };
   const top = list.mapping(doc.contents as FileNode, '', ['tests'], 'a test file');
   const tests = top?.get('tests');

@@ -24,12 +24,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, isScalar, parseDocument, type Node } from 'yaml';
+import { isScalar, type Node } from 'yaml';
 import { FtplogError } from '../errors.js';
 import type { OptionSpec, OptionValue } from '../options/spec.js';
 import { sectionOptions, SINK_KINDS, SOURCE_KEYS, TOP_KEYS, type Section, type SinkKind } from './keys.js';
 import { fileValue } from './values.js';
-import { ProblemList, sortProblems, type Entry, type FileNode, type Problem } from './problems.js';
+import { parseFile, ProblemList, sortProblems, type Entry, type FileNode, type Problem } from './problems.js';
 import { transformFromConfig } from '../records/transform-config.js';
 import type { TransformSpec } from '../records/transforms.js';
 import { checkOtlp } from './sink.js';
@@ -91,10 +91,7 @@ export function loadPipelineFile(file: string, env: NodeJS.ProcessEnv = process.
 /** Checks a pipeline file's text; the pipeline when it has no errors. */
 export function loadPipeline(text: string, options: LoadOptions = {}): Loaded {
   const env = options.env ?? process.env;
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const list = new ProblemList(lines, doc);
-  for (const e of doc.errors) list.problems.push({ path: '', ...lines.linePos(e.pos[0]), message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), severity: 'error' });
+  const { doc, list } = parseFile(text);
   const position = (path: string): { line: number; col: number } => list.position(list.find(doc.contents as FileNode, path));
   if (doc.errors.length > 0) return { pipeline: undefined, problems: sortProblems(list.problems), position };
   const reader = new PipelineReader(list, env, options.baseDir ?? process.cwd());

@@ -3,7 +3,7 @@
  * collected over the whole file rather than the first error thrown, and the
  * YAML tree walk that keeps every value's position for them. Pure.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { nearestFlag } from '../options/spec.js';
 
 export interface Problem {
@@ -33,6 +33,15 @@ export type FileNode = Node | null | undefined;
 export interface Entry {
   readonly key: Node;
   readonly value: FileNode;
+}
+
+/** A YAML (or JSON) file's text parsed with positions kept, each syntax error already a problem in its list. */
+export function parseFile(text: string): { doc: Document; list: ProblemList } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const list = new ProblemList(lines, doc);
+  for (const e of doc.errors) list.problems.push({ path: '', ...lines.linePos(e.pos[0]), message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), severity: 'error' });
+  return { doc, list };
 }
 
 /** Collects problems at the positions of the nodes they are about. */

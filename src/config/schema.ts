@@ -20,7 +20,7 @@ function description(o: OptionSpec): string {
 }
 
 /** The schema of one option's value. */
-export function optionSchema(o: OptionSpec): JsonSchema {
+function optionSchema(o: OptionSpec): JsonSchema {
   const base: JsonSchema = { description: description(o) };
   if (o.key === 'workers') return { ...base, anyOf: [{ type: 'integer', minimum: 0, maximum: 64 }, { const: 'auto' }] };
   switch (o.kind) {

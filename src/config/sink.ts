@@ -17,14 +17,11 @@ export interface SinkProblem {
   readonly message: string;
 }
 
-/** A message about `--some-flag` as one about the key `some_flag`, with the key it names. */
-export function inFileTerms(message: string): SinkProblem {
-  const m = /^--([a-z][a-z0-9-]*)/.exec(message);
+/** A message about `--some-flag` as one about the key `some_flag`, with the first key it names. */
+function inFileTerms(message: string): SinkProblem {
   const named = /--([a-z][a-z0-9-]*)/.exec(message);
   const text = message.replace(/--([a-z][a-z0-9-]*)/g, (_all, flag: string) => snakeKey(flag));
-  if (m !== null) return { key: snakeKey(m[1]!), message: text };
-  if (named !== null) return { key: snakeKey(named[1]!), message: text };
-  return { message: text };
+  return named !== null ? { key: snakeKey(named[1]!), message: text } : { message: text };
 }
 
 function attempt(f: () => void, out: SinkProblem[], key?: string): void {

@@ -21,6 +21,7 @@ import type { FtpLogRecord } from '../model.js';
 import type { Outcome, StatusKind } from '../codes/types.js';
 import { FtplogError } from '../errors.js';
 import { isSpecError, specError } from './spec-path.js';
+import { PARSE_ERROR_EVENT } from '../enrich/enrich.js';
 
 export interface Match {
   /** `success`, `failure`, `unknown`, or `parse_error` for parse-error records. */
@@ -55,8 +56,6 @@ export const FILTER_STATUS_KINDS = ['ftp_reply', 'sftp', 'http', 'winsock', 'eft
 // Every StatusKind is listed: a kind added to the type without being added here fails to compile.
 const _allKinds: Record<StatusKind, true> = { ftp_reply: true, sftp: true, http: true, winsock: true, eft: true, ncftpd: true, xferlog: true, vsftpd: true, unknown: true };
 void _allKinds;
-
-const PARSE_ERROR_EVENT = 'ftplog.parse_error';
 
 /** The vocabulary of each fixed field of a Match, with its name as the file form spells it. */
 export const MATCH_FIELDS = [
@@ -147,7 +146,7 @@ function matches(m: CompiledMatch, r: FtpLogRecord, parseError: boolean): boolea
 }
 
 /** The reason a filter's drops are counted under. */
-export function filterReason(spec: FilterTransform, which: 'keep' | 'drop'): string {
+function filterReason(spec: FilterTransform, which: 'keep' | 'drop'): string {
   if (spec.name !== undefined) return `filter ${JSON.stringify(spec.name)}`;
   return `filter ${which} ${describeMatch(spec[which]!)}`;
 }

@@ -13,6 +13,7 @@
  * never move the cursor, clear the screen or reorder what is shown. Pure.
  */
 import type { FtpLogRecord } from '../model.js';
+import { PARSE_ERROR_EVENT } from '../enrich/enrich.js';
 
 /**
  * The characters a terminal acts on rather than shows: C0 (tab and line
@@ -41,8 +42,6 @@ export interface PrettyOptions {
   /** ANSI colours and emphasis. @default false */
   readonly colour?: boolean;
 }
-
-const PARSE_ERROR = 'ftplog.parse_error';
 
 /** `2024-11-18 07:01:52Z`, with `.123` when the time has milliseconds; `-` padded to that width when there is no time. */
 export function prettyTime(ms: number | undefined): string {
@@ -83,7 +82,7 @@ export function prettyRecord(r: FtpLogRecord, options: PrettyOptions = {}): stri
     r.severityText === 'ERROR' ? paint('red', severity) : r.severityText === 'WARN' ? paint('yellow', severity) : severity,
     escapeControls(r.eventName).padEnd(12),
   ];
-  if (r.eventName === PARSE_ERROR) {
+  if (r.eventName === PARSE_ERROR_EVENT) {
     const where = text(a['log.file.name']) ?? text(a['log.file.path']);
     const at = where !== undefined && r.position !== undefined ? ` (${where}:${r.position.line})` : '';
     fields.push(paint('yellow', `${text(a['ftplog.error']) ?? 'not parsed'}${at}`), paint('dim', `| ${escapeControls(r.body)}`));

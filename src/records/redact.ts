@@ -44,6 +44,7 @@ import type { AttributeValue, Attributes, FtpLogRecord } from '../model.js';
 import { ATTRIBUTE_TYPES, type AttributeType } from '../schema.js';
 import { FtplogError } from '../errors.js';
 import { isSpecError, specError } from './spec-path.js';
+import { PARSE_ERROR_EVENT } from '../enrich/enrich.js';
 
 /** Drops listed attributes and replaces the values of others by their keyed hash (see above). */
 export interface RedactTransform {
@@ -71,7 +72,6 @@ export const REDACTED = '[redacted]';
 /** Attributes a redact step may not touch: the sink picks the record's resource by it. */
 const UNTOUCHABLE = new Set(['ftp.log.format']);
 const HASHABLE_TYPES: ReadonlySet<AttributeType> = new Set(['string', 'string[]']);
-const PARSE_ERROR_EVENT = 'ftplog.parse_error';
 /** Hashes remembered per step (user names and addresses repeat line after line); cleared when full. */
 const HASH_CACHE_MAX = 4096;
 
