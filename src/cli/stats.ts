@@ -26,7 +26,7 @@ const GROUPS: readonly OptionGroup[] = [STATS_INPUT_OPTIONS, SELECT_OPTIONS, REP
 const HELP = commandHelp(
   `Usage: ftplog-otel stats [options] [FILE...]
 
-Reads EFT client logs and NcFTPd transfer logs and prints what they hold:
+Reads FTP server logs (EFT, NcFTPd, xferlog, vsftpd) and prints what they hold:
 records by operation and outcome, the commonest errors and what they mean,
 the users and hosts with the most failures and the most bytes, bytes per
 day, the busiest hours, and parse errors by reason. Days and hours are UTC
