@@ -206,6 +206,10 @@ export function runJob(
   const parser = new LineParser(job.format, { skipUnrecognised: job.skipUnrecognised === true });
   if (job.skipAll === true) parser.skipAll();
   const pipeline = new RecordsPipeline(cutter, parser, enrich, onRecord, transform);
+  let firstInvalidUtf8Line: number | undefined;
+  pipeline.onInvalidUtf8 = (line) => {
+    firstInvalidUtf8Line = line;
+  };
   if (job.prefix !== undefined) {
     pipeline.push(asBuffer(job.prefix));
     pipeline.skip(job.skipped ?? 0);
@@ -215,7 +219,7 @@ export function runJob(
 
   const result: JobResult = { seq: job.seq, format: pipeline.stats.parse.format, counts: recordsCounts(pipeline.stats) };
   if (parser.skipping && job.skipAll !== true) result.gaveUp = true;
-  if (pipeline.stats.split.invalidUtf8 > 0) result.firstInvalidUtf8Line = pipeline.stats.split.firstInvalidUtf8Line;
+  if (firstInvalidUtf8Line !== undefined) result.firstInvalidUtf8Line = firstInvalidUtf8Line;
   if (result.counts.dropped > 0) result.dropped = pipeline.stats.transform.dropped;
   if (jsonl !== undefined) {
     result.jsonl = jsonl.take();

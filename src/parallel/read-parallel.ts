@@ -459,7 +459,6 @@ class ParallelReader {
    * input; 'invalidUtf8' gives the input's identity (as 'unrecognised') and the line.
    */
   private noteInvalidUtf8(input: InputState, line: number): void {
-    if (input.gaveUp) return; // left out as not a log: its one warning says so
     this.out.emit('invalidUtf8', input.fileId ?? input.file ?? '-', line);
     this.out.emit('warning', invalidUtf8Warning(input.file ?? '-', line));
   }
@@ -470,7 +469,7 @@ class ParallelReader {
     const c = r.counts;
     if (r.format !== undefined && s.format === undefined) s.format = r.format;
     const firstInvalidUtf8 = s.invalidUtf8 === 0 && r.firstInvalidUtf8Line !== undefined;
-    for (const k of Object.keys(c) as (keyof JobCounts)[]) if (k !== 'invalidUtf8' || !input.gaveUp) s[k] += c[k];
+    for (const k of Object.keys(c) as (keyof JobCounts)[]) s[k] += c[k];
     if (r.dropped !== undefined) addDropped(this.droppedBy, r.dropped);
     s.bytes += inputBytes;
     if (input.emittedLines !== startLine) {

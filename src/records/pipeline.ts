@@ -31,8 +31,14 @@ export interface LogRecordsStats {
 
 export class RecordsPipeline {
   readonly stats: LogRecordsStats;
-  /** Called once, with its line number, at the first line that is not valid UTF-8. */
+  /**
+   * Called once, with its line number, for the first line that is not valid
+   * UTF-8: as soon as the input is known to be a log, never for one left out
+   * as not a log (see settleUtf8()).
+   */
   onInvalidUtf8: ((line: number) => void) | undefined;
+  /** The first such line, while it waits for the input's format. */
+  private pendingUtf8: number | undefined;
   private readonly onLine: (line: LogLine) => void;
   private readonly onParsed: (p: ParsedLine) => void;
 
@@ -55,7 +61,7 @@ export class RecordsPipeline {
     const invalid = (line: LogLine): void => {
       if (stats.split.invalidUtf8++ === 0) {
         stats.split.firstInvalidUtf8Line = line.position.line;
-        this.onInvalidUtf8?.(line.position.line);
+        this.pendingUtf8 = line.position.line;
       }
     };
     parser.lineEnd = () => cutter.lineEnd;
@@ -77,12 +83,14 @@ export class RecordsPipeline {
             if (line.truncated === true) stats.split.truncated++;
             if (line.invalidUtf8 === true) invalid(line);
             parser.push(line, onParsed);
+            if (this.pendingUtf8 !== undefined) this.settleUtf8(false);
           }
         : (line) => {
             stats.split.lines++;
             if (line.truncated === true) stats.split.truncated++;
             if (line.invalidUtf8 === true) invalid(line);
             parser.push(line, onParsed);
+            if (this.pendingUtf8 !== undefined) this.settleUtf8(false);
             afterLine(line);
           };
   }
@@ -99,6 +107,22 @@ export class RecordsPipeline {
   end(): void {
     this.cutter.end(this.onLine);
     this.parser.end(this.onParsed);
+    if (this.pendingUtf8 !== undefined) this.settleUtf8(true);
+  }
+
+  /**
+   * Tells onInvalidUtf8 of the first line that is not valid UTF-8 once the
+   * input is known to be a log (its format found, or its end reached), and
+   * never when it is left out as not a log: that input's one warning says so.
+   */
+  private settleUtf8(ended: boolean): void {
+    if (this.parser.skipping) {
+      this.pendingUtf8 = undefined;
+    } else if (ended || this.parser.stats.format !== undefined) {
+      const line = this.pendingUtf8!;
+      this.pendingUtf8 = undefined;
+      this.onInvalidUtf8?.(line);
+    }
   }
 }
 

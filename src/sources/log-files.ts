@@ -152,15 +152,6 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
   /** Records the transforms dropped from the current JSONL input. */
   let jsonDropped = newTransformStats();
 
-  /** A warning held back until the current input is known to be a log (see onInvalidUtf8 below). */
-  let pendingWarning: string | undefined;
-  const flushWarning = (): void => {
-    if (pendingWarning === undefined) return;
-    const w = pendingWarning;
-    pendingWarning = undefined;
-    out.emit('warning', w);
-  };
-
   const snapshot = (): void => {
     if (current === undefined || currentStats === undefined) return;
     const bytes = source === undefined ? currentStats.bytes : (source as Readable & { bytesRead?: number }).bytesRead ?? currentStats.bytes;
@@ -210,20 +201,8 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
         : logRecords({
             ...recordOptions,
             ...fileOption,
-            onInvalidUtf8: (line) => {
-              // An input that may be left out says nothing of its bytes until it is known to be a log.
-              if (skippable.has(input) && (stage as LogRecordsStream).stats.parse.format === undefined) pendingWarning = invalidUtf8Warning(input, line);
-              else out.emit('warning', invalidUtf8Warning(input, line));
-            },
-            ...(skippable.has(input)
-              ? {
-                  skipUnrecognised: true,
-                  onUnrecognised: () => {
-                    pendingWarning = undefined;
-                    out.emit('warning', unrecognisedWarning(input));
-                  },
-                }
-              : {}),
+            onInvalidUtf8: (line) => out.emit('warning', invalidUtf8Warning(input, line)),
+            ...(skippable.has(input) ? { skipUnrecognised: true, onUnrecognised: () => out.emit('warning', unrecognisedWarning(input)) } : {}),
           });
     const inputStats = newInputStats(input, undefined);
     stats.inputs.push(inputStats);
@@ -245,7 +224,6 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
       }
     });
     stage.once('end', () => {
-      flushWarning();
       snapshot();
       if (current === stage) {
         current = undefined;
@@ -267,7 +245,6 @@ export function readLogs(inputs: readonly string[], options: ReadLogsOptions = {
       const stage = current!;
       let r: FtpLogRecord | null;
       while ((r = stage.read() as FtpLogRecord | null) !== null) {
-        if (pendingWarning !== undefined) flushWarning();
         // Records read back from JSONL were not made here: the transforms run now.
         if (jsonTransform !== undefined) {
           r = applyTransforms(jsonTransform, r, jsonDropped) ?? null;
